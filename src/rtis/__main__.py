@@ -1,0 +1,5 @@
+import sys
+
+from rtis.cli import main
+
+sys.exit(main())

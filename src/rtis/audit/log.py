@@ -1,0 +1,115 @@
+"""Record audit events; called only from action functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models
+
+from rtis.audit.models import AuditAction, AuditEvent
+
+SYSTEM_ACTOR_NAME = "system"
+
+
+def jsonable(value: Any) -> Any:
+    """Turn a field value into something JSON keeps without loss."""
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def field_values(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """Return the concrete, audited field values of a model instance."""
+    names = fields or [
+        f.attname
+        for f in obj._meta.concrete_fields
+        if not f.primary_key and f.attname not in {"version", "created_at", "updated_at"}
+    ]
+    return {name: jsonable(getattr(obj, name)) for name in names}
+
+
+def _scope(obj: models.Model) -> tuple[int | None, int | None]:
+    scope = getattr(obj, "audit_scope", None)
+    if callable(scope):
+        plan_id, node_id = scope()
+        return plan_id, node_id
+    return None, None
+
+
+def _event(actor: Any | None, action: str, obj: models.Model, changes: Mapping[str, Any],
+           reason: str = "") -> AuditEvent:
+    plan_id, node_id = _scope(obj)
+    return AuditEvent(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_name=getattr(actor, "username", "") or SYSTEM_ACTOR_NAME,
+        action=action,
+        target_type=obj._meta.label_lower,
+        target_id=str(obj.pk),
+        target_repr=str(obj)[:300],
+        plan_id=plan_id,
+        node_id=node_id,
+        changes=dict(changes),
+        reason=reason[:300],
+    )
+
+
+def record_create(actor: Any | None, obj: models.Model, fields: Mapping[str, Any] | None = None,
+                  reason: str = "") -> AuditEvent:
+    """Record that obj was created, with its values."""
+    values = dict(fields) if fields is not None else field_values(obj)
+    event = _event(actor, AuditAction.CREATE, obj, {k: [None, v] for k, v in values.items()}, reason)
+    event.save()
+    return event
+
+
+def record_creates(actor: Any | None, objs: Iterable[models.Model], reason: str = "") -> int:
+    """Record many creations in one insert (imports)."""
+    events = [
+        _event(actor, AuditAction.CREATE, obj,
+               {k: [None, v] for k, v in field_values(obj).items()}, reason)
+        for obj in objs
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    return len(events)
+
+
+def record_change(actor: Any | None, obj: models.Model, changes: Mapping[str, list[Any]],
+                  reason: str = "") -> AuditEvent | None:
+    """Record an update as {field: [old, new]}; nothing when nothing changed."""
+    real = {k: [jsonable(v[0]), jsonable(v[1])] for k, v in changes.items() if v[0] != v[1]}
+    if not real:
+        return None
+    event = _event(actor, AuditAction.UPDATE, obj, real, reason)
+    event.save()
+    return event
+
+
+def record_delete(actor: Any | None, obj: models.Model, reason: str = "") -> AuditEvent:
+    """Record that obj is being deleted, with the values it had."""
+    event = _event(actor, AuditAction.DELETE, obj,
+                   {k: [v, None] for k, v in field_values(obj).items()}, reason)
+    event.save()
+    return event
+
+
+def record_deletes(actor: Any | None, objs: Iterable[models.Model], reason: str = "") -> int:
+    """Record many deletions in one insert (plan replacement)."""
+    events = [
+        _event(actor, AuditAction.DELETE, obj,
+               {k: [v, None] for k, v in field_values(obj).items()}, reason)
+        for obj in objs
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    return len(events)
+
+
+def history_for_node(node_id: int, limit: int = 200) -> list[AuditEvent]:
+    """Return the changes of a node and of everything that hangs off it, newest first."""
+    return list(AuditEvent.objects.filter(node_id=node_id).order_by("-at", "-id")[:limit])

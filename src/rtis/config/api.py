@@ -1,0 +1,48 @@
+"""The JSON API under /api/v1/: one NinjaAPI, routers from the apps, JSON errors people can act on."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+
+from rtis.plans.api import router as plans_router
+
+api = NinjaAPI(
+    title="Seoul RTIS API",
+    version="1.0.0",
+    description=(
+        "서울 R&D·혁신성장 정보시스템의 공개 API입니다. 금액은 모두 원(정수)입니다. "
+        "/ The Seoul RTIS API. All money is integer won. Unpublished plans are visible only "
+        "to signed-in staff (session cookie)."
+    ),
+    openapi_url="/openapi.json",
+    docs_url=None,  # the bundled docs page loads from a CDN; the intranet has none
+    urls_namespace="api-1.0.0",
+)
+api.add_router("/plans", plans_router, tags=["plans"])
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "not found"}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    problems = []
+    for error in exc.errors:
+        where = ".".join(str(p) for p in error.get("loc", ()))
+        problems.append({"field": where, "message": error.get("msg", "")})
+    text = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+    return api.create_response(
+        request,
+        {"detail": f"요청 값이 올바르지 않습니다 / invalid request: {text}", "errors": problems},
+        status=422,
+    )

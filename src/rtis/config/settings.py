@@ -1,0 +1,142 @@
+"""Django settings, read from RTIS_* environment variables through typed helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from rtis.lib.env import (
+    SettingError,
+    env_bool,
+    env_choice,
+    env_database_url,
+    env_list,
+    env_secret,
+    env_str,
+    env_timezone,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# src/rtis/config -> repository root in a checkout; var/ holds the SQLite file and secrets.
+REPO_DIR = PACKAGE_DIR.parent.parent
+DEFAULT_SECRET_KEY = "rtis-insecure-default-key-change-me"
+
+try:
+    VAR_DIR = Path(env_str("RTIS_VAR_DIR", str(REPO_DIR / "var")))
+    DEBUG = env_bool("RTIS_DEBUG", False)
+    SECRET_KEY = env_secret("RTIS_SECRET_KEY", "RTIS_SECRET_KEY_FILE", DEFAULT_SECRET_KEY)
+    ALLOWED_HOSTS = env_list("RTIS_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+    TIME_ZONE = env_timezone("RTIS_TIME_ZONE", "Asia/Seoul")
+    LANGUAGE_CODE = env_choice("RTIS_LANGUAGE", "ko", {"ko", "en"})
+    DATABASE_URL = env_database_url(
+        "RTIS_DATABASE_URL", f"sqlite:///{VAR_DIR / 'rtis.sqlite3'}"
+    )
+    SECURE = env_bool("RTIS_SECURE", False)
+except SettingError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while a writer commits; IMMEDIATE avoids lock upgrades mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rtis.orgs",
+    "rtis.audit",
+    "rtis.plans",
+    "rtis.checks",
+    "rtis.ingest",
+    "rtis.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "rtis.config.urls"
+WSGI_APPLICATION = "rtis.config.wsgi.application"
+AUTH_USER_MODEL = "orgs.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "plans:list"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGES = [("ko", _("한국어")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Serve straight from the finders: `rtis serve` needs no collectstatic step on an intranet box.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+SECURE_SSL_REDIRECT = SECURE
+SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+SECURE_HSTS_PRELOAD = SECURE
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+EMAIL_BACKEND = env_str("RTIS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"rtis": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}

@@ -1,0 +1,15 @@
+"""URL routes: pages, the admin, and the JSON API under /api/v1/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from rtis.config.api import api
+
+urlpatterns = [
+    path("", include("rtis.web.urls")),
+    path("plans/", include("rtis.plans.urls")),
+    path("checks/", include("rtis.checks.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,196 @@
+"""Import a plan file into the database: all or nothing, audited."""
+
+from __future__ import annotations
+
+import logging
+import time
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from rtis.audit.log import record_create, record_creates, record_deletes
+from rtis.ingest.planfile import PlanDoc, PlanFileError, load_json_text, parse_plan_doc
+from rtis.orgs.access import is_planner
+from rtis.orgs.actions import do_create_department, find_department
+from rtis.orgs.models import Department, DepartmentName
+from rtis.plans.models import (
+    BudgetLine,
+    FundingSource,
+    Indicator,
+    IndicatorActual,
+    IndicatorTarget,
+    Node,
+    NodeDepartment,
+    Plan,
+    StatedFigure,
+    StatedTable,
+)
+
+logger = logging.getLogger("rtis.ingest")
+
+
+def known_department_names() -> set[str]:
+    """Return every name (current or former) a department is known by."""
+    return set(DepartmentName.objects.values_list("name", flat=True)) | set(
+        Department.objects.values_list("name", flat=True)
+    )
+
+
+def parse_plan_file_text(text: str, source: str) -> PlanDoc:
+    """Decode and validate plan JSON text against the database's sources and departments."""
+    data = load_json_text(text, source)
+    return parse_plan_doc(data, source, set(FundingSource.objects.values_list("code", flat=True)),
+                          known_department_names())
+
+
+def _resolve_departments(actor: Any, doc: PlanDoc) -> dict[str, Department]:
+    resolved: dict[str, Department] = {}
+    pending = list(doc.departments)
+    # Parents first: a department listed before its parent waits one round.
+    for _round in range(len(pending) + 1):
+        waiting = []
+        for d in pending:
+            if d.parent and d.parent not in resolved and find_department(d.parent) is None:
+                waiting.append(d)
+                continue
+            existing = find_department(d.name)
+            if existing is None:
+                parent = resolved.get(d.parent) or find_department(d.parent) if d.parent else None
+                existing = do_create_department(actor, d.name, kind=d.kind, parent=parent)
+            resolved[d.name] = existing
+        if not waiting:
+            break
+        pending = waiting
+    return resolved
+
+
+def _department(name: str, resolved: dict[str, Department]) -> Department:
+    department = resolved.get(name) or find_department(name)
+    assert department is not None, name  # parse_plan_doc already refused unknown names
+    return department
+
+
+def _delete_plan(actor: Any, plan: Plan) -> None:
+    nodes = list(plan.nodes.all())
+    lines = list(BudgetLine.objects.filter(node__plan=plan).select_related("node"))
+    record_deletes(actor, lines + nodes, reason="plan replaced by import")
+    record_deletes(actor, [plan], reason="plan replaced by import")
+    plan.delete()
+
+
+@transaction.atomic
+def do_import_plan(actor: Any | None, doc: PlanDoc, *, replace: bool = False,
+                   source: str = "") -> Plan:
+    """Create a plan with its tree, money, indicators and stated figures from a validated file."""
+    if actor is not None and not is_planner(actor):
+        raise PermissionDenied("기획 담당자만 계획을 가져올 수 있습니다 / only planners may import")
+    started = time.monotonic()
+    existing = Plan.objects.filter(slug=doc.plan.slug).first()
+    if existing is not None:
+        if not replace:
+            raise PlanFileError(source or doc.plan.slug, [(
+                "$.plan.slug",
+                f"계획 '{doc.plan.slug}'이(가) 이미 있습니다 (바꾸려면 --replace) / plan "
+                f"'{doc.plan.slug}' exists (use --replace to replace it)")])
+        _delete_plan(actor, existing)
+    resolved = _resolve_departments(actor, doc)
+    meta = doc.plan
+    plan = Plan.objects.create(
+        slug=meta.slug, title=meta.title, document_number=meta.document_number or "",
+        approved_on=meta.approved_on, period_start=meta.period[0], period_end=meta.period[1],
+        department=_department(meta.department, resolved) if meta.department else None,
+        summary=meta.summary, source_document=meta.source_document or "", published=meta.published,
+    )
+    record_create(actor, plan, reason=f"import {source}".strip())
+    nodes = _create_nodes(doc, plan, resolved)
+    record_creates(actor, nodes.values(), reason="import")
+    sources = {s.code: s for s in FundingSource.objects.all()}
+    lines = BudgetLine.objects.bulk_create([
+        BudgetLine(node=nodes[line.node], year=line.year, source=sources[line.source],
+                   amount_won=line.amount_won, note=line.note, provenance=line.provenance)
+        for line in doc.budget_lines
+    ], batch_size=500)
+    record_creates(actor, lines, reason="import")
+    _create_indicators(actor, doc, nodes)
+    StatedFigure.objects.bulk_create([
+        StatedFigure(plan=plan, key=f.key, label=f.label, value=Decimal(f.value),
+                     unit_as_printed=f.unit_as_printed, printed=f.printed,
+                     provenance=f.provenance, position=i)
+        for i, f in enumerate(doc.stated_figures)
+    ])
+    StatedTable.objects.bulk_create([
+        StatedTable(plan=plan, key=t.key, title=t.title, unit_as_printed=t.unit_as_printed or "",
+                    as_of=t.as_of, columns=t.columns,
+                    rows=[{"label": r.label, "values": [_jsonable(v) for v in r.values]}
+                          for r in t.rows],
+                    note=t.note, provenance=t.provenance, position=i)
+        for i, t in enumerate(doc.stated_tables)
+    ])
+    logger.info("imported plan %s: %d nodes, %d budget lines in %.2fs", plan.slug, len(nodes),
+                len(lines), time.monotonic() - started)
+    return plan
+
+
+def _jsonable(value: Decimal | int | str | None) -> int | float | str | None:
+    if isinstance(value, Decimal):
+        normal = value.normalize()
+        return int(normal) if normal == normal.to_integral_value() else float(normal)
+    return value
+
+
+def _create_nodes(doc: PlanDoc, plan: Plan, resolved: dict[str, Department]) -> dict[str, Node]:
+    nodes: dict[str, Node] = {}
+    # Parents precede children in the file, so one pass per depth creates every parent first.
+    for depth in sorted({n.depth for n in doc.nodes}):
+        batch = [
+            Node(plan=plan, parent=nodes[n.parent] if n.parent else None, code=n.code,
+                 title=n.title, depth=n.depth, level_name=n.level_name, kind=n.kind or "",
+                 position=i, description=n.description, provenance=n.provenance)
+            for i, n in enumerate(doc.nodes) if n.depth == depth
+        ]
+        for node in Node.objects.bulk_create(batch):
+            nodes[node.code] = node
+    roles = []
+    for n in doc.nodes:
+        for role, names in (("owner", n.departments), ("cooperating", n.cooperating_departments)):
+            seen: set[int] = set()
+            for position, name in enumerate(names):
+                department = _department(name, resolved)
+                if department.pk in seen:
+                    continue
+                seen.add(department.pk)
+                roles.append(NodeDepartment(node=nodes[n.code], department=department, role=role,
+                                            position=position))
+    NodeDepartment.objects.bulk_create(roles)
+    return nodes
+
+
+def _create_indicators(actor: Any, doc: PlanDoc, nodes: dict[str, Node]) -> None:
+    positions: dict[str, int] = {}
+    created = []
+    for ind in doc.indicators:
+        position = positions.get(ind.node, 0)
+        positions[ind.node] = position + 1
+        created.append((ind, Indicator(node=nodes[ind.node], name=ind.name, unit=ind.unit,
+                                       direction=ind.direction, definition=ind.definition,
+                                       position=position, provenance=ind.provenance)))
+    indicators = Indicator.objects.bulk_create([obj for _, obj in created])
+    record_creates(actor, indicators, reason="import")
+    IndicatorTarget.objects.bulk_create([
+        IndicatorTarget(indicator=obj, year=int(year), value=Decimal(value))
+        for (ind, _), obj in zip(created, indicators, strict=True)
+        for year, value in ind.targets.items()
+    ])
+    IndicatorActual.objects.bulk_create([
+        IndicatorActual(indicator=obj, period=period, value=Decimal(value))
+        for (ind, _), obj in zip(created, indicators, strict=True)
+        for period, value in ind.actuals.items()
+    ])
+
+
+def import_plan_text(actor: Any | None, text: str, source: str, *, replace: bool = False) -> Plan:
+    """Validate and import plan JSON text; nothing is written if anything is wrong."""
+    doc = parse_plan_file_text(text, source)
+    return do_import_plan(actor, doc, replace=replace, source=source)

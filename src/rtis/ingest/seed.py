@@ -1,0 +1,70 @@
+"""Load the Seoul seed dataset (src/rtis/seed/) through the plan import path, all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from rtis.ingest.actions import do_import_plan, known_department_names
+from rtis.ingest.planfile import PlanFileError, parse_plan_doc
+from rtis.lib.seed_schema import SeedError, SeedPlanFile, parse_seed_text, seed_to_plan_doc
+from rtis.plans.models import FundingSource, Plan
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
+
+
+@dataclass
+class SeedReport:
+    created: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    other_files: list[str] = field(default_factory=list)
+
+
+def seed_files(directory: Path = SEED_DIR) -> list[Path]:
+    """Return the seed files in a stable order."""
+    return sorted(directory.rglob("*.yaml"))
+
+
+def read_seed(directory: Path = SEED_DIR) -> tuple[list[tuple[Path, SeedPlanFile]], list[Path]]:
+    """Parse every seed file; raise SeedError listing all problems of all files."""
+    plans, others, problems = [], [], []
+    for path in seed_files(directory):
+        name = str(path.relative_to(directory.parent))
+        try:
+            parsed = parse_seed_text(path.read_text(encoding="utf-8"), name)
+        except SeedError as exc:
+            problems.extend(exc.problems)
+            continue
+        if isinstance(parsed, SeedPlanFile):
+            plans.append((path, parsed))
+        else:
+            others.append(path)
+    if problems:
+        raise SeedError(problems)
+    return plans, others
+
+
+@transaction.atomic
+def load_seed(actor: Any | None = None, *, replace: bool = False,
+              directory: Path = SEED_DIR) -> SeedReport:
+    """Load every seed plan that is not in the database yet (or replace them all)."""
+    plans, others = read_seed(directory)
+    report = SeedReport(other_files=[p.name for p in others])
+    sources = set(FundingSource.objects.values_list("code", flat=True))
+    for path, seed in plans:
+        exists = Plan.objects.filter(slug=seed.plan.slug).exists()
+        if exists and not replace:
+            report.kept.append(seed.plan.slug)
+            continue
+        name = f"seed/{path.parent.name}/{path.name}"
+        try:
+            doc = parse_plan_doc(seed_to_plan_doc(seed), name, sources, known_department_names())
+        except PlanFileError as exc:
+            raise SeedError([(name, None, p, m) for p, m in exc.problems]) from None
+        do_import_plan(actor, doc, replace=exists, source=name)
+        (report.replaced if exists else report.created).append(seed.plan.slug)
+    return report

@@ -1,0 +1,1 @@
+"""Pure helpers: no Django imports here."""

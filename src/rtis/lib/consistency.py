@@ -1,0 +1,197 @@
+"""Consistency rules over printed tables: parts must add up to their printed totals.
+
+Pure functions over plain data; the checks app feeds them from the database. A difference that
+rounding of the printed figures can explain is `info`; anything larger is an `error`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+TOTAL_LABELS = {"계", "합계", "총계", "total", "합 계", "총 계"}
+SUBTOTAL_LABELS = {"소계", "소 계"}
+# Columns or rows that are not parts of a sum: shares, rates, changes, remarks.
+NOT_A_PART = ("%", "비중", "비율", "률", "율", "증감", "대비", "비고", "순위", "위")
+
+
+@dataclass
+class Finding:
+    severity: str  # error | warning | info
+    rule: str
+    message: str
+    plan: str
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    stated: Any = None
+    computed: Any = None
+    suggestion: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"severity": self.severity, "rule": self.rule, "message": self.message,
+                "plan": self.plan, "figures": self.figures, "stated": _json(self.stated),
+                "computed": _json(self.computed), "suggestion": self.suggestion}
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        normal = value.normalize()
+        return int(normal) if normal == normal.to_integral_value() else float(normal)
+    return value
+
+
+def normalise_label(label: str) -> str:
+    """Fold spacing so '합 계' and '합계' compare equal."""
+    return "".join(str(label).split()).lower()
+
+
+def is_total(label: str) -> bool:
+    return normalise_label(label) in {normalise_label(x) for x in TOTAL_LABELS}
+
+
+def is_subtotal(label: str) -> bool:
+    return normalise_label(label) in {normalise_label(x) for x in SUBTOTAL_LABELS}
+
+
+def is_part(label: str) -> bool:
+    text = str(label)
+    return not any(marker in text for marker in NOT_A_PART)
+
+
+def as_number(value: Any) -> Decimal | None:
+    """Return a printed cell as a Decimal, or None for blanks and words."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(str(value))
+    return None
+
+
+def decimals_of(values: list[Decimal]) -> int:
+    """Return the most decimal places among printed values."""
+    places = 0
+    for v in values:
+        exponent = v.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < 0:
+            places = max(places, -exponent)
+    return places
+
+
+def rounding_tolerance(values: list[Decimal]) -> Decimal:
+    """Half a printed unit per rounded term (the total counts as a term)."""
+    return Decimal(5) * Decimal(10) ** -(decimals_of(values) + 1) * len(values)
+
+
+def judge(stated: Decimal, parts: list[Decimal]) -> tuple[str, Decimal] | None:
+    """Return (severity, computed) when parts do not add up to stated; None when they do."""
+    computed = sum(parts, Decimal(0))
+    if computed == stated:
+        return None
+    tolerance = rounding_tolerance([stated, *parts])
+    return ("info" if abs(computed - stated) <= tolerance else "error"), computed
+
+
+@dataclass
+class Table:
+    """A printed table: title, unit, columns, rows of (label, values), provenance."""
+
+    plan: str
+    key: str
+    title: str
+    unit: str
+    columns: list[str]
+    rows: list[tuple[str, list[Any]]]
+    provenance: dict[str, Any]
+
+
+def _figure(table: Table, row: str, column: str, value: Any) -> dict[str, Any]:
+    return {"label": f"{table.title} · {row} · {column}", "value": _json(value),
+            "provenance": {**table.provenance, "table": table.title, "row": row,
+                           "column": column, "unit": table.unit}}
+
+
+def check_total_column(table: Table) -> list[Finding]:
+    """A 계 column equals the sum of the row's other part columns."""
+    findings: list[Finding] = []
+    total_columns = [i for i, c in enumerate(table.columns) if is_total(c)]
+    if len(total_columns) != 1:
+        return findings
+    t = total_columns[0]
+    part_columns = [i for i, c in enumerate(table.columns)
+                    if i != t and is_part(c) and not is_subtotal(c)]
+    if len(part_columns) < 2:
+        return findings
+    for label, values in table.rows:
+        if not is_part(label):
+            continue
+        stated = as_number(values[t]) if t < len(values) else None
+        parts = [as_number(values[i]) for i in part_columns if i < len(values)]
+        numbers = [p for p in parts if p is not None]
+        if stated is None or not numbers:
+            continue
+        verdict = judge(stated, numbers)
+        if verdict is None:
+            continue
+        severity, computed = verdict
+        kind = "반올림 차이 / rounding" if severity == "info" else "합계 불일치 / mismatch"
+        findings.append(Finding(
+            severity=severity, rule="total-column",
+            message=(f"{table.title}: '{label}' 행의 {table.columns[t]} {_json(stated)}와(과) 각 열의 "
+                     f"합 {_json(computed)}이(가) 다릅니다 ({kind}) / row '{label}': printed total "
+                     f"{_json(stated)}, columns add up to {_json(computed)}"),
+            plan=table.plan,
+            figures=[_figure(table, label, table.columns[t], stated)] + [
+                _figure(table, label, table.columns[i], values[i]) for i in part_columns
+                if i < len(values) and as_number(values[i]) is not None],
+            stated=stated, computed=computed,
+            suggestion=(f"{table.columns[t]} = {_json(computed)}" if severity == "error" else "")))
+    return findings
+
+
+def check_total_row(table: Table) -> list[Finding]:
+    """A lone 계 row equals the sum of the other rows, column by column (no subtotal rows)."""
+    findings: list[Finding] = []
+    totals = [i for i, (label, _) in enumerate(table.rows) if is_total(label)]
+    if len(totals) != 1 or any(is_subtotal(label) for label, _ in table.rows):
+        return findings
+    t = totals[0]
+    total_label, total_values = table.rows[t]
+    parts = [(label, values) for i, (label, values) in enumerate(table.rows)
+             if i != t and is_part(label)]
+    if len(parts) < 2:
+        return findings
+    for c, column in enumerate(table.columns):
+        if not is_part(column):
+            continue
+        stated = as_number(total_values[c]) if c < len(total_values) else None
+        numbers = [as_number(v[c]) for _, v in parts if c < len(v)]
+        present = [n for n in numbers if n is not None]
+        if stated is None or not present:
+            continue
+        verdict = judge(stated, present)
+        if verdict is None:
+            continue
+        severity, computed = verdict
+        kind = "반올림 차이 / rounding" if severity == "info" else "합계 불일치 / mismatch"
+        findings.append(Finding(
+            severity=severity, rule="total-row",
+            message=(f"{table.title}: '{column}' 열의 {total_label} {_json(stated)}와(과) 각 행의 합 "
+                     f"{_json(computed)}이(가) 다릅니다 ({kind}) / column '{column}': printed "
+                     f"total {_json(stated)}, rows add up to {_json(computed)}"),
+            plan=table.plan,
+            figures=[_figure(table, total_label, column, stated)] + [
+                _figure(table, label, column, v[c]) for label, v in parts
+                if c < len(v) and as_number(v[c]) is not None],
+            stated=stated, computed=computed,
+            suggestion=(f"{total_label} = {_json(computed)}" if severity == "error" else "")))
+    return findings
+
+
+TABLE_RULES = (check_total_column, check_total_row)
+
+
+def check_table(table: Table) -> list[Finding]:
+    """Run every table rule on one printed table."""
+    return [finding for rule in TABLE_RULES for finding in rule(table)]

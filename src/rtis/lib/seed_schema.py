@@ -1,0 +1,389 @@
+"""The seed dataset formats (docs/seed-format.md): schema, and conversion to plan JSON.
+
+Run `python -m rtis.lib.seed_schema FILE...` to validate seed files by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
+
+from rtis.lib.money import UNITS, MoneyError, to_won
+from rtis.lib.yamlines import YamlError, line_of, load_with_lines
+
+SOURCES = {"city", "national", "district", "sh", "private", "fund", "other"}
+Number = StrictInt | Decimal | float
+Provenance = dict[str, Any]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class SeedPlan(Strict):
+    slug: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    title: str
+    document_number: str | None = None
+    approved_on: dt.date | None = None
+    period: tuple[StrictInt, StrictInt]
+    department: str | None = None
+    summary: str = ""
+    published: bool = False
+
+
+class SeedDepartment(Strict):
+    name: str
+    parent: str | None = None
+    kind: Literal["office", "bureau", "department", "agency", "external"] = "department"
+
+
+class SeedNode(Strict):
+    code: str
+    title: str
+    level_name: str
+    kind: Literal["신규", "확대", "계속"] | None = None
+    departments: list[str] = []
+    cooperating_departments: list[str] = []
+    description: str | None = None
+    provenance: Provenance = {}
+    children: list[SeedNode] = []
+
+
+class SeedBudgetLine(Strict):
+    node: str
+    source: Literal["city", "national", "district", "sh", "private", "fund", "other"]
+    source_as_printed: str | None = None
+    amounts: list[Number | None]
+    note: str | None = None
+
+
+class SeedBudgetTable(Strict):
+    table: str
+    section: str | None = None
+    unit: Literal["원", "천원", "백만원", "억원", "조원"]
+    years: list[StrictInt]
+    lines: list[SeedBudgetLine]
+    note: str | None = None
+    provenance: Provenance = {}
+
+
+class SeedRow(Strict):
+    label: str
+    values: list[Number | str | None]
+
+
+class SeedStatedTable(Strict):
+    key: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    title: str
+    unit: str | None = None
+    as_of: dt.date | None = None
+    columns: list[str]
+    rows: list[SeedRow]
+    note: str | None = None
+    provenance: Provenance = {}
+
+
+class SeedFigure(Strict):
+    key: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    label: str
+    value: Number
+    unit: str | None = None
+    printed: str | None = None
+    provenance: Provenance = {}
+
+
+class SeedIndicator(Strict):
+    node: str
+    name: str
+    unit: str
+    direction: Literal["increase", "decrease", "maintain"] = "increase"
+    definition: str | None = None
+    # A printed "-" is null: no target that year.
+    targets: dict[int | str, Number | None] = {}
+    actuals: dict[int | str, Number | None] = {}
+    provenance: Provenance = {}
+
+
+class SeedPlanFile(Strict):
+    format: Literal["rtis-seed/1"]
+    document: str
+    plan: SeedPlan
+    departments: list[SeedDepartment] = []
+    nodes: list[SeedNode]
+    budget_tables: list[SeedBudgetTable] = []
+    stated_tables: list[SeedStatedTable] = []
+    stated_figures: list[SeedFigure] = []
+    indicators: list[SeedIndicator] = []
+    references: list[Any] = []
+    # Tracking data of a pledge (seed 003), kept for the tracking app; validated loosely here.
+    pledge: dict[str, Any] | None = None
+
+
+class SeedReference(Strict):
+    key: str
+    title: str
+    publisher: str | None = None
+    published_on: dt.date | str | None = None
+    summary: str | None = None
+    concerns: list[dict[str, str]] = []
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+
+class SeedReferencesFile(Strict):
+    format: Literal["rtis-references/1"]
+    document: str
+    references: list[SeedReference]
+
+
+class SeedAuditItem(Strict):
+    number: StrictInt
+    category: Literal["corrective", "recommendation", "document_request"]
+    title: str
+    departments: list[str]
+    status: Literal["완료", "추진중", "검토중", "미반영"]
+    status_as_printed: str | None = None
+    actions: str | None = None
+    next_steps: str | None = None
+    provenance: Provenance = {}
+
+
+class SeedAuditFile(Strict):
+    format: Literal["rtis-audit/1"]
+    document: str
+    session: dict[str, Any]
+    summary_table: dict[str, Any]
+    items: list[SeedAuditItem]
+
+
+FORMATS: dict[str, type[Strict]] = {
+    "rtis-seed/1": SeedPlanFile,
+    "rtis-references/1": SeedReferencesFile,
+    "rtis-audit/1": SeedAuditFile,
+}
+
+
+class SeedError(Exception):
+    """A seed file is wrong; `problems` are (file, line, path, message)."""
+
+    def __init__(self, problems: list[tuple[str, int | None, str, str]]) -> None:
+        self.problems = problems
+        text = "\n".join(
+            f"  {file}:{line or '?'}: {path}: {message}" for file, line, path, message in problems
+        )
+        super().__init__(f"시드 데이터 오류 {len(problems)}건, 아무것도 불러오지 않았습니다 / "
+                         f"{len(problems)} seed problem(s), nothing loaded:\n{text}")
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+def parse_seed_text(text: str, file_name: str) -> Strict:
+    """Parse and validate one seed file; raise SeedError naming file and line."""
+    try:
+        data, lines = load_with_lines(text, file_name)
+    except YamlError as exc:
+        raise SeedError([(file_name, None, "", str(exc))]) from None
+    fmt = data.get("format") if isinstance(data, dict) else None
+    model = FORMATS.get(str(fmt))
+    if model is None:
+        raise SeedError([(file_name, line_of(lines, ("format",)), "format",
+                          f"알 수 없는 형식 {fmt!r} (사용 가능: {', '.join(FORMATS)}) / "
+                          f"unknown format {fmt!r}")])
+    try:
+        parsed = model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        seen_locs: set[tuple[Any, ...]] = set()
+        for error in exc.errors():
+            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and (
+                p in {"int", "decimal", "float", "str", "none", "date"} or "[" in p)))
+            if loc in seen_locs:  # a union reports each member's complaint; one is enough
+                continue
+            seen_locs.add(loc)
+            given = error.get("input")
+            shown = "" if isinstance(given, dict | list) else f" (값: {given!r})"
+            problems.append((file_name, line_of(lines, loc), _dotted(loc), error["msg"] + shown))
+        raise SeedError(problems) from None
+    if isinstance(parsed, SeedPlanFile):
+        problems = _plan_problems(parsed, lines, file_name)
+        if problems:
+            raise SeedError(problems)
+    return parsed
+
+
+def _flatten(nodes: list[SeedNode], parent: str | None = None, depth: int = 1,
+             path: tuple[Any, ...] = ("nodes",)) -> list[tuple[SeedNode, str | None, int, tuple[Any, ...]]]:
+    flat = []
+    for i, node in enumerate(nodes):
+        here = (*path, i)
+        flat.append((node, parent, depth, here))
+        flat.extend(_flatten(node.children, node.code, depth + 1, (*here, "children")))
+    return flat
+
+
+def _plan_problems(seed: SeedPlanFile, lines: dict[tuple[Any, ...], int],
+                   file_name: str) -> list[tuple[str, int | None, str, str]]:
+    problems: list[tuple[str, int | None, str, str]] = []
+
+    def add(path: tuple[Any, ...], message: str) -> None:
+        problems.append((file_name, line_of(lines, path), _dotted(path), message))
+
+    departments = {d.name for d in seed.departments}
+    codes: set[str] = set()
+    for node, _parent, _depth, path in _flatten(seed.nodes):
+        if node.code in codes:
+            add((*path, "code"), f"번호 '{node.code}' 중복 / duplicate code")
+        codes.add(node.code)
+        for field in ("departments", "cooperating_departments"):
+            for j, name in enumerate(getattr(node, field)):
+                if name not in departments:
+                    add((*path, field, j), f"departments 목록에 없는 부서 '{name}' / "
+                                           f"department '{name}' is not listed under departments")
+    for i, d in enumerate(seed.departments):
+        if d.parent and d.parent not in departments:
+            add(("departments", i, "parent"), f"departments 목록에 없는 상위 조직 '{d.parent}' / "
+                                              "parent not listed under departments")
+    if seed.plan.department and seed.plan.department not in departments:
+        add(("plan", "department"), f"departments 목록에 없는 부서 '{seed.plan.department}'")
+    seen: dict[tuple[str, int, str], tuple[Any, ...]] = {}
+    for t, table in enumerate(seed.budget_tables):
+        for j, line in enumerate(table.lines):
+            path = ("budget_tables", t, "lines", j)
+            if line.node not in codes:
+                add((*path, "node"), f"없는 과제 번호 '{line.node}' / unknown node code")
+            if len(line.amounts) != len(table.years):
+                add((*path, "amounts"), f"금액 {len(line.amounts)}개, 연도 {len(table.years)}개 / "
+                                        f"{len(line.amounts)} amounts for {len(table.years)} years")
+            for k, (year, amount) in enumerate(zip(table.years, line.amounts, strict=False)):
+                if amount is None:
+                    continue
+                try:
+                    to_won(Decimal(str(amount)), table.unit)
+                except MoneyError as exc:
+                    add((*path, "amounts", k), str(exc))
+                key = (line.node, year, line.source)
+                if key in seen:
+                    add((*path, "amounts", k), f"같은 과제·연도·재원이 이미 있습니다 {key} (줄 "
+                                               f"{line_of(lines, seen[key])}) / duplicate line")
+                seen[key] = (*path, "amounts", k)
+    for i, ind in enumerate(seed.indicators):
+        if ind.node not in codes:
+            add(("indicators", i, "node"), f"없는 과제 번호 '{ind.node}' / unknown node code")
+    for kind in ("stated_tables", "stated_figures"):
+        keys: set[str] = set()
+        for i, item in enumerate(getattr(seed, kind)):
+            if item.key in keys:
+                add((kind, i, "key"), f"키 '{item.key}' 중복 / duplicate key")
+            keys.add(item.key)
+    for i, table in enumerate(seed.stated_tables):
+        for j, row in enumerate(table.rows):
+            if len(row.values) != len(table.columns):
+                add(("stated_tables", i, "rows", j, "values"),
+                    f"값 {len(row.values)}개, 열 {len(table.columns)}개 / "
+                    f"{len(row.values)} values for {len(table.columns)} columns")
+    return problems
+
+
+def _num(value: Number | str | None) -> Any:
+    if isinstance(value, float):
+        value = Decimal(str(value))
+    if isinstance(value, Decimal):
+        normal = value.normalize()
+        return int(normal) if normal == normal.to_integral_value() else normal
+    return value
+
+
+def _prov(document: str, base: Provenance, **extra: Any) -> Provenance:
+    merged = {"document": document, **{k: v for k, v in extra.items() if v is not None}}
+    merged.update(base)
+    return merged
+
+
+def seed_to_plan_doc(seed: SeedPlanFile) -> dict[str, Any]:
+    """Convert a seed plan file to the plan JSON format (amounts to integer won)."""
+    doc = seed.document
+    nodes = [
+        {"code": n.code, "title": n.title, "depth": depth, "parent": parent,
+         "level_name": n.level_name, "kind": n.kind, "departments": n.departments,
+         "cooperating_departments": n.cooperating_departments,
+         "description": n.description or "", "provenance": _prov(doc, n.provenance)}
+        for n, parent, depth, _path in _flatten(seed.nodes)
+    ]
+    lines = []
+    for table in seed.budget_tables:
+        for line in table.lines:
+            for year, amount in zip(table.years, line.amounts, strict=True):
+                if amount is None:
+                    continue
+                lines.append({
+                    "node": line.node, "year": year, "source": line.source,
+                    "amount_won": to_won(Decimal(str(amount)), table.unit),
+                    "note": line.note or "",
+                    "provenance": _prov(doc, table.provenance, table=table.table,
+                                        section=table.section, unit=table.unit,
+                                        source_as_printed=line.source_as_printed),
+                })
+    figures = []
+    for f in seed.stated_figures:
+        value = Decimal(str(f.value))
+        if f.unit in UNITS:
+            value = Decimal(to_won(value, f.unit))
+        figures.append({"key": f.key, "label": f.label, "value": _num(value),
+                        "unit_as_printed": f.unit or "", "printed": f.printed or "",
+                        "provenance": _prov(doc, f.provenance)})
+    return {
+        "format": "rtis-plan/1",
+        "plan": {
+            "slug": seed.plan.slug, "title": seed.plan.title,
+            "document_number": seed.plan.document_number,
+            "approved_on": seed.plan.approved_on.isoformat() if seed.plan.approved_on else None,
+            "period": list(seed.plan.period), "department": seed.plan.department,
+            "summary": seed.plan.summary, "source_document": doc,
+            "published": seed.plan.published,
+        },
+        "departments": [d.model_dump() for d in seed.departments],
+        "nodes": nodes,
+        "budget_lines": lines,
+        "indicators": [
+            {"node": i.node, "name": i.name, "unit": i.unit, "direction": i.direction,
+             "definition": i.definition or "",
+             "targets": {str(k): _num(v) for k, v in i.targets.items() if v is not None},
+             "actuals": {str(k): _num(v) for k, v in i.actuals.items() if v is not None},
+             "provenance": _prov(doc, i.provenance)}
+            for i in seed.indicators
+        ],
+        "stated_figures": figures,
+        "stated_tables": [
+            {"key": t.key, "title": t.title, "unit_as_printed": t.unit,
+             "as_of": t.as_of.isoformat() if t.as_of else None, "columns": t.columns,
+             "rows": [{"label": r.label, "values": [_num(v) for v in r.values]} for r in t.rows],
+             "note": t.note or "", "provenance": _prov(doc, t.provenance)}
+            for t in seed.stated_tables
+        ],
+    }
+
+
+def main(argv: list[str]) -> int:
+    """Validate the named seed files and print what is wrong."""
+    status = 0
+    for name in argv:
+        try:
+            parsed = parse_seed_text(Path(name).read_text(encoding="utf-8"), name)
+            if isinstance(parsed, SeedPlanFile):
+                seed_to_plan_doc(parsed)
+        except (SeedError, MoneyError) as exc:
+            print(exc)
+            status = 1
+        else:
+            print(f"{name}: OK")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from rtis.orgs.models import Department, DepartmentName, Reorganisation, User
+
+
+class DepartmentNameInline(admin.TabularInline):
+    model = DepartmentName
+    extra = 0
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "parent", "established_on", "abolished_on"]
+    list_filter = ["kind"]
+    search_fields = ["name", "names__name"]
+    inlines = [DepartmentNameInline]
+    list_select_related = ["parent"]
+
+
+@admin.register(Reorganisation)
+class ReorganisationAdmin(admin.ModelAdmin):
+    list_display = ["effective_on", "title"]
+
+
+@admin.register(User)
+class RtisUserAdmin(UserAdmin):
+    fieldsets = (*UserAdmin.fieldsets, ("RTIS", {"fields": ("role", "departments")}))
+    list_display = ["username", "role", "email", "is_active"]
+    list_filter = ["role", "is_active"]
+    filter_horizontal = ["departments", "groups", "user_permissions"]

@@ -1,0 +1,132 @@
+"""Departments and agencies with their renames over time; users with roles and memberships."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class DepartmentKind(models.TextChoices):
+    OFFICE = "office", _("실·본부")
+    BUREAU = "bureau", _("국·관")
+    DEPARTMENT = "department", _("과·담당관")
+    AGENCY = "agency", _("기관")
+    EXTERNAL = "external", _("외부기관")
+
+
+class Reorganisation(models.Model):
+    """A 조직개편: the event that renames, creates or abolishes departments."""
+
+    effective_on = models.DateField(_("시행일"))
+    title = models.CharField(_("제목"), max_length=200)
+    note = models.TextField(_("비고"), blank=True)
+
+    class Meta:
+        ordering = ["effective_on", "id"]
+        verbose_name = _("조직개편")
+        verbose_name_plural = _("조직개편")
+
+    def __str__(self) -> str:
+        return f"{self.effective_on:%Y-%m-%d} {self.title}"
+
+
+class Department(models.Model):
+    """A department or agency; its name can change, its identity does not."""
+
+    # The name in force today; every name it ever had, with dates, is in DepartmentName.
+    name = models.CharField(_("부서명"), max_length=100, db_index=True)
+    kind = models.CharField(
+        _("구분"), max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.DEPARTMENT
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("상위 조직"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    established_on = models.DateField(_("설치일"), null=True, blank=True)
+    abolished_on = models.DateField(_("폐지일"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("부서")
+        verbose_name_plural = _("부서")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def name_on(self, day: dt.date) -> str:
+        """Return the name in force on the given day."""
+        for entry in self.names.all():
+            if entry.covers(day):
+                return entry.name
+        return self.name
+
+
+class DepartmentName(models.Model):
+    """One name of a department and the dates it was in force."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(_("부서명"), max_length=100, db_index=True)
+    valid_from = models.DateField(_("시작일"), null=True, blank=True)
+    valid_to = models.DateField(_("종료일"), null=True, blank=True)
+    reorganisation = models.ForeignKey(
+        Reorganisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="names"
+    )
+
+    class Meta:
+        ordering = ["department", "valid_from"]
+        verbose_name = _("부서명 이력")
+        verbose_name_plural = _("부서명 이력")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="department_name_dates_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def covers(self, day: dt.date) -> bool:
+        """Tell whether this name was in force on the day (a name ends the day before its successor)."""
+        started = self.valid_from is None or self.valid_from <= day
+        not_ended = self.valid_to is None or day <= self.valid_to
+        return started and not_ended
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("관리자")
+    PLANNER = "planner", _("기획 담당(경제정책과)")
+    OFFICER = "officer", _("부서 담당자")
+    VIEWER = "viewer", _("열람자(의회·감사)")
+
+
+class User(AbstractUser):
+    """A person who signs in: a role, and for officers the departments they work for."""
+
+    role = models.CharField(_("역할"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    departments = models.ManyToManyField(
+        Department, verbose_name=_("소속 부서"), blank=True, related_name="members"
+    )
+
+    class Meta:
+        verbose_name = _("사용자")
+        verbose_name_plural = _("사용자")
+
+    @property
+    def display_name(self) -> str:
+        full = f"{self.last_name}{self.first_name}".strip()
+        return full or self.username
+
+    @property
+    def is_planner(self) -> bool:
+        return self.is_active and (self.role in {Role.ADMIN, Role.PLANNER} or self.is_superuser)

@@ -1,0 +1,208 @@
+"""Plan pages: thin views that authorize, validate, call actions and render."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rtis.audit.log import history_for_node
+from rtis.lib.conflict import EditConflict
+from rtis.lib.money import MoneyError, to_won
+from rtis.plans import actions
+from rtis.plans.access import (
+    can_edit_node,
+    get_node_for_user,
+    get_plan_for_user,
+    plans_for_user,
+    require_node_editor,
+)
+from rtis.plans.forms import DISPLAY_UNITS, BudgetLineForm, NodeForm
+from rtis.plans.models import BudgetLine, FundingSource, Node, Plan
+from rtis.plans.queries import (
+    budget_by_area,
+    budget_by_source,
+    descendant_ids,
+    plan_indicators,
+    plan_list_with_totals,
+    plan_nodes,
+)
+
+
+def chosen_unit(request: HttpRequest) -> str:
+    """Return the display unit the reader asked for (default 백만원, as the documents print)."""
+    unit = request.GET.get("unit", "백만원")
+    return unit if unit in DISPLAY_UNITS else "백만원"
+
+
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = plan_list_with_totals(plans_for_user(request.user))
+    return render(request, "plans/plan_list.html", {"plans": plans, "unit": chosen_unit(request)})
+
+
+def _subtree_totals(nodes: list[Node], plan: Plan) -> dict[int, int]:
+    own = dict(BudgetLine.objects.filter(node__plan=plan).values_list("node_id")
+               .annotate(total=Sum("amount_won")))
+    totals: dict[int, int] = defaultdict(int)
+    parent_of = {n.pk: n.parent_id for n in nodes}
+    for node_id, amount in own.items():
+        current: int | None = node_id
+        while current is not None:
+            totals[current] += int(amount)
+            current = parent_of.get(current)
+    return totals
+
+
+def _budget_context(plan: Plan, nodes: list[Node], unit: str) -> dict[str, object]:
+    return {"plan": plan, "unit": unit, "units": DISPLAY_UNITS,
+            "by_source": budget_by_source(plan, nodes), "by_area": budget_by_area(plan, nodes)}
+
+
+@require_GET
+def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug)
+    nodes = plan_nodes(plan)
+    totals = _subtree_totals(nodes, plan)
+    for node in nodes:
+        node.total_won = totals.get(node.pk, 0)  # type: ignore[attr-defined]
+    unit = chosen_unit(request)
+    context = {
+        **_budget_context(plan, nodes, unit),
+        "nodes": nodes,
+        "indicators": plan_indicators(plan),
+        "stated_tables": list(plan.stated_tables.order_by("position")),
+        "stated_figures": list(plan.stated_figures.order_by("position")),
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+@require_GET
+def plan_budget(request: HttpRequest, slug: str) -> HttpResponse:
+    """Render the budget matrices alone (the htmx unit switch)."""
+    plan = get_plan_for_user(request.user, slug)
+    context = _budget_context(plan, plan_nodes(plan), chosen_unit(request))
+    return render(request, "plans/_budget.html", context)
+
+
+def _node_context(request: HttpRequest, plan: Plan, node: Node) -> dict[str, object]:
+    nodes = plan_nodes(plan)
+    node = next(n for n in nodes if n.pk == node.pk)
+    by_id = {n.pk: n for n in nodes}
+    ancestors = []
+    current = by_id.get(node.parent_id) if node.parent_id else None
+    while current is not None:
+        ancestors.insert(0, current)
+        current = by_id.get(current.parent_id) if current.parent_id else None
+    subtree = descendant_ids(nodes, node.pk)
+    lines = list(BudgetLine.objects.filter(node_id__in=subtree).select_related("node", "source")
+                 .order_by("node__position", "year", "source__position"))
+    return {
+        "plan": plan, "node": node, "ancestors": ancestors, "unit": chosen_unit(request),
+        "units": DISPLAY_UNITS,
+        "children": [n for n in nodes if n.parent_id == node.pk],
+        "matrix": budget_by_source(plan, nodes, root=node),
+        "lines": lines,
+        "indicators": plan_indicators(plan, subtree),
+        "history": history_for_node(node.pk) if request.user.is_authenticated else [],
+        "can_edit": can_edit_node(request.user, node),
+        "line_form": BudgetLineForm(sources=_sources(), initial={"unit": "백만원"}),
+    }
+
+
+def _sources() -> list[tuple[str, str]]:
+    return [(s.code, s.label) for s in FundingSource.objects.all()]
+
+
+@require_GET
+def node_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug)
+    node = get_node_for_user(request.user, plan, code)
+    return render(request, "plans/node_detail.html", _node_context(request, plan, node))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def node_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug)
+    node = get_node_for_user(request.user, plan, code)
+    require_node_editor(request.user, node)
+    conflict = None
+    if request.method == "POST":
+        form = NodeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.do_update_node(request.user, node, data["version"], title=data["title"],
+                                       kind=data["kind"], description=data["description"])
+            except EditConflict as exc:
+                conflict = exc
+                # Keep the editor's text, but let the next save target the version now stored.
+                form = NodeForm({**request.POST.dict(), "version": exc.current_version})
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("저장했습니다."))
+                return redirect("plans:node", slug=plan.slug, code=node.code)
+        status = 409 if conflict else 400
+        return render(request, "plans/node_edit.html",
+                      {"plan": plan, "node": node, "form": form, "conflict": conflict},
+                      status=status)
+    form = NodeForm(initial={"title": node.title, "kind": node.kind,
+                             "description": node.description, "version": node.version})
+    return render(request, "plans/node_edit.html", {"plan": plan, "node": node, "form": form})
+
+
+@login_required
+@require_POST
+def budget_line_save(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug)
+    node = get_node_for_user(request.user, plan, code)
+    require_node_editor(request.user, node)
+    form = BudgetLineForm(request.POST, sources=_sources())
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            amount_won = to_won(Decimal(data["amount"]), data["unit"])
+            actions.do_set_budget_line(request.user, node, year=data["year"],
+                                       source_code=data["source"], amount_won=amount_won,
+                                       note=data["note"])
+        except MoneyError as exc:
+            form.add_error("amount", str(exc))
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error("amount" if field == "amount_won" else
+                               (field if field in form.fields else None), errors)
+        except EditConflict as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("소요예산을 저장했습니다."))
+            return redirect("plans:node", slug=plan.slug, code=node.code)
+    context = _node_context(request, plan, node)
+    context["line_form"] = form
+    return render(request, "plans/node_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def budget_line_delete(request: HttpRequest, slug: str, code: str, line_id: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, slug)
+    node = get_node_for_user(request.user, plan, code)
+    subtree = descendant_ids(plan_nodes(plan), node.pk)
+    line = BudgetLine.objects.select_related("node").filter(pk=line_id, node_id__in=subtree).first()
+    if line is None:
+        return render(request, "error.html", {"title": _("없는 항목"),
+                                              "message": _("해당 소요예산 항목이 없습니다.")},
+                      status=404)
+    actions.do_delete_budget_line(request.user, line)
+    messages.success(request, _("소요예산 항목을 삭제했습니다."))
+    return redirect("plans:node", slug=plan.slug, code=node.code)
