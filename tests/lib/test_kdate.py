@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 import pytest
@@ -239,7 +240,9 @@ def test_it_reads_periods_taking_the_omitted_year_from_the_start(
     assert parse_date_range(text) == (start, end)
 
 
-@pytest.mark.parametrize("text", ["~", "’22.3.~’21.1.", "’22.3~2~4", "’22.6.~30.", "'22.1 ~ 6.(6개월간)"])
+@pytest.mark.parametrize(
+    "text", ["~", "’22.3.~’21.1.", "’22.3~2~4", "’22.6.~30.", "'22.1 ~ 6.(6개월간)"]
+)
 def test_it_refuses_periods_that_cannot_be_read(text: str) -> None:
     with pytest.raises(KoreanDateError):
         parse_date_range(text)
@@ -378,13 +381,18 @@ def test_garbage_never_raises_anything_but_korean_date_error(text: str) -> None:
         parse_half,
         find_as_of,
     ):
-        try:
+        with contextlib.suppress(KoreanDateError):
             parse(text)
-        except KoreanDateError:
-            pass
 
 
 @given(st.one_of(st.none(), st.integers(), st.floats(), st.binary()))
 def test_non_text_is_refused_with_korean_date_error(value: object) -> None:
     with pytest.raises(KoreanDateError):
         parse_korean_date(value)  # type: ignore[arg-type]
+
+
+def test_it_scans_a_long_page_for_an_as_of_date_without_backtracking() -> None:
+    page = "2022" + ". " * 20_000 + "'22" + " . " * 20_000 + "(’22.1.21. 기준)"
+    assert find_as_of(page) == KoreanDate(2022, 1, 21)
+    with pytest.raises(KoreanDateError):
+        parse_date_range("'22.3.~" + "1" * 60 + "x")

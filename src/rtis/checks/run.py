@@ -15,7 +15,7 @@ def _period_findings(plan: Plan) -> list[Finding]:
                .select_related("node"))
     for line in outside:
         findings.append(Finding(
-            severity="warning", rule="budget-outside-period",
+            severity="info", rule="budget-outside-period",
             message=(f"{line.node.code} {line.node.title}: {line.year}년 소요예산이 계획 기간 "
                      f"{plan.period_start}–{plan.period_end} 밖입니다 / a budget line lies "
                      "outside the plan period"),

@@ -113,7 +113,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Only needed for `collectstatic` behind a front web server; `rtis serve` uses the finders.
+STATIC_ROOT = env_str("RTIS_STATIC_ROOT", "") or None
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Serve straight from the finders: `rtis serve` needs no collectstatic step on an intranet box.
 WHITENOISE_USE_FINDERS = True

@@ -75,7 +75,7 @@ def _department(name: str, resolved: dict[str, Department]) -> Department:
 def _delete_plan(actor: Any, plan: Plan) -> None:
     nodes = list(plan.nodes.all())
     lines = list(BudgetLine.objects.filter(node__plan=plan).select_related("node"))
-    record_deletes(actor, lines + nodes, reason="plan replaced by import")
+    record_deletes(actor, [*lines, *nodes], reason="plan replaced by import")
     record_deletes(actor, [plan], reason="plan replaced by import")
     plan.delete()
 

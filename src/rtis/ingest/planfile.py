@@ -6,9 +6,9 @@ import datetime as dt
 import json
 import re
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, WithJsonSchema
 
 FORMAT = "rtis-plan/1"
 YEAR = Field(ge=1990, le=2100)
@@ -16,7 +16,8 @@ PERIOD_RE = re.compile(r"^(19|20|21)\d\d(-(Q[1-4]|H[12]|(0[1-9]|1[0-2])))?$")
 SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 KINDS = {"신규", "확대", "계속"}
 
-Number = StrictInt | Decimal
+# Decimals keep printed figures exact; in JSON (and the OpenAPI document) they are numbers.
+Number = StrictInt | Annotated[Decimal, WithJsonSchema({"type": "number"})]
 
 
 class Strict(BaseModel):

@@ -6,14 +6,19 @@ rounding of the printed figures can explain is `info`; anything larger is an `er
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 TOTAL_LABELS = {"계", "합계", "총계", "total", "합 계", "총 계"}
 SUBTOTAL_LABELS = {"소계", "소 계"}
-# Columns or rows that are not parts of a sum: shares, rates, changes, remarks.
-NOT_A_PART = ("%", "비중", "비율", "률", "율", "증감", "대비", "비고", "순위", "위")
+# Columns or rows that are not parts of a sum: shares, rates, changes, remarks, ranks.
+NOT_A_PART = ("%", "비중", "비율", "증감", "대비", "비고", "순위", "평균")
+RATE_SUFFIXES = ("률", "율", "(위)", "(%)")
+RATE_WORD = re.compile(r"[률율](\s|$|\()")
+# Tables in these units hold shares or ranks; their 계 is not a sum.
+UNSUMMABLE_UNITS = {"%", "위", "순위", "배"}
 
 
 @dataclass
@@ -54,8 +59,19 @@ def is_subtotal(label: str) -> bool:
 
 
 def is_part(label: str) -> bool:
-    text = str(label)
-    return not any(marker in text for marker in NOT_A_PART)
+    """Tell whether a row or column label names a summable part (not a rate, share or rank)."""
+    if RATE_WORD.search(str(label)):
+        return False
+    text = "".join(str(label).split())
+    if any(marker in text for marker in NOT_A_PART):
+        return False
+    return not text.endswith(RATE_SUFFIXES)
+
+
+def summable(table: Table) -> bool:
+    """Tell whether the table's cells can be added up at all."""
+    unit = (table.unit or "").strip()
+    return unit not in UNSUMMABLE_UNITS and "비중" not in table.title and "%" not in unit
 
 
 def as_number(value: Any) -> Decimal | None:
@@ -116,7 +132,7 @@ def check_total_column(table: Table) -> list[Finding]:
     """A 계 column equals the sum of the row's other part columns."""
     findings: list[Finding] = []
     total_columns = [i for i, c in enumerate(table.columns) if is_total(c)]
-    if len(total_columns) != 1:
+    if len(total_columns) != 1 or not summable(table):
         return findings
     t = total_columns[0]
     part_columns = [i for i, c in enumerate(table.columns)
@@ -150,16 +166,55 @@ def check_total_column(table: Table) -> list[Finding]:
     return findings
 
 
+def _sums_to(group: list[Any], members: list[list[Any]]) -> bool:
+    """Tell whether member rows add up to the group row in every numeric column."""
+    compared = False
+    for c, cell in enumerate(group):
+        stated = as_number(cell)
+        numbers = [as_number(m[c]) for m in members if c < len(m)]
+        present = [n for n in numbers if n is not None]
+        if stated is None or not present:
+            continue
+        verdict = judge(stated, present)
+        if verdict is not None and verdict[0] == "error":
+            return False
+        compared = True
+    return compared
+
+
+def nested_rows(rows: list[tuple[str, list[Any]]]) -> set[int]:
+    """Return the indexes of rows that are members of a group row printed just above them.
+
+    A printed table often nests: "국공립" then its "대학", "연구소" rows. A run of at least two
+    rows right below a row that they add up to is taken as that row's members, so the group
+    row, not its members, counts towards the table's total.
+    """
+    nested: set[int] = set()
+    for i in range(len(rows)):
+        if i in nested or is_total(rows[i][0]):
+            continue
+        for j in range(i + 2, len(rows)):
+            if is_total(rows[j][0]) or is_subtotal(rows[j][0]):
+                break
+            if _sums_to(rows[i][1], [values for _, values in rows[i + 1:j + 1]]):
+                nested.update(range(i + 1, j + 1))
+                break
+    return nested
+
+
 def check_total_row(table: Table) -> list[Finding]:
     """A lone 계 row equals the sum of the other rows, column by column (no subtotal rows)."""
     findings: list[Finding] = []
     totals = [i for i, (label, _) in enumerate(table.rows) if is_total(label)]
-    if len(totals) != 1 or any(is_subtotal(label) for label, _ in table.rows):
+    if (len(totals) != 1 or not summable(table)
+            or any(is_subtotal(label) for label, _ in table.rows)):
         return findings
     t = totals[0]
     total_label, total_values = table.rows[t]
-    parts = [(label, values) for i, (label, values) in enumerate(table.rows)
-             if i != t and is_part(label)]
+    others = [(i, row) for i, row in enumerate(table.rows) if i != t]
+    members = nested_rows([row for _, row in others])
+    parts = [(label, values) for k, (_, (label, values)) in enumerate(others)
+             if k not in members and is_part(label)]
     if len(parts) < 2:
         return findings
     for c, column in enumerate(table.columns):

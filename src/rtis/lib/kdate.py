@@ -288,9 +288,9 @@ def parse_korean_date(text: str) -> KoreanDate:
 
 
 _AS_OF = re.compile(
-    r"(?:['’‘`]\s*[0-9]{2}|(?<![0-9])[0-9]{4})"
-    r"(?:\s*(?:년|월|일|\.)\s*[0-9]{0,2})*\s*(?:[초중말]\s*)?"
-    r"(?:\([월화수목금토일]\)\s*)?(?:기준|현재)"
+    r"(?:['’‘`] ?[0-9]{2}|(?<![0-9])[0-9]{4})(?![0-9])"
+    r"(?: ?(?:년|월|일|\.)(?: ?[0-9]{1,2}(?![0-9]))?){0,3} ?(?:[초중말] ?)?"
+    r"(?:\([월화수목금토일]\) ?)?(?:기준|현재)"
 )
 
 
@@ -298,7 +298,7 @@ def find_as_of(text: str) -> KoreanDate | None:
     """Find the as-of date of a caption such as "(단위 : 백만원, %, '22.1.21. 기준)"."""
     if not isinstance(text, str):
         raise _fail("문자열이 아닙니다", "not a string", text)
-    match = _AS_OF.search(unicodedata.normalize("NFKC", text))
+    match = _AS_OF.search(_SPACES.sub(" ", unicodedata.normalize("NFKC", text)))
     return None if match is None else parse_korean_date(match.group())
 
 
@@ -342,7 +342,7 @@ def parse_year_range(text: str) -> tuple[int | None, int]:
 
 
 _PART = re.compile(r"([0-9]+)\s*(년도|년|월|일|\.)?")
-_PARTS = re.compile(r"(?:[0-9]+\s*(?:년도|년|월|일|\.)?\s*)+")
+_PARTS = re.compile(r"(?:[0-9]++\s*+(?:년도|년|월|일|\.)?+\s*+)++")
 
 
 def parse_date_range(text: str) -> tuple[KoreanDate | None, KoreanDate | None]:

@@ -281,12 +281,12 @@ def _plan_problems(seed: SeedPlanFile, lines: dict[tuple[Any, ...], int],
             if item.key in keys:
                 add((kind, i, "key"), f"키 '{item.key}' 중복 / duplicate key")
             keys.add(item.key)
-    for i, table in enumerate(seed.stated_tables):
-        for j, row in enumerate(table.rows):
-            if len(row.values) != len(table.columns):
+    for i, stated in enumerate(seed.stated_tables):
+        for j, row in enumerate(stated.rows):
+            if len(row.values) != len(stated.columns):
                 add(("stated_tables", i, "rows", j, "values"),
-                    f"값 {len(row.values)}개, 열 {len(table.columns)}개 / "
-                    f"{len(row.values)} values for {len(table.columns)} columns")
+                    f"값 {len(row.values)}개, 열 {len(stated.columns)}개 / "
+                    f"{len(row.values)} values for {len(stated.columns)} columns")
     return problems
 
 

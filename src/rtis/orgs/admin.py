@@ -25,7 +25,7 @@ class ReorganisationAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class RtisUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("RTIS", {"fields": ("role", "departments")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("RTIS", {"fields": ("role", "departments")}))
     list_display = ["username", "role", "email", "is_active"]
     list_filter = ["role", "is_active"]
     filter_horizontal = ["departments", "groups", "user_permissions"]

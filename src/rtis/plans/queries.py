@@ -81,7 +81,8 @@ def _line_sums(plan: Plan, node_ids: set[int] | None = None) -> list[dict[str, o
     lines = BudgetLine.objects.filter(node__plan=plan)
     if node_ids is not None:
         lines = lines.filter(node_id__in=node_ids)
-    return list(lines.values("node_id", "year", "source_id").annotate(total=Sum("amount_won")))
+    rows = lines.values("node_id", "year", "source_id").annotate(total=Sum("amount_won"))
+    return [dict(row) for row in rows]
 
 
 def _years(plan: Plan, sums: list[dict[str, object]]) -> list[int]:

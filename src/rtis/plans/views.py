@@ -97,7 +97,7 @@ def _node_context(request: HttpRequest, plan: Plan, node: Node) -> dict[str, obj
     nodes = plan_nodes(plan)
     node = next(n for n in nodes if n.pk == node.pk)
     by_id = {n.pk: n for n in nodes}
-    ancestors = []
+    ancestors: list[Node] = []
     current = by_id.get(node.parent_id) if node.parent_id else None
     while current is not None:
         ancestors.insert(0, current)

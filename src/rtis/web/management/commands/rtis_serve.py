@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 class Command(BaseCommand):
     help = ("웹 서버를 실행합니다 (waitress; 정적 파일 포함, 외부 네트워크 불필요). "
             "/ Serve RTIS with waitress (static files included, no network needed).")
-    requires_system_checks = "__all__"  # type: ignore[assignment]
+    requires_system_checks = "__all__"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1", help="주소 / address (127.0.0.1)")

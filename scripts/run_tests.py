@@ -1,0 +1,59 @@
+"""Run the checks `make test` promises: ruff, mypy, pytest on SQLite, pytest on PostgreSQL.
+
+The PostgreSQL leg runs when RTIS_TEST_POSTGRES_URL is set or a server answers on
+127.0.0.1:5432; otherwise it is skipped with a clear line (CI sets RTIS_TEST_POSTGRES_REQUIRED=1,
+which turns a missing server into a failure).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def run(title: str, command: list[str], env: dict[str, str] | None = None) -> None:
+    print(f"\n=== {title}: {' '.join(command)}", flush=True)
+    result = subprocess.run(command, cwd=ROOT, env={**os.environ, **(env or {})}, check=False)
+    if result.returncode != 0:
+        print(f"=== FAILED: {title} (exit {result.returncode})", flush=True)
+        sys.exit(result.returncode)
+
+
+def postgres_url() -> str | None:
+    url = os.environ.get("RTIS_TEST_POSTGRES_URL")
+    if url:
+        return url
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return DEFAULT_POSTGRES
+    except OSError:
+        return None
+
+
+def main() -> None:
+    extra = sys.argv[1:]
+    run("ruff", [str(BIN / "ruff"), "check", "src", "tests", "benchmarks", "scripts"])
+    run("mypy", [str(BIN / "mypy")])
+    sqlite_env = {"RTIS_DATABASE_URL": "sqlite:///" + str(ROOT / "var" / "test.sqlite3")}
+    run("pytest on SQLite", [str(BIN / "pytest"), *extra], sqlite_env)
+    url = postgres_url()
+    if url is None:
+        if os.environ.get("RTIS_TEST_POSTGRES_REQUIRED"):
+            print("=== FAILED: PostgreSQL leg required but no server answers on 127.0.0.1:5432")
+            sys.exit(1)
+        print("\n=== SKIPPED: PostgreSQL leg (no RTIS_TEST_POSTGRES_URL and nothing answers on "
+              "127.0.0.1:5432). The suite ran on SQLite only.")
+        return
+    run("pytest on PostgreSQL", [str(BIN / "pytest"), *extra], {"RTIS_DATABASE_URL": url})
+    print("\n=== make test: ruff, mypy, SQLite and PostgreSQL legs all passed")
+
+
+if __name__ == "__main__":
+    main()
