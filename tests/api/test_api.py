@@ -102,3 +102,14 @@ def test_api_routes_refuse_writes(api: Any, plan: Any) -> None:
     for path in ["/api/v1/plans", "/api/v1/plans/sample-plan", "/api/v1/plans/sample-plan/export"]:
         assert api.request("post", path).status_code == 405
         assert api.request("delete", path).status_code == 405
+
+
+def test_list_endpoints_keep_a_constant_query_count(
+    api: Any, plan: Any, django_assert_max_num_queries: Any
+) -> None:
+    for path, limit in [("/api/v1/plans", 3), ("/api/v1/plans/sample-plan/nodes", 5),
+                        ("/api/v1/plans/sample-plan/budget-lines", 4),
+                        ("/api/v1/plans/sample-plan/indicators", 6),
+                        ("/api/v1/plans/sample-plan/export", 14)]:
+        with django_assert_max_num_queries(limit):
+            api.get(path)

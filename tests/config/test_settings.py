@@ -218,7 +218,7 @@ def test_env_bool_refuses_any_text_that_is_not_a_yes_or_no_word(raw: str) -> Non
         assert env_bool("RTIS_X", False, environ={"RTIS_X": raw}) is (
             raw.strip().lower() in TRUE_WORDS)
         return
-    with pytest.raises(SettingError, match="^RTIS_X: "):
+    with pytest.raises(SettingError, match=r"^RTIS_X: "):
         env_bool("RTIS_X", False, environ={"RTIS_X": raw})
 
 
@@ -250,7 +250,7 @@ def test_env_list_refuses_any_empty_item(items: list[str], data: st.DataObject) 
     blank = data.draw(st.text(alphabet=" \t", max_size=2))
     position = data.draw(st.integers(0, len(items)))
     raw = ",".join([*items[:position], blank, *items[position:]])
-    with pytest.raises(SettingError, match="^RTIS_X: "):
+    with pytest.raises(SettingError, match=r"^RTIS_X: "):
         env_list("RTIS_X", [], environ={"RTIS_X": raw})
 
 
@@ -281,7 +281,7 @@ def test_env_choice_refuses_anything_but_an_allowed_value(raw: str) -> None:
     if raw in {"ko", "en"}:
         assert env_choice("RTIS_LANGUAGE", "ko", {"ko", "en"}, environ={"RTIS_LANGUAGE": raw}) == raw
         return
-    with pytest.raises(SettingError, match="^RTIS_LANGUAGE: ") as caught:
+    with pytest.raises(SettingError, match=r"^RTIS_LANGUAGE: ") as caught:
         env_choice("RTIS_LANGUAGE", "ko", {"ko", "en"}, environ={"RTIS_LANGUAGE": raw})
     assert "en, ko" in str(caught.value)
 
@@ -294,7 +294,7 @@ def test_env_timezone_accepts_known_zones(zone: str) -> None:
 @pytest.mark.parametrize("zone", ["Asia/Seul", "", " Asia/Seoul", "../etc/passwd", "/etc/passwd",
                                   "KST+9"])
 def test_env_timezone_refuses_unknown_or_malformed_zones(zone: str) -> None:
-    with pytest.raises(SettingError, match="^RTIS_TIME_ZONE: "):
+    with pytest.raises(SettingError, match=r"^RTIS_TIME_ZONE: "):
         env_timezone("RTIS_TIME_ZONE", "Asia/Seoul", environ={"RTIS_TIME_ZONE": zone})
 
 
@@ -313,14 +313,14 @@ def test_env_database_url_accepts_supported_schemes_in_any_case(
 @given(st.from_regex(r"\A[a-z][a-z0-9+.-]{0,12}\Z").filter(
     lambda s: s not in {"sqlite", "postgres", "postgresql", "pgsql"}))
 def test_env_database_url_refuses_other_schemes(scheme: str) -> None:
-    with pytest.raises(SettingError, match="^RTIS_DATABASE_URL: "):
+    with pytest.raises(SettingError, match=r"^RTIS_DATABASE_URL: "):
         env_database_url("RTIS_DATABASE_URL", "sqlite:///x",
                          environ={"RTIS_DATABASE_URL": f"{scheme}://rtis@db/rtis"})
 
 
 @pytest.mark.parametrize("url", ["postgres:rtis@db/rtis", "sqlite", ""])
 def test_env_database_url_refuses_text_that_is_not_a_url(url: str) -> None:
-    with pytest.raises(SettingError, match="^RTIS_DATABASE_URL: "):
+    with pytest.raises(SettingError, match=r"^RTIS_DATABASE_URL: "):
         env_database_url("RTIS_DATABASE_URL", "sqlite:///x", environ={"RTIS_DATABASE_URL": url})
 
 
@@ -351,7 +351,7 @@ def test_env_secret_refuses_a_missing_file_naming_the_variable_and_path(tmp_path
 
 
 def test_env_secret_refuses_a_directory_in_place_of_a_file(tmp_path: Path) -> None:
-    with pytest.raises(SettingError, match="^RTIS_SECRET_KEY_FILE: "):
+    with pytest.raises(SettingError, match=r"^RTIS_SECRET_KEY_FILE: "):
         env_secret("RTIS_SECRET_KEY", "RTIS_SECRET_KEY_FILE", "dflt",
                    environ={"RTIS_SECRET_KEY_FILE": str(tmp_path)})
 
@@ -359,7 +359,7 @@ def test_env_secret_refuses_a_directory_in_place_of_a_file(tmp_path: Path) -> No
 def test_env_secret_refuses_a_blank_file(tmp_path: Path) -> None:
     secret = tmp_path / "secret_key"
     secret.write_text(" \n", encoding="utf-8")
-    with pytest.raises(SettingError, match="^RTIS_SECRET_KEY_FILE: "):
+    with pytest.raises(SettingError, match=r"^RTIS_SECRET_KEY_FILE: "):
         env_secret("RTIS_SECRET_KEY", "RTIS_SECRET_KEY_FILE", "dflt",
                    environ={"RTIS_SECRET_KEY_FILE": str(secret)})
 

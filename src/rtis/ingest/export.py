@@ -11,55 +11,60 @@ from rtis.plans.models import BudgetLine, Indicator, NodeDepartment, Plan
 from rtis.plans.queries import plan_nodes
 
 
-def _name(department: Department, plan: Plan) -> str:
-    # The name the plan's own document used: the one in force on its approval date.
-    return department.name_on(plan.approved_on) if plan.approved_on else department.name
+class _Names:
+    """Department names as the plan's own document used them: in force on its approval date."""
 
+    def __init__(self, plan: Plan) -> None:
+        self.day = plan.approved_on
+        # Two queries for every department and its name history; the organisation is small.
+        self.by_id = {d.pk: d for d in Department.objects.prefetch_related("names")}
 
-def _departments(plan: Plan, used: list[Department]) -> list[dict[str, Any]]:
-    ordered: list[Department] = []
-    seen: set[int] = set()
+    def name(self, department_id: int) -> str:
+        department = self.by_id[department_id]
+        return department.name_on(self.day) if self.day else department.name
 
-    def add(d: Department) -> None:
-        if d.pk in seen:
-            return
-        if d.parent is not None:
-            add(d.parent)
-        seen.add(d.pk)
-        ordered.append(d)
+    def listing(self, used: list[int]) -> list[dict[str, Any]]:
+        """List the used departments with their ancestors, parents first."""
+        ordered: list[int] = []
 
-    for d in used:
-        add(d)
-    return [
-        {"name": _name(d, plan), "parent": _name(d.parent, plan) if d.parent else None,
-         "kind": d.kind}
-        for d in ordered
-    ]
+        def add(department_id: int) -> None:
+            if department_id in ordered:
+                return
+            parent_id = self.by_id[department_id].parent_id
+            if parent_id is not None:
+                add(parent_id)
+            ordered.append(department_id)
+
+        for department_id in used:
+            add(department_id)
+        return [
+            {"name": self.name(i),
+             "parent": self.name(self.by_id[i].parent_id) if self.by_id[i].parent_id else None,
+             "kind": self.by_id[i].kind}
+            for i in ordered
+        ]
 
 
 def export_plan(plan: Plan) -> dict[str, Any]:
     """Return the plan as a JSON-ready dict in document order."""
     nodes = plan_nodes(plan)
+    names = _Names(plan)
     code_of = {n.pk: n.code for n in nodes}
-    used: list[Department] = []
-    if plan.department is not None:
-        used.append(plan.department)
+    used: list[int] = [plan.department_id] if plan.department_id else []
     node_docs = []
     for n in nodes:
         roles: list[NodeDepartment] = list(n.department_roles.all())
-        owners = [r.department for r in roles if r.role == "owner"]
-        cooperating = [r.department for r in roles if r.role == "cooperating"]
+        owners = [r.department_id for r in roles if r.role == "owner"]
+        cooperating = [r.department_id for r in roles if r.role == "cooperating"]
         used.extend(owners + cooperating)
         node_docs.append({
             "code": n.code, "title": n.title, "depth": n.depth,
             "parent": code_of.get(n.parent_id) if n.parent_id else None,
             "level_name": n.level_name, "kind": n.kind or None,
-            "departments": [_name(d, plan) for d in owners],
-            "cooperating_departments": [_name(d, plan) for d in cooperating],
+            "departments": [names.name(i) for i in owners],
+            "cooperating_departments": [names.name(i) for i in cooperating],
             "description": n.description, "provenance": n.provenance,
         })
-    for d in list(used):
-        d.names.all()  # prefetched below via name_on; kept simple: few departments per plan
     lines = (BudgetLine.objects.filter(node__plan=plan).select_related("node", "source")
              .order_by("node__position", "year", "source__position"))
     indicators = (Indicator.objects.filter(node__plan=plan).select_related("node")
@@ -71,11 +76,11 @@ def export_plan(plan: Plan) -> dict[str, Any]:
             "document_number": plan.document_number or None,
             "approved_on": plan.approved_on.isoformat() if plan.approved_on else None,
             "period": [plan.period_start, plan.period_end],
-            "department": _name(plan.department, plan) if plan.department else None,
+            "department": names.name(plan.department_id) if plan.department_id else None,
             "summary": plan.summary, "source_document": plan.source_document or None,
             "published": plan.published,
         },
-        "departments": _departments(plan, used),
+        "departments": names.listing(used),
         "nodes": node_docs,
         "budget_lines": [
             {"node": line.node.code, "year": line.year, "source": line.source_id,

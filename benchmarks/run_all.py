@@ -1,0 +1,15 @@
+"""Run every benchmark script in this folder, one process each."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+for script in sorted(HERE.glob("*.py")):
+    if script.name in {"run_all.py", "__init__.py"}:
+        continue
+    print(f"\n### {script.name}", flush=True)
+    subprocess.run([sys.executable, str(script)], check=True)
