@@ -37,12 +37,13 @@ class _Names:
 
         for department_id in used:
             add(department_id)
-        return [
-            {"name": self.name(i),
-             "parent": self.name(self.by_id[i].parent_id) if self.by_id[i].parent_id else None,
-             "kind": self.by_id[i].kind}
-            for i in ordered
-        ]
+        listing = []
+        for i in ordered:
+            parent_id = self.by_id[i].parent_id
+            listing.append({"name": self.name(i),
+                            "parent": self.name(parent_id) if parent_id is not None else None,
+                            "kind": self.by_id[i].kind})
+        return listing
 
 
 def export_plan(plan: Plan) -> dict[str, Any]:
