@@ -52,9 +52,8 @@ def _ensure_demo_secret() -> None:
     """Give the demo a persistent random secret under var/ unless one is configured."""
     if os.environ.get("RTIS_SECRET_KEY") or os.environ.get("RTIS_SECRET_KEY_FILE"):
         return
-    from rtis.config.settings import VAR_DIR
-
-    path = Path(VAR_DIR) / "secret_key"
+    # Settings read the secret when first imported, so this must not import them.
+    path = Path(os.environ["RTIS_VAR_DIR"]) / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
@@ -74,9 +73,12 @@ def main(argv: list[str] | None = None) -> int:
         print(usage(), file=sys.stderr)
         return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rtis.config.settings")
-    if name == "demo":
+    wants_help = any(arg in {"-h", "--help"} for arg in rest)
+    if name == "demo" and not wants_help:
         os.environ.setdefault("RTIS_VAR_DIR", str(Path.cwd() / "var"))
         _ensure_demo_secret()
+    if wants_help:
+        print(f"rtis {name}: {COMMANDS[name][1]} / {COMMANDS[name][2]}\n")
     from django.core.exceptions import ImproperlyConfigured
 
     try:
@@ -86,7 +88,12 @@ def main(argv: list[str] | None = None) -> int:
     except ImproperlyConfigured as exc:
         print(f"rtis: 설정 오류 / configuration error: {exc}", file=sys.stderr)
         return 2
+    from django.conf import settings
     from django.core.management import execute_from_command_line, get_commands, load_command_class
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and str(database["NAME"]) != ":memory:":
+        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
     command = COMMANDS[name][0]
     if name == "manage":

@@ -311,8 +311,6 @@ def test_a_one_decimal_total_off_by_more_than_its_rounding_is_an_error(
     assert finding.suggestion.startswith("계 = ")
 
 
-@pytest.mark.xfail(strict=True, reason="decimals_of normalises 4.0 to 4, so a table printed with "
-                   "one decimal gets the whole-unit tolerance when its values end in .0")
 def test_values_printed_with_a_trailing_zero_keep_their_decimal_place() -> None:
     table = Table(plan="p", key="t", title="연도별 투자", unit="억원",
                   columns=["계", "2018", "2019", "2020"], rows=[("시비", [4.0, 1.0, 1.0, 1.0])],
@@ -324,8 +322,6 @@ def test_values_printed_with_a_trailing_zero_keep_their_decimal_place() -> None:
 # --- known false alarms ---------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="nested_rows takes any row that happens to equal the sum "
-                   "of the next rows for a group, and drops those rows from the 계 check")
 def test_a_row_that_happens_to_equal_the_next_rows_is_not_taken_for_a_group() -> None:
     table = Table(plan="p", key="t", title="사업별 예산", unit="백만원", columns=["2018"],
                   rows=[("바이오", [10]), ("핀테크", [4]), ("문화", [6]), ("제조", [20]),
@@ -333,8 +329,6 @@ def test_a_row_that_happens_to_equal_the_next_rows_is_not_taken_for_a_group() ->
     assert check_table(table) == []
 
 
-@pytest.mark.xfail(strict=True, reason="RATE_WORD takes any word ending in 률/율 (법률, 자율) "
-                   "for a rate, and drops the row from the 계 check")
 def test_a_part_whose_name_ends_in_a_rate_syllable_still_counts() -> None:
     table = Table(plan="p", key="t", title="분야별 예산", unit="백만원", columns=["2018", "2019"],
                   rows=[("법률 지원", [10, 1]), ("의료", [4, 2]), ("교육", [6, 3]),
@@ -342,8 +336,6 @@ def test_a_part_whose_name_ends_in_a_rate_syllable_still_counts() -> None:
     assert check_table(table) == []
 
 
-@pytest.mark.xfail(strict=True, reason="NOT_A_PART lacks 구성비 (composition share): a 구성비 column "
-                   "printed without (%) is added into the row's 계")
 def test_a_share_column_named_only_by_its_korean_word_is_not_a_part() -> None:
     table = Table(plan="p", key="t", title="재원별 투자", unit="백만원",
                   columns=["계", "2018", "2019", "구성비"],

@@ -256,3 +256,37 @@ def test_deleting_a_line_of_another_subtree_is_404(officer: Any) -> None:
 def test_deleting_needs_post(officer: Any) -> None:
     line = BudgetLine.objects.get(node__code="2-1-1", year=2019)
     assert client_for(officer).get(node_url("line_delete", "2-1", line_id=line.pk)).status_code == 405
+
+
+def test_a_planner_publishes_and_withdraws_a_plan_with_history(
+    planner: Any, private_plan: Any
+) -> None:
+    url = reverse("plans:publish", args=["private-plan"])
+    client = client_for(planner)
+    assert client.post(url, {"published": "1"}).status_code == 302
+    assert client_for(None).get(reverse("plans:detail", args=["private-plan"])).status_code == 200
+    assert client.post(url, {"published": "0"}).status_code == 302
+    assert client_for(None).get(reverse("plans:detail", args=["private-plan"])).status_code == 404
+    changes = [e.changes["published"] for e in AuditEvent.objects.filter(
+        target_type="plans.plan", action="update").order_by("id")]
+    assert changes == [[False, True], [True, False]]
+
+
+def test_officers_and_viewers_may_not_publish(officer: Any, viewer: Any, private_plan: Any) -> None:
+    url = reverse("plans:publish", args=["private-plan"])
+    assert client_for(officer).post(url, {"published": "1"}).status_code == 403
+    assert client_for(viewer).post(url, {"published": "1"}).status_code == 403
+    response = client_for(None).post(url, {"published": "1"})
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_publishing_needs_post(planner: Any) -> None:
+    assert client_for(planner).get(reverse("plans:publish", args=["sample-plan"])).status_code == 405
+
+
+def test_the_node_page_keeps_a_constant_number_of_queries(
+    viewer: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = client_for(viewer)
+    with django_assert_max_num_queries(14):
+        client.get(node_url("node", "2-1"))

@@ -12,6 +12,9 @@ from django.db import models
 from rtis.audit.models import AuditAction, AuditEvent
 
 SYSTEM_ACTOR_NAME = "system"
+# Never copied into the trail: a password hash is a secret even when it changes.
+SECRET_FIELDS = {"password"}
+HIDDEN = "(변경됨 / changed)"
 
 
 def jsonable(value: Any) -> Any:
@@ -32,7 +35,8 @@ def field_values(obj: models.Model, fields: Iterable[str] | None = None) -> dict
         for f in obj._meta.concrete_fields
         if not f.primary_key and f.attname not in {"version", "created_at", "updated_at"}
     ]
-    return {name: jsonable(getattr(obj, name)) for name in names}
+    return {name: HIDDEN if name in SECRET_FIELDS else jsonable(getattr(obj, name))
+            for name in names}
 
 
 def _scope(obj: models.Model) -> tuple[int | None, int | None]:
@@ -83,7 +87,8 @@ def record_creates(actor: Any | None, objs: Iterable[models.Model], reason: str 
 def record_change(actor: Any | None, obj: models.Model, changes: Mapping[str, list[Any]],
                   reason: str = "") -> AuditEvent | None:
     """Record an update as {field: [old, new]}; nothing when nothing changed."""
-    real = {k: [jsonable(v[0]), jsonable(v[1])] for k, v in changes.items() if v[0] != v[1]}
+    real = {k: ([None, HIDDEN] if k in SECRET_FIELDS else [jsonable(v[0]), jsonable(v[1])])
+            for k, v in changes.items() if v[0] != v[1]}
     if not real:
         return None
     event = _event(actor, AuditAction.UPDATE, obj, real, reason)

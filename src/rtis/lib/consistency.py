@@ -14,9 +14,11 @@ from typing import Any
 TOTAL_LABELS = {"계", "합계", "총계", "total", "합 계", "총 계"}
 SUBTOTAL_LABELS = {"소계", "소 계"}
 # Columns or rows that are not parts of a sum: shares, rates, changes, remarks, ranks.
-NOT_A_PART = ("%", "비중", "비율", "증감", "대비", "비고", "순위", "평균")
+NOT_A_PART = ("%", "비중", "비율", "구성비", "증감", "대비", "비고", "순위", "평균")
 RATE_SUFFIXES = ("률", "율", "(위)", "(%)")
-RATE_WORD = re.compile(r"[률율](\s|$|\()")
+RATE_WORD = re.compile(r"(\w*[률율])(?=\s|$|\()")
+# Words that end in 률/율 but are not rates.
+NOT_RATES = {"법률", "자율", "규율", "효율", "선율", "음률", "전율", "계율"}
 # Tables in these units hold shares or ranks; their 계 is not a sum.
 UNSUMMABLE_UNITS = {"%", "위", "순위", "배"}
 
@@ -60,7 +62,7 @@ def is_subtotal(label: str) -> bool:
 
 def is_part(label: str) -> bool:
     """Tell whether a row or column label names a summable part (not a rate, share or rank)."""
-    if RATE_WORD.search(str(label)):
+    if any(word not in NOT_RATES for word in RATE_WORD.findall(str(label))):
         return False
     text = "".join(str(label).split())
     if any(marker in text for marker in NOT_A_PART):
@@ -89,7 +91,7 @@ def decimals_of(values: list[Decimal]) -> int:
     """Return the most decimal places among printed values."""
     places = 0
     for v in values:
-        exponent = v.normalize().as_tuple().exponent
+        exponent = v.as_tuple().exponent  # 4.0 was printed with one decimal: keep it
         if isinstance(exponent, int) and exponent < 0:
             places = max(places, -exponent)
     return places
@@ -211,23 +213,30 @@ def check_total_row(table: Table) -> list[Finding]:
         return findings
     t = totals[0]
     total_label, total_values = table.rows[t]
-    others = [(i, row) for i, row in enumerate(table.rows) if i != t]
-    members = nested_rows([row for _, row in others])
-    parts = [(label, values) for k, (_, (label, values)) in enumerate(others)
-             if k not in members and is_part(label)]
-    if len(parts) < 2:
+    others = [row for i, row in enumerate(table.rows) if i != t]
+    flat = [(label, values) for label, values in others if is_part(label)]
+    members = nested_rows(others)
+    grouped = [(label, values) for k, (label, values) in enumerate(others)
+               if k not in members and is_part(label)]
+    if len(flat) < 2:
         return findings
     for c, column in enumerate(table.columns):
         if not is_part(column):
             continue
         stated = as_number(total_values[c]) if c < len(total_values) else None
-        numbers = [as_number(v[c]) for _, v in parts if c < len(v)]
-        present = [n for n in numbers if n is not None]
-        if stated is None or not present:
+        if stated is None:
             continue
-        verdict = judge(stated, present)
-        if verdict is None:
+        # Read the rows flat and, where group rows were found, as groups: one reading that adds
+        # up is enough. Otherwise report the reading that comes closest.
+        verdicts = []
+        for parts in ([flat, grouped] if members else [flat]):
+            present = [n for n in (as_number(v[c]) for _, v in parts if c < len(v)) if n is not None]
+            if present:
+                verdicts.append((judge(stated, present), parts))
+        if not verdicts or any(verdict is None for verdict, _ in verdicts):
             continue
+        verdict, parts = min(verdicts, key=lambda vp: abs(vp[0][1] - stated))  # type: ignore[index]
+        assert verdict is not None
         severity, computed = verdict
         kind = "반올림 차이 / rounding" if severity == "info" else "합계 불일치 / mismatch"
         findings.append(Finding(

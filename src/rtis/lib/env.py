@@ -85,7 +85,10 @@ def env_secret(
         if not secret:
             raise SettingError(f"{file_name}: 파일이 비어 있습니다 / {file_name}: '{path}' is empty")
         return secret
-    return environ.get(name, default)
+    value = environ.get(name, default)
+    if not value.strip():
+        raise SettingError(f"{name}: 비어 있습니다 / {name} is empty")
+    return value
 
 
 def env_timezone(name: str, default: str, environ: Mapping[str, str] | None = None) -> str:

@@ -49,6 +49,9 @@ def do_rename_department(
     new_name = new_name.strip()
     if not new_name:
         raise ValidationError({"new_name": "새 부서명이 비어 있습니다 / the new name is empty"})
+    if new_name == department.name:
+        raise ValidationError({"new_name": f"지금 이름과 같습니다 '{new_name}' / "
+                                           "the new name equals the current one"})
     day = reorganisation.effective_on
     current = department.names.filter(valid_to__isnull=True).order_by("-valid_from").first()
     if current is not None:
@@ -96,6 +99,7 @@ def do_create_user(
     user = User(username=username, role=role, email=email, is_staff=role == Role.ADMIN)
     user.is_superuser = role == Role.ADMIN
     user.set_password(password)
+    user.full_clean(exclude=["password"])
     user.save()
     if departments:
         user.departments.set(departments)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from rtis.audit.admin import AuditedModelAdmin
 from rtis.orgs.models import Department, DepartmentName, Reorganisation, User
 
 
@@ -10,7 +11,7 @@ class DepartmentNameInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedModelAdmin):
     list_display = ["name", "kind", "parent", "established_on", "abolished_on"]
     list_filter = ["kind"]
     search_fields = ["name", "names__name"]
@@ -19,12 +20,12 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reorganisation)
-class ReorganisationAdmin(admin.ModelAdmin):
+class ReorganisationAdmin(AuditedModelAdmin):
     list_display = ["effective_on", "title"]
 
 
 @admin.register(User)
-class RtisUserAdmin(UserAdmin):
+class RtisUserAdmin(UserAdmin, AuditedModelAdmin):
     fieldsets = (*(UserAdmin.fieldsets or ()), ("RTIS", {"fields": ("role", "departments")}))
     list_display = ["username", "role", "email", "is_active"]
     list_filter = ["role", "is_active"]

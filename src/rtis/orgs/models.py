@@ -129,4 +129,7 @@ class User(AbstractUser):
 
     @property
     def is_planner(self) -> bool:
-        return self.is_active and (self.role in {Role.ADMIN, Role.PLANNER} or self.is_superuser)
+        """Tell whether templates should offer planner tools (the rule lives in orgs.access)."""
+        from rtis.orgs.access import is_planner
+
+        return is_planner(self)

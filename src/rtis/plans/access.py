@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from rtis.orgs.access import department_ids, is_internal, is_planner
-from rtis.plans.models import Node, Plan
+from rtis.plans.models import BudgetLine, Node, Plan
 
 
 def plans_for_user(user: Any) -> QuerySet[Plan]:
@@ -69,3 +69,14 @@ def require_planner(user: Any) -> None:
     """Raise PermissionDenied unless the user is a planner or admin."""
     if not is_planner(user):
         raise PermissionDenied("기획 담당자만 할 수 있습니다 / only planners may do this")
+
+
+def get_budget_line_for_user(user: Any, node: Node, line_id: int,
+                             subtree: set[int]) -> BudgetLine:
+    """Return a budget line of the node's subtree that the user may change, or 404/403."""
+    line = BudgetLine.objects.select_related("node").filter(pk=line_id, node_id__in=subtree).first()
+    if line is None:
+        raise Http404(f"'{node.code}' 아래에 소요예산 항목 {line_id}이(가) 없습니다 / no budget line "
+                      f"{line_id} under '{node.code}'")
+    require_node_editor(user, line.node)
+    return line

@@ -1,16 +1,19 @@
 from django.contrib import admin
 
-from rtis.plans.models import FundingSource, Plan
+from rtis.audit.admin import AuditedModelAdmin
+from rtis.plans.models import FundingSource
+
+# Plans, nodes and money are edited in RTIS's own pages and imports (actions, locking, audit);
+# the admin keeps the master data only.
 
 
 @admin.register(FundingSource)
-class FundingSourceAdmin(admin.ModelAdmin):
+class FundingSourceAdmin(AuditedModelAdmin):
     list_display = ["code", "label", "label_en", "position"]
     list_editable = ["label", "label_en", "position"]
 
+    def has_add_permission(self, request: object) -> bool:
+        return False  # codes are fixed (DESIGN.md); labels are editable
 
-@admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
-    list_display = ["slug", "title", "document_number", "approved_on", "published"]
-    list_select_related = ["department"]
-    readonly_fields = ["slug", "version", "created_at", "updated_at"]
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False

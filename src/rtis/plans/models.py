@@ -30,7 +30,14 @@ class FundingSource(models.Model):
         verbose_name_plural = _("재원")
 
     def __str__(self) -> str:
-        return self.label
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        """Return the label in the reader's language (Korean unless English was chosen)."""
+        from django.utils.translation import get_language
+
+        return self.label_en if (get_language() or "ko").startswith("en") else self.label
 
 
 class Plan(models.Model):

@@ -98,7 +98,7 @@ def budget_by_source(plan: Plan, nodes: list[Node] | None = None,
         node_ids = descendant_ids(nodes if nodes is not None else plan_nodes(plan), root.pk)
     sums = _line_sums(plan, node_ids)
     used = {s["source_id"] for s in sums}
-    columns = [(s.code, s.label) for s in FundingSource.objects.all() if s.code in used]
+    columns = [(s.code, s.display_label) for s in FundingSource.objects.all() if s.code in used]
     matrix = Matrix(years=_years(plan, sums), columns=columns)
     for s in sums:
         key = (int(s["year"]), str(s["source_id"]))  # type: ignore[call-overload]
@@ -144,3 +144,17 @@ def plan_indicators(plan: Plan, node_ids: set[int] | None = None) -> list[Indica
         indicators = indicators.filter(node_id__in=node_ids)
     return list(indicators.prefetch_related("targets", "actuals").order_by("node__position",
                                                                              "position", "id"))
+
+
+def subtree_totals(plan: Plan, nodes: list[Node]) -> dict[int, int]:
+    """Map each node id to the planned won of itself and everything below it (one query)."""
+    own = (BudgetLine.objects.filter(node__plan=plan).values_list("node_id")
+           .annotate(total=Sum("amount_won")))
+    parent_of = {n.pk: n.parent_id for n in nodes}
+    totals: dict[int, int] = defaultdict(int)
+    for node_id, amount in own:
+        current: int | None = node_id
+        while current is not None:
+            totals[current] += int(amount)
+            current = parent_of.get(current)
+    return dict(totals)

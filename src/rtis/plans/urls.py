@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.plan_list, name="list"),
     path("<slug:slug>/", views.plan_detail, name="detail"),
     path("<slug:slug>/budget/", views.plan_budget, name="budget"),
+    path("<slug:slug>/publish/", views.plan_publish, name="publish"),
     path("<slug:slug>/nodes/<str:code>/", views.node_detail, name="node"),
     path("<slug:slug>/nodes/<str:code>/edit/", views.node_edit, name="node_edit"),
     path("<slug:slug>/nodes/<str:code>/lines/", views.budget_line_save, name="line_save"),

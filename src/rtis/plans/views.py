@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +18,7 @@ from rtis.lib.money import MoneyError, to_won
 from rtis.plans import actions
 from rtis.plans.access import (
     can_edit_node,
+    get_budget_line_for_user,
     get_node_for_user,
     get_plan_for_user,
     plans_for_user,
@@ -34,6 +33,7 @@ from rtis.plans.queries import (
     plan_indicators,
     plan_list_with_totals,
     plan_nodes,
+    subtree_totals,
 )
 
 
@@ -49,19 +49,6 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/plan_list.html", {"plans": plans, "unit": chosen_unit(request)})
 
 
-def _subtree_totals(nodes: list[Node], plan: Plan) -> dict[int, int]:
-    own = dict(BudgetLine.objects.filter(node__plan=plan).values_list("node_id")
-               .annotate(total=Sum("amount_won")))
-    totals: dict[int, int] = defaultdict(int)
-    parent_of = {n.pk: n.parent_id for n in nodes}
-    for node_id, amount in own.items():
-        current: int | None = node_id
-        while current is not None:
-            totals[current] += int(amount)
-            current = parent_of.get(current)
-    return totals
-
-
 def _budget_context(plan: Plan, nodes: list[Node], unit: str) -> dict[str, object]:
     return {"plan": plan, "unit": unit, "units": DISPLAY_UNITS,
             "by_source": budget_by_source(plan, nodes), "by_area": budget_by_area(plan, nodes)}
@@ -71,7 +58,7 @@ def _budget_context(plan: Plan, nodes: list[Node], unit: str) -> dict[str, objec
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug)
     nodes = plan_nodes(plan)
-    totals = _subtree_totals(nodes, plan)
+    totals = subtree_totals(plan, nodes)
     for node in nodes:
         node.total_won = totals.get(node.pk, 0)  # type: ignore[attr-defined]
     unit = chosen_unit(request)
@@ -119,7 +106,7 @@ def _node_context(request: HttpRequest, plan: Plan, node: Node) -> dict[str, obj
 
 
 def _sources() -> list[tuple[str, str]]:
-    return [(s.code, s.label) for s in FundingSource.objects.all()]
+    return [(s.code, s.display_label) for s in FundingSource.objects.all()]
 
 
 @require_GET
@@ -198,11 +185,18 @@ def budget_line_delete(request: HttpRequest, slug: str, code: str, line_id: int)
     plan = get_plan_for_user(request.user, slug)
     node = get_node_for_user(request.user, plan, code)
     subtree = descendant_ids(plan_nodes(plan), node.pk)
-    line = BudgetLine.objects.select_related("node").filter(pk=line_id, node_id__in=subtree).first()
-    if line is None:
-        return render(request, "error.html", {"title": _("없는 항목"),
-                                              "message": _("해당 소요예산 항목이 없습니다.")},
-                      status=404)
+    line = get_budget_line_for_user(request.user, node, line_id, subtree)
     actions.do_delete_budget_line(request.user, line)
     messages.success(request, _("소요예산 항목을 삭제했습니다."))
     return redirect("plans:node", slug=plan.slug, code=node.code)
+
+
+@login_required
+@require_POST
+def plan_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    """Publish a plan to the public, or withdraw it (planners)."""
+    plan = get_plan_for_user(request.user, slug)
+    publish = request.POST.get("published") == "1"
+    actions.do_set_plan_published(request.user, plan, publish)
+    messages.success(request, _("공개했습니다.") if publish else _("비공개로 바꾸었습니다."))
+    return redirect("plans:detail", slug=plan.slug)

@@ -6,11 +6,12 @@ import getpass
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rtis.orgs.actions import do_create_user, find_department
-from rtis.orgs.models import Role
+from rtis.orgs.models import Role, User
 
 
 class Command(BaseCommand):
@@ -37,11 +38,17 @@ class Command(BaseCommand):
             raise CommandError("--department: 부서 담당자는 소속 부서가 필요합니다 / "
                                "an officer needs at least one department")
         if options["password_file"]:
-            password = Path(options["password_file"]).read_text(encoding="utf-8").strip()
+            try:
+                password = Path(options["password_file"]).read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise CommandError(f"--password-file: 읽을 수 없습니다 / cannot read: "
+                                   f"{exc.strerror}") from None
         else:
             password = getpass.getpass("비밀번호 / password: ")
-        if len(password) < 8:
-            raise CommandError("비밀번호는 8자 이상이어야 합니다 / the password needs 8+ characters")
+        try:
+            validate_password(password, User(username=options["username"]))
+        except ValidationError as exc:
+            raise CommandError("비밀번호 / password: " + " ".join(exc.messages)) from None
         try:
             user = do_create_user(None, options["username"], password, options["role"],
                                   departments, options["email"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
@@ -24,5 +24,10 @@ class Command(BaseCommand):
 
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(f"RTIS 실행 중 / serving at {url}  (Ctrl+C 로 종료 / to stop)")
-        serve(application, host=options["host"], port=options["port"],
-              threads=options["threads"], ident="rtis")
+        try:
+            serve(application, host=options["host"], port=options["port"],
+                  threads=options["threads"], ident="rtis")
+        except OSError as exc:
+            raise CommandError(f"{options['host']}:{options['port']}에서 실행할 수 없습니다 "
+                               f"(다른 프로그램이 사용 중이면 --port 로 바꾸십시오) / cannot serve "
+                               f"on {options['host']}:{options['port']}: {exc.strerror}") from None
