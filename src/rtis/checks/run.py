@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from rtis.lib.consistency import Finding, Table, check_table
+from rtis.checks.data import PlanData, as_table
+from rtis.lib.claims import Figure, check_figure, check_table_claims
+from rtis.lib.consistency import Finding, check_table
 from rtis.plans.models import BudgetLine, Plan
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+# Tables whose structure is declared are checked by their claims, not by guessing from labels.
+STRUCTURAL_CLAIMS = {"sum", "share", "execution"}
 
 
 def _period_findings(plan: Plan) -> list[Finding]:
@@ -25,18 +29,31 @@ def _period_findings(plan: Plan) -> list[Finding]:
     return findings
 
 
+def check_plan(plan: Plan) -> list[Finding]:
+    """Return every finding of one plan."""
+    data = PlanData(plan)
+    findings: list[Finding] = []
+    for stated in plan.stated_tables.all():
+        table = as_table(stated)
+        if not any(claim.get("kind") in STRUCTURAL_CLAIMS for claim in stated.claims):
+            findings.extend(check_table(table))
+        findings.extend(check_table_claims(table, stated.claims, data))
+    for stated_figure in plan.stated_figures.all():
+        if not stated_figure.claims:
+            continue
+        figure = Figure(plan=plan.slug, key=stated_figure.key, label=stated_figure.label,
+                        value=stated_figure.value, unit=stated_figure.unit_as_printed,
+                        printed=stated_figure.printed, provenance=stated_figure.provenance)
+        for claim in stated_figure.claims:
+            findings.extend(check_figure(figure, claim, data))
+    findings.extend(_period_findings(plan))
+    return findings
+
+
 def run_checks(plan_slug: str | None = None) -> list[Finding]:
     """Return every finding, errors first, for one plan or all."""
     plans = Plan.objects.order_by("slug")
     if plan_slug:
         plans = plans.filter(slug=plan_slug)
-    findings: list[Finding] = []
-    for plan in plans.prefetch_related("stated_tables"):
-        for stated in plan.stated_tables.all():
-            table = Table(plan=plan.slug, key=stated.key, title=stated.title,
-                          unit=stated.unit_as_printed, columns=list(stated.columns),
-                          rows=[(r["label"], r["values"]) for r in stated.rows],
-                          provenance=stated.provenance)
-            findings.extend(check_table(table))
-        findings.extend(_period_findings(plan))
+    findings = [f for plan in plans for f in check_plan(plan)]
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.plan))

@@ -117,7 +117,7 @@ def do_import_plan(actor: Any | None, doc: PlanDoc, *, replace: bool = False,
     StatedFigure.objects.bulk_create([
         StatedFigure(plan=plan, key=f.key, label=f.label, value=Decimal(f.value),
                      unit_as_printed=f.unit_as_printed, printed=f.printed,
-                     provenance=f.provenance, position=i)
+                     provenance=f.provenance, claims=f.claims, position=i)
         for i, f in enumerate(doc.stated_figures)
     ])
     StatedTable.objects.bulk_create([
@@ -125,7 +125,7 @@ def do_import_plan(actor: Any | None, doc: PlanDoc, *, replace: bool = False,
                     as_of=t.as_of, columns=t.columns,
                     rows=[{"label": r.label, "values": [_jsonable(v) for v in r.values]}
                           for r in t.rows],
-                    note=t.note, provenance=t.provenance, position=i)
+                    note=t.note, provenance=t.provenance, claims=t.claims, position=i)
         for i, t in enumerate(doc.stated_tables)
     ])
     logger.info("imported plan %s: %d nodes, %d budget lines in %.2fs", plan.slug, len(nodes),

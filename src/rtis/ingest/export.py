@@ -99,13 +99,13 @@ def export_plan(plan: Plan) -> dict[str, Any]:
         "stated_figures": [
             {"key": f.key, "label": f.label, "value": number_to_json(f.value),
              "unit_as_printed": f.unit_as_printed, "printed": f.printed,
-             "provenance": f.provenance}
+             "provenance": f.provenance, "claims": f.claims}
             for f in plan.stated_figures.order_by("position")
         ],
         "stated_tables": [
             {"key": t.key, "title": t.title, "unit_as_printed": t.unit_as_printed or None,
              "as_of": t.as_of.isoformat() if t.as_of else None, "columns": t.columns,
-             "rows": t.rows, "note": t.note, "provenance": t.provenance}
+             "rows": t.rows, "note": t.note, "provenance": t.provenance, "claims": t.claims}
             for t in plan.stated_tables.order_by("position")
         ],
     }

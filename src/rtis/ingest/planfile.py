@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, WithJsonSchema
 
+from rtis.lib.claims import FIGURE_CLAIM_MODELS, TABLE_CLAIM_MODELS, validate_claims
+
 FORMAT = "rtis-plan/1"
 YEAR = Field(ge=1990, le=2100)
 PERIOD_RE = re.compile(r"^(19|20|21)\d\d(-(Q[1-4]|H[12]|(0[1-9]|1[0-2])))?$")
@@ -82,6 +84,7 @@ class StatedFigureDoc(Strict):
     unit_as_printed: str = ""
     printed: str = ""
     provenance: dict[str, Any] = {}
+    claims: list[dict[str, Any]] = []
 
 
 class StatedRowDoc(Strict):
@@ -98,6 +101,7 @@ class StatedTableDoc(Strict):
     rows: list[StatedRowDoc]
     note: str = ""
     provenance: dict[str, Any] = {}
+    claims: list[dict[str, Any]] = []
 
 
 class PlanDoc(Strict):
@@ -243,6 +247,12 @@ def _semantic_problems(doc: PlanDoc, known_sources: set[str],
                 problems.append((f"$.{kind}[{i}].key", f"키 '{item.key}'이(가) 중복됩니다 / "
                                                        "duplicate key"))
             keys.add(item.key)
+    for kind, models in (("stated_tables", TABLE_CLAIM_MODELS),
+                         ("stated_figures", FIGURE_CLAIM_MODELS)):
+        for i, item in enumerate(getattr(doc, kind)):
+            for message in validate_claims(item.claims, models):
+                problems.append((f"$.{kind}[{i}].{message.split(':', 1)[0]}",
+                                 message.split(":", 1)[1].strip()))
     for i, table in enumerate(doc.stated_tables):
         for j, row in enumerate(table.rows):
             if len(row.values) != len(table.columns):

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
+from rtis.lib.claims import FIGURE_CLAIM_MODELS, TABLE_CLAIM_MODELS, validate_claims
 from rtis.lib.money import UNITS, MoneyError, to_won
 from rtis.lib.yamlines import YamlError, line_of, load_with_lines
 
@@ -86,6 +87,7 @@ class SeedStatedTable(Strict):
     rows: list[SeedRow]
     note: str | None = None
     provenance: Provenance = {}
+    claims: list[dict[str, Any]] = []
 
 
 class SeedFigure(Strict):
@@ -95,6 +97,7 @@ class SeedFigure(Strict):
     unit: str | None = None
     printed: str | None = None
     provenance: Provenance = {}
+    claims: list[dict[str, Any]] = []
 
 
 class SeedIndicator(Strict):
@@ -281,6 +284,12 @@ def _plan_problems(seed: SeedPlanFile, lines: dict[tuple[Any, ...], int],
             if item.key in keys:
                 add((kind, i, "key"), f"키 '{item.key}' 중복 / duplicate key")
             keys.add(item.key)
+    for kind, models in (("stated_tables", TABLE_CLAIM_MODELS),
+                         ("stated_figures", FIGURE_CLAIM_MODELS)):
+        for i, item in enumerate(getattr(seed, kind)):
+            for message in validate_claims(item.claims, models):
+                index = int(message.split("[", 1)[1].split("]", 1)[0])
+                add((kind, i, "claims", index), message)
     for i, stated in enumerate(seed.stated_tables):
         for j, row in enumerate(stated.rows):
             if len(row.values) != len(stated.columns):
@@ -336,7 +345,7 @@ def seed_to_plan_doc(seed: SeedPlanFile) -> dict[str, Any]:
             value = Decimal(to_won(value, f.unit))
         figures.append({"key": f.key, "label": f.label, "value": _num(value),
                         "unit_as_printed": f.unit or "", "printed": f.printed or "",
-                        "provenance": _prov(doc, f.provenance)})
+                        "provenance": _prov(doc, f.provenance), "claims": f.claims})
     return {
         "format": "rtis-plan/1",
         "plan": {
@@ -363,7 +372,7 @@ def seed_to_plan_doc(seed: SeedPlanFile) -> dict[str, Any]:
             {"key": t.key, "title": t.title, "unit_as_printed": t.unit,
              "as_of": t.as_of.isoformat() if t.as_of else None, "columns": t.columns,
              "rows": [{"label": r.label, "values": [_num(v) for v in r.values]} for r in t.rows],
-             "note": t.note or "", "provenance": _prov(doc, t.provenance)}
+             "note": t.note or "", "provenance": _prov(doc, t.provenance), "claims": t.claims}
             for t in seed.stated_tables
         ],
     }

@@ -294,6 +294,8 @@ class StatedFigure(models.Model):
     unit_as_printed = models.CharField(max_length=30, blank=True)
     printed = models.CharField(max_length=300, blank=True)
     provenance = models.JSONField(default=dict, blank=True)
+    # What the figure claims about the data (lib/claims.py); checked by `rtis check`.
+    claims = models.JSONField(default=list, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -332,6 +334,8 @@ class StatedTable(models.Model):
     rows = models.JSONField(default=list)
     note = models.TextField(blank=True)
     provenance = models.JSONField(default=dict, blank=True)
+    # What the table claims: sums, shares, execution invariants, agreement with the data.
+    claims = models.JSONField(default=list, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
