@@ -29,10 +29,13 @@ def seed_files(directory: Path = SEED_DIR) -> list[Path]:
     return sorted(directory.rglob("*.yaml"))
 
 
-def read_seed(directory: Path = SEED_DIR) -> tuple[list[tuple[Path, SeedPlanFile]], list[Path]]:
-    """Parse every seed file; raise SeedError listing all problems of all files."""
+def read_seed(directory: Path = SEED_DIR, only: str | None = None,
+              ) -> tuple[list[tuple[Path, SeedPlanFile]], list[Path]]:
+    """Parse every seed file (or only `<only>.yaml`); raise SeedError listing all problems."""
     plans, others, problems = [], [], []
     for path in seed_files(directory):
+        if only is not None and path.stem != only:
+            continue
         name = str(path.relative_to(directory.parent))
         try:
             parsed = parse_seed_text(path.read_text(encoding="utf-8"), name)
@@ -50,9 +53,9 @@ def read_seed(directory: Path = SEED_DIR) -> tuple[list[tuple[Path, SeedPlanFile
 
 @transaction.atomic
 def load_seed(actor: Any | None = None, *, replace: bool = False,
-              directory: Path = SEED_DIR) -> SeedReport:
+              directory: Path = SEED_DIR, only: str | None = None) -> SeedReport:
     """Load every seed plan that is not in the database yet (or replace them all)."""
-    plans, others = read_seed(directory)
+    plans, others = read_seed(directory, only)
     report = SeedReport(other_files=[p.name for p in others])
     sources = set(FundingSource.objects.values_list("code", flat=True))
     for path, seed in plans:

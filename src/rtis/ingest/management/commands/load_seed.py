@@ -18,10 +18,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--replace", action="store_true",
                             help="있는 계획도 시드로 다시 만듭니다 / rebuild existing plans too")
+        parser.add_argument("--only", metavar="SLUG",
+                            help="이 계획 파일만 적재 / load only seed/plans/SLUG.yaml")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            report = load_seed(replace=options["replace"])
+            report = load_seed(replace=options["replace"], only=options["only"])
         except SeedError as exc:
             raise CommandError(str(exc)) from None
         for slug in report.created:
