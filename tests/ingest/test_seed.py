@@ -35,7 +35,7 @@ def test_it_loads_the_four_seeded_plans(seeded: None) -> None:
 def test_loading_again_keeps_what_is_there(seeded: None) -> None:
     before = (Node.objects.count(), BudgetLine.objects.count())
     report = load_seed()
-    assert set(report.kept) == SEEDED and not report.created
+    assert set(report.kept) == SEEDED | {"audit-2021"} and not report.created
     assert (Node.objects.count(), BudgetLine.objects.count()) == before
 
 
@@ -108,6 +108,31 @@ def test_a_broken_seed_file_names_file_and_line_and_loads_nothing(db: Any, tmp_p
     assert file.endswith("pledge-5-3-6.yaml") and line == index + 1
     assert "source" in path
     assert Plan.objects.count() == 0
+
+
+def test_the_2021_audit_follow_up_is_loaded_item_by_item(seeded: None) -> None:
+    from rtis.oversight.models import AuditItem
+
+    items = AuditItem.objects.filter(session__key="audit-2021")
+    assert items.count() == 180
+    assert items.filter(category="corrective").count() == 85
+    assert items.filter(category="recommendation").count() == 16
+    assert items.filter(category="document_request").count() == 79
+    assert items.filter(status="검토중").count() == 2
+    first = items.get(category="corrective", number=1)
+    assert first.department_names == ["캠퍼스타운활성화과"]
+    assert first.departments.get().name == "캠퍼스타운활성화과"
+
+
+def test_the_printed_audit_summary_disagrees_with_its_items_in_the_total_row(
+    seeded: None,
+) -> None:
+    from rtis.checks.run import run_checks
+
+    audit = [f for f in run_checks("econ-office-report-2022") if f.rule == "data-audit_items"]
+    assert sorted((f.figures[0]["provenance"]["column"], int(f.stated), int(f.computed))
+                  for f in audit) == [("검토 중", 0, 2), ("미반영", 2, 0)]
+    assert all(f.severity == "error" for f in audit)
 
 
 def test_a_yaml_syntax_error_names_the_line(db: Any, tmp_path: Path) -> None:

@@ -100,6 +100,16 @@ class PlanData:
     def table(self, key: str) -> Table | None:
         return self.tables.get(key)
 
+    def audit_items(self, filters: dict[str, Any]) -> int:
+        from rtis.oversight.models import AuditItem
+
+        items = AuditItem.objects.filter(session__plan=self.plan)
+        for key, field in (("session", "session__key"), ("category", "category"),
+                           ("status", "status")):
+            if filters.get(key) is not None:
+                items = items.filter(**{field: filters[key]})
+        return items.count()
+
 
 def _line_matches(line: _Line, filters: dict[str, Any]) -> bool:
     checks = {

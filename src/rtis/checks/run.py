@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rtis.checks.data import PlanData, as_table
 from rtis.lib.claims import Figure, check_figure, check_table_claims
-from rtis.lib.consistency import Finding, check_table
+from rtis.lib.consistency import Finding, Table, check_table
 from rtis.plans.models import BudgetLine, Plan
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -46,6 +46,17 @@ def check_plan(plan: Plan) -> list[Finding]:
                         printed=stated_figure.printed, provenance=stated_figure.provenance)
         for claim in stated_figure.claims:
             findings.extend(check_figure(figure, claim, data))
+    for session in plan.council_sessions.all():
+        summary = session.summary_table
+        if not summary.get("claims"):
+            continue
+        table = Table(plan=plan.slug, key=summary.get("key", session.key),
+                      title=f"{session.title} {summary.get('title', '')}".strip(),
+                      unit=summary.get("unit") or "", columns=list(summary["columns"]),
+                      rows=[(r["label"], r["values"]) for r in summary["rows"]],
+                      provenance={"document": session.source_document,
+                                  **summary.get("provenance", {})})
+        findings.extend(check_table_claims(table, summary["claims"], data))
     findings.extend(_period_findings(plan))
     return findings
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "rtis.orgs",
     "rtis.audit",
     "rtis.plans",
+    "rtis.oversight",
     "rtis.checks",
     "rtis.ingest",
     "rtis.web",

@@ -10,7 +10,15 @@ from django.db import transaction
 
 from rtis.ingest.actions import do_import_plan, known_department_names
 from rtis.ingest.planfile import PlanFileError, parse_plan_doc
-from rtis.lib.seed_schema import SeedError, SeedPlanFile, parse_seed_text, seed_to_plan_doc
+from rtis.lib.seed_schema import (
+    SeedAuditFile,
+    SeedError,
+    SeedPlanFile,
+    parse_seed_text,
+    seed_to_plan_doc,
+)
+from rtis.oversight.actions import do_import_council_session
+from rtis.oversight.models import CouncilSession
 from rtis.plans.models import FundingSource, Plan
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
@@ -51,12 +59,25 @@ def read_seed(directory: Path = SEED_DIR, only: str | None = None,
     return plans, others
 
 
+def _audit_files(directory: Path) -> list[tuple[Path, SeedAuditFile]]:
+    found = []
+    for path in seed_files(directory):
+        if path.parent.name == "oversight":
+            parsed = parse_seed_text(path.read_text(encoding="utf-8"),
+                                     str(path.relative_to(directory.parent)))
+            if isinstance(parsed, SeedAuditFile):
+                found.append((path, parsed))
+    return found
+
+
 @transaction.atomic
 def load_seed(actor: Any | None = None, *, replace: bool = False,
               directory: Path = SEED_DIR, only: str | None = None) -> SeedReport:
     """Load every seed plan that is not in the database yet (or replace them all)."""
     plans, others = read_seed(directory, only)
-    report = SeedReport(other_files=[p.name for p in others])
+    sessions = _audit_files(directory)
+    audit_paths = {path for path, _ in sessions}
+    report = SeedReport(other_files=[p.name for p in others if p not in audit_paths])
     sources = set(FundingSource.objects.values_list("code", flat=True))
     for path, seed in plans:
         exists = Plan.objects.filter(slug=seed.plan.slug).exists()
@@ -70,4 +91,17 @@ def load_seed(actor: Any | None = None, *, replace: bool = False,
             raise SeedError([(name, None, p, m) for p, m in exc.problems]) from None
         do_import_plan(actor, doc, replace=exists, source=name)
         (report.replaced if exists else report.created).append(seed.plan.slug)
+    for _path, audit in sessions:
+        if only is not None and audit.session.plan != only:
+            continue
+        exists = CouncilSession.objects.filter(key=audit.session.key).exists()
+        # A replaced plan drops its sessions' link: reload them with it.
+        if exists and not replace and audit.session.plan not in report.replaced:
+            report.kept.append(audit.session.key)
+            continue
+        do_import_council_session(
+            actor, audit.session.model_dump(), [i.model_dump() for i in audit.items],
+            summary=audit.summary_table.model_dump(mode="json"), document=audit.document,
+            replace=True)
+        (report.replaced if exists else report.created).append(audit.session.key)
     return report

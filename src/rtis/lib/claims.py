@@ -24,6 +24,12 @@ SOURCE_ALIASES = {"시비": "city", "국비": "national", "구비": "district", 
                   "모태": "fund", "기타": "other"}
 YEAR_RE = re.compile(r"(?:^|[^\d])(?:(19|20)(\d\d)|[’'‘`](\d\d))(?:[^\d]|$)")
 ALL = "*"
+# The administrative audit's vocabulary (GLOSSARY.md), folded.
+CATEGORY_ALIASES = {"시정·처리요구사항": "corrective", "시정처리요구사항": "corrective",
+                    "건의사항": "recommendation", "기타(자료제출)": "document_request",
+                    "기타(자료제출등)": "document_request", "자료제출": "document_request"}
+STATUS_ALIASES = {"완료": "완료", "추진완료": "완료", "추진중": "추진중", "검토중": "검토중",
+                  "미반영": "미반영"}
 
 
 class DataSource(Protocol):
@@ -43,6 +49,9 @@ class DataSource(Protocol):
 
     def table(self, key: str) -> Table | None:
         """Return another stated table of the same plan."""
+
+    def audit_items(self, filters: dict[str, Any]) -> int:
+        """Count council follow-up items matching session, category and status."""
 
 
 def fold(label: str) -> str:
@@ -72,6 +81,10 @@ def key_of(label: str, dimension: str, explicit: dict[str, Any], data: DataSourc
         return SOURCE_ALIASES.get(fold(label))
     if dimension == "area":
         return data.area_code(label)
+    if dimension == "category":
+        return CATEGORY_ALIASES.get(fold(label))
+    if dimension == "status":
+        return STATUS_ALIASES.get(fold(label))
     return None
 
 
@@ -123,7 +136,9 @@ def check_sum(table: Table, claim: dict[str, Any], data: DataSource) -> list[Fin
 
 def _sum_cell(table: Table, row: str, column: str, parts: list[tuple[str, str]],
               direction: str) -> list[Finding]:
-    stated = as_number(cell(table, row, column))
+    raw = cell(table, row, column)
+    # A declared total printed "-" says the parts add up to nothing.
+    stated = Decimal(0) if raw is None and column in table.columns else as_number(raw)
     numbers = [(r, c, as_number(cell(table, r, c))) for r, c in parts]
     present = [(r, c, n) for r, c, n in numbers if n is not None]
     if stated is None or not present:
@@ -232,9 +247,12 @@ def check_data(table: Table, claim: dict[str, Any], data: DataSource) -> list[Fi
         for column_label, column_key in columns:
             if row_key is None or column_key is None:
                 continue
-            printed = as_number(cell(table, row_label, column_label))
+            raw = cell(table, row_label, column_label)
+            printed = as_number(raw)
             if printed is None:
-                continue
+                if raw is not None:
+                    continue  # words, not a number
+                printed = Decimal(0)  # a printed "-": the document says there is none
             filters = dict(claim.get("filters", {}))
             for dimension, key in ((claim["rows"], row_key), (claim["columns"], column_key)):
                 if isinstance(key, dict):
@@ -266,6 +284,8 @@ def _data_cell(table: Table, claim: dict[str, Any], row: str, column: str, print
         if value is None:
             return []
         computed, tolerance = value, Decimal(0)
+    elif measure == "audit_items":
+        computed, tolerance = Decimal(data.audit_items(filters)), Decimal(0)
     else:
         computed, tolerance = Decimal(data.node_count(filters)), Decimal(0)
     shown = computed.quantize(Decimal(1).scaleb(-decimals(printed)), rounding=ROUND_HALF_UP)
@@ -411,12 +431,12 @@ class ExecutionClaim(_Claim):
         return self
 
 
-DIMENSIONS = "^(year|source|area|node|indicator|total)$"
+DIMENSIONS = "^(year|source|area|node|indicator|total|category|status)$"
 
 
 class DataClaim(_Claim):
     kind: str = Field(pattern="^data$")
-    measure: str = Field(pattern="^(budget|indicator_target|node_count)$")
+    measure: str = Field(pattern="^(budget|indicator_target|node_count|audit_items)$")
     rows: str = Field(pattern=DIMENSIONS)
     columns: str = Field(pattern=DIMENSIONS)
     map: dict[str, Any] = {}

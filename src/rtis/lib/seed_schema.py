@@ -155,11 +155,20 @@ class SeedAuditItem(Strict):
     provenance: Provenance = {}
 
 
+class SeedSession(Strict):
+    key: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    title: str
+    committee: str | None = None
+    year: StrictInt
+    body: str | None = None
+    plan: str | None = None  # the plan whose document printed the follow-up
+
+
 class SeedAuditFile(Strict):
     format: Literal["rtis-audit/1"]
     document: str
-    session: dict[str, Any]
-    summary_table: dict[str, Any]
+    session: SeedSession
+    summary_table: SeedStatedTable
     items: list[SeedAuditItem]
 
 
