@@ -357,6 +357,13 @@ def check_figure(figure: Figure, claim: dict[str, Any], data: DataSource) -> lis
                   if contains in row]
         computed = sum((v for v in values if v is not None), Decimal(0))
         tolerance = precision
+        table_unit = unit_size(table.unit)
+        if unit and table_unit and table_unit != unit:
+            # Money printed in another unit than the table's: convert, and allow the figure's
+            # own rounding when it is the coarser of the two.
+            computed = computed * table_unit / unit
+            if unit > table_unit:
+                tolerance = max(tolerance, Decimal(1) / 2)
         rule = "figure-table-sum"
     else:
         measure, filters = claim["measure"], dict(claim.get("filters", {}))
