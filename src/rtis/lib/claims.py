@@ -16,7 +16,16 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from rtis.lib.consistency import Finding, Table, _figure, _json, as_number, is_total, judge
+from rtis.lib.consistency import (
+    Finding,
+    Table,
+    _figure,
+    _json,
+    as_number,
+    is_rounded,
+    is_total,
+    judge,
+)
 from rtis.lib.money import UNITS
 
 SOURCE_ALIASES = {"시비": "city", "국비": "national", "구비": "district", "sh공사": "sh",
@@ -143,7 +152,8 @@ def _sum_cell(table: Table, row: str, column: str, parts: list[tuple[str, str]],
     present = [(r, c, n) for r, c, n in numbers if n is not None]
     if stated is None or not present:
         return []
-    verdict = judge(stated, [n for _, _, n in present])
+    numbers_only = [n for _, _, n in present]
+    verdict = judge(stated, numbers_only, is_rounded(table.unit, [stated, *numbers_only]))
     if verdict is None:
         return []
     severity, computed = verdict

@@ -102,11 +102,27 @@ def rounding_tolerance(values: list[Decimal]) -> Decimal:
     return Decimal(5) * Decimal(10) ** -(decimals_of(values) + 1) * len(values)
 
 
-def judge(stated: Decimal, parts: list[Decimal]) -> tuple[str, Decimal] | None:
-    """Return (severity, computed) when parts do not add up to stated; None when they do."""
+# Units whose printed figures are rounded from finer data (money in coarse units, scores, shares).
+ROUNDED_UNITS = {"천원", "백만원", "억원", "조원", "점", "%", "만원", "천명", "만명", "백만불", "억$"}
+
+
+def is_rounded(unit: str | None, values: list[Decimal]) -> bool:
+    """Tell whether printed figures may carry rounding: a coarse unit, or decimals printed."""
+    return (unit or "").strip() in ROUNDED_UNITS or decimals_of(values) > 0
+
+
+def judge(stated: Decimal, parts: list[Decimal], rounded: bool = True,
+          ) -> tuple[str, Decimal] | None:
+    """Return (severity, computed) when parts do not add up to stated; None when they do.
+
+    Counts (rounded=False) must add up exactly; rounded figures may differ by half a printed unit
+    per term.
+    """
     computed = sum(parts, Decimal(0))
     if computed == stated:
         return None
+    if not rounded:
+        return "error", computed
     tolerance = rounding_tolerance([stated, *parts])
     return ("info" if abs(computed - stated) <= tolerance else "error"), computed
 
@@ -149,7 +165,7 @@ def check_total_column(table: Table) -> list[Finding]:
         numbers = [p for p in parts if p is not None]
         if stated is None or not numbers:
             continue
-        verdict = judge(stated, numbers)
+        verdict = judge(stated, numbers, is_rounded(table.unit, [stated, *numbers]))
         if verdict is None:
             continue
         severity, computed = verdict
@@ -232,7 +248,8 @@ def check_total_row(table: Table) -> list[Finding]:
         for parts in ([flat, grouped] if members else [flat]):
             present = [n for n in (as_number(v[c]) for _, v in parts if c < len(v)) if n is not None]
             if present:
-                verdicts.append((judge(stated, present), parts))
+                rounded = is_rounded(table.unit, [stated, *present])
+                verdicts.append((judge(stated, present, rounded), parts))
         if not verdicts or any(verdict is None for verdict, _ in verdicts):
             continue
         verdict, parts = min(verdicts, key=lambda vp: abs(vp[0][1] - stated))  # type: ignore[index]
