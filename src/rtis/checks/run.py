@@ -9,7 +9,7 @@ from rtis.plans.models import BudgetLine, Plan
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 # Tables whose structure is declared are checked by their claims, not by guessing from labels.
-STRUCTURAL_CLAIMS = {"sum", "share", "execution"}
+STRUCTURAL_CLAIMS = {"sum", "share"}
 
 
 def _period_findings(plan: Plan) -> list[Finding]:

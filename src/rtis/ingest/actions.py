@@ -134,9 +134,10 @@ def do_import_plan(actor: Any | None, doc: PlanDoc, *, replace: bool = False,
 
 
 def _jsonable(value: Decimal | int | str | None) -> int | float | str | None:
+    # A printed "1.0" stays 1.0: its decimal tells the checker the precision it was printed to.
     if isinstance(value, Decimal):
-        normal = value.normalize()
-        return int(normal) if normal == normal.to_integral_value() else float(normal)
+        exponent = value.as_tuple().exponent
+        return float(value) if isinstance(exponent, int) and exponent < 0 else int(value)
     return value
 
 
@@ -194,3 +195,38 @@ def import_plan_text(actor: Any | None, text: str, source: str, *, replace: bool
     """Validate and import plan JSON text; nothing is written if anything is wrong."""
     doc = parse_plan_file_text(text, source)
     return do_import_plan(actor, doc, replace=replace, source=source)
+
+
+@transaction.atomic
+def do_load_references(actor: Any | None, parsed: Any) -> list[str]:
+    """Create or update references and link them to the nodes they concern; refuse broken links."""
+    from rtis.lib.seed_schema import SeedError
+    from rtis.plans.models import Reference
+
+    created: list[str] = []
+    problems: list[tuple[str, int | None, str, str]] = []
+    links: list[tuple[Reference, list[Node]]] = []
+    for i, item in enumerate(parsed.references):
+        nodes: list[Node] = []
+        for j, concern in enumerate(item.concerns):
+            node = Node.objects.filter(plan__slug=concern.plan, code=concern.node).first()
+            if node is None:
+                problems.append(("references.yaml", None, f"references[{i}].concerns[{j}]",
+                                 f"없는 계획·과제 {concern.plan} {concern.node} / no such node"))
+            else:
+                nodes.append(node)
+        reference, was_created = Reference.objects.update_or_create(
+            key=item.key, defaults={"title": item.title, "publisher": item.publisher or "",
+                                    "published_on": item.published_on if not isinstance(
+                                        item.published_on, str) else None,
+                                    "summary": item.summary or "",
+                                    "source_document": parsed.document})
+        if was_created:
+            record_create(actor, reference, reason="seed")
+            created.append(item.key)
+        links.append((reference, nodes))
+    if problems:
+        raise SeedError(problems)
+    for reference, nodes in links:
+        reference.nodes.set(nodes)
+    return created

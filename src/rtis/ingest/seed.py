@@ -8,12 +8,13 @@ from typing import Any
 
 from django.db import transaction
 
-from rtis.ingest.actions import do_import_plan, known_department_names
+from rtis.ingest.actions import do_import_plan, do_load_references, known_department_names
 from rtis.ingest.planfile import PlanFileError, parse_plan_doc
 from rtis.lib.seed_schema import (
     SeedAuditFile,
     SeedError,
     SeedPlanFile,
+    SeedReferencesFile,
     parse_seed_text,
     seed_to_plan_doc,
 )
@@ -77,7 +78,8 @@ def load_seed(actor: Any | None = None, *, replace: bool = False,
     plans, others = read_seed(directory, only)
     sessions = _audit_files(directory)
     audit_paths = {path for path, _ in sessions}
-    report = SeedReport(other_files=[p.name for p in others if p not in audit_paths])
+    report = SeedReport(other_files=[p.name for p in others if p not in audit_paths
+                                     and "references" not in p.name])
     sources = set(FundingSource.objects.values_list("code", flat=True))
     for path, seed in plans:
         exists = Plan.objects.filter(slug=seed.plan.slug).exists()
@@ -91,6 +93,12 @@ def load_seed(actor: Any | None = None, *, replace: bool = False,
             raise SeedError([(name, None, p, m) for p, m in exc.problems]) from None
         do_import_plan(actor, doc, replace=exists, source=name)
         (report.replaced if exists else report.created).append(seed.plan.slug)
+    if only is None:
+        for path in others:
+            parsed = parse_seed_text(path.read_text(encoding="utf-8"),
+                                     str(path.relative_to(directory.parent)))
+            if isinstance(parsed, SeedReferencesFile):
+                report.created.extend(do_load_references(actor, parsed))
     for _path, audit in sessions:
         if only is not None and audit.session.plan != only:
             continue

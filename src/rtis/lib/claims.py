@@ -22,6 +22,7 @@ from rtis.lib.consistency import (
     _figure,
     _json,
     as_number,
+    is_part,
     is_rounded,
     is_total,
     judge,
@@ -130,16 +131,19 @@ def _finding(severity: str, rule: str, table: Table, row: str, column: str, stat
 def check_sum(table: Table, claim: dict[str, Any], data: DataSource) -> list[Finding]:
     """The printed total (a row or a column) equals the sum of the named parts."""
     findings = []
+    # Rates, shares and means in the other direction are not sums: they are left out.
     if "row" in claim:
         total = claim["row"]
         parts = claim.get("parts") or [r for r, _ in table.rows if r != total]
         for column in table.columns:
-            findings += _sum_cell(table, total, column, [(p, column) for p in parts], "row")
+            if is_part(column):
+                findings += _sum_cell(table, total, column, [(p, column) for p in parts], "row")
     else:
         total = claim["column"]
         parts = claim.get("parts") or [c for c in table.columns if c != total]
         for row, _ in table.rows:
-            findings += _sum_cell(table, row, total, [(row, p) for p in parts], "column")
+            if is_part(row):
+                findings += _sum_cell(table, row, total, [(row, p) for p in parts], "column")
     return findings
 
 
@@ -179,18 +183,23 @@ def check_share(table: Table, claim: dict[str, Any], data: DataSource) -> list[F
     findings = []
     for share_row, part_row in rows.items():
         for column in table.columns:
+            if not is_part(column):
+                continue  # e.g. 평균: printed as the mean of the shares, not a share of means
             printed = as_number(cell(table, share_row, column))
             part = as_number(cell(source, part_row, column))
             total = as_number(cell(source, whole, column))
             if printed is None or part is None or not total:
                 continue
             findings += _share_cell(table, share_row, column, printed, part, total,
-                                    source, part_row, whole)
+                                    part_row, whole,
+                                    [_figure(source, part_row, column, part),
+                                     _figure(source, whole, column, total)])
     return findings
 
 
 def _share_cell(table: Table, row: str, column: str, printed: Decimal, part: Decimal,
-                total: Decimal, source: Table, part_row: str, whole: str) -> list[Finding]:
+                total: Decimal, part_row: str, whole: str,
+                inputs: list[dict[str, Any]]) -> list[Finding]:
     places = decimals(printed)
     step = Decimal(1).scaleb(-places)
     exact = part / total * 100
@@ -206,11 +215,11 @@ def _share_cell(table: Table, row: str, column: str, printed: Decimal, part: Dec
     severity = "info" if low <= printed <= high else "error"
     return [_finding(
         severity, "share", table, row, column, printed, rounded,
-        f"{table.title}: '{row}' {column}: 인쇄된 비율 {_json(printed)}%, "
-        f"{part_row} ÷ {whole} = {_json(rounded)}% / printed share {_json(printed)}%, "
-        f"{_json(part)} ÷ {_json(total)} = {_json(rounded)}%",
-        f"{_json(rounded)}" if severity == "error" else "",
-        [_figure(source, part_row, column, part), _figure(source, whole, column, total)])]
+        f"{table.title}: '{row}' {column}: 인쇄된 비율 {printed}%, "
+        f"{part_row} ÷ {whole} = {rounded}% / printed share {printed}%, "
+        f"{_json(part)} ÷ {_json(total)} = {rounded}%",
+        f"{rounded}" if severity == "error" else "",
+        inputs)]
 
 
 # --- execution: spent ≤ committed ≤ budget; rates --------------------------------------------
@@ -234,9 +243,11 @@ def check_execution(table: Table, claim: dict[str, Any], data: DataSource) -> li
             printed = value.get(rate)
             if amount is None or printed is None or not budget:
                 continue
-            findings += _share_cell(table, row, roles[rate], printed, amount, budget, table,
-                                    roles["committed" if rate == "committed_rate" else "spent"],
-                                    roles["budget"])
+            amount_column = roles["committed" if rate == "committed_rate" else "spent"]
+            findings += _share_cell(table, row, roles[rate], printed, amount, budget,
+                                    amount_column, roles["budget"],
+                                    [_figure(table, row, amount_column, amount),
+                                     _figure(table, row, roles["budget"], budget)])
     for finding in findings:
         if finding.rule == "share":
             finding.rule = "execution-rate"

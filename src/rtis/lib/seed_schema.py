@@ -127,14 +127,18 @@ class SeedPlanFile(Strict):
     pledge: dict[str, Any] | None = None
 
 
+class SeedConcern(Strict):
+    plan: str
+    node: str
+
+
 class SeedReference(Strict):
     key: str
     title: str
     publisher: str | None = None
     published_on: dt.date | str | None = None
     summary: str | None = None
-    concerns: list[dict[str, str]] = []
-    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+    concerns: list[SeedConcern] = []
 
 
 class SeedReferencesFile(Strict):
@@ -309,11 +313,10 @@ def _plan_problems(seed: SeedPlanFile, lines: dict[tuple[Any, ...], int],
 
 
 def _num(value: Number | str | None) -> Any:
-    if isinstance(value, float):
-        value = Decimal(str(value))
+    """Keep a printed number as printed: 1.0 stays 1.0 (its decimal says how it was rounded)."""
     if isinstance(value, Decimal):
-        normal = value.normalize()
-        return int(normal) if normal == normal.to_integral_value() else normal
+        exponent = value.as_tuple().exponent
+        return float(value) if isinstance(exponent, int) and exponent < 0 else int(value)
     return value
 
 

@@ -349,3 +349,23 @@ class StatedTable(models.Model):
 
     def audit_scope(self) -> tuple[int | None, int | None]:
         return self.plan_id, None
+
+
+class Reference(models.Model):
+    """A research report or digest that concerns parts of plans (e.g. 서울연구원 studies)."""
+
+    key = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(_("제목"), max_length=300)
+    publisher = models.CharField(_("발행기관"), max_length=100, blank=True)
+    published_on = models.DateField(_("발행일"), null=True, blank=True)
+    summary = models.TextField(_("요약"), blank=True)
+    source_document = models.CharField(_("원문 파일"), max_length=200, blank=True)
+    nodes = models.ManyToManyField(Node, related_name="references", blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("참고 연구")
+        verbose_name_plural = _("참고 연구")
+
+    def __str__(self) -> str:
+        return self.title

@@ -100,6 +100,7 @@ def _node_context(request: HttpRequest, plan: Plan, node: Node) -> dict[str, obj
         "lines": lines,
         "indicators": plan_indicators(plan, subtree),
         "history": history_for_node(node.pk) if request.user.is_authenticated else [],
+        "references": list(node.references.all()),
         "can_edit": can_edit_node(request.user, node),
         "line_form": BudgetLineForm(sources=_sources(), initial={"unit": "백만원"}),
     }
