@@ -22,6 +22,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                "import a plan file (all or nothing)"),
     "check": ("check_data", "데이터 점검: 인쇄된 합계와 계산값 비교",
               "consistency check of stated vs computed figures"),
+    "report": ("report", "보고서 만들기: report KIND --plan SLUG --format hwpx|pdf|xlsx|html -o FILE",
+               "generate a report (work report, plan tables, pledge card)"),
     "manage": ("", "Django 관리 명령 직접 실행 (예: rtis manage shell)",
                "run any Django management command"),
 }

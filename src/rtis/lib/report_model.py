@@ -128,7 +128,7 @@ def _value_to_json(value: Value) -> Any:
 def _value_from_json(value: Any) -> Value:
     if isinstance(value, dict):
         return Decimal(value["d"])
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _block_to_dict(block: Block) -> dict[str, Any]:

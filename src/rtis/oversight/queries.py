@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, QuerySet
 
 from rtis.orgs.access import is_internal
@@ -14,17 +16,38 @@ def sessions_for_user(user: object) -> QuerySet[CouncilSession]:
     return sessions if is_internal(user) else sessions.filter(plan__published=True)
 
 
-def status_summary(session: CouncilSession) -> dict[str, object]:
+@dataclass
+class SummaryRow:
+    label: str
+    key: str
+    cells: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.cells)
+
+
+@dataclass
+class StatusSummary:
+    statuses: list[Status]
+    rows: list[SummaryRow]
+
+    @property
+    def column_totals(self) -> list[int]:
+        return [sum(r.cells[i] for r in self.rows) for i in range(len(self.statuses))]
+
+    @property
+    def total(self) -> int:
+        return sum(self.column_totals)
+
+
+def status_summary(session: CouncilSession) -> StatusSummary:
     """Count items by category × status, with totals both ways (one query)."""
     counts = {(row["category"], row["status"]): row["n"] for row in
               AuditItem.objects.filter(session=session).values("category", "status")
               .annotate(n=Count("id"))}
     statuses = list(Status)
-    rows = []
-    for category in Category:
-        cells = [counts.get((category.value, s.value), 0) for s in statuses]
-        rows.append({"label": category.label, "key": category.value, "cells": cells,
-                     "total": sum(cells)})
-    column_totals = [sum(r["cells"][i] for r in rows) for i in range(len(statuses))]
-    return {"statuses": statuses, "rows": rows, "column_totals": column_totals,
-            "total": sum(column_totals)}
+    rows = [SummaryRow(str(category.label), category.value,
+                       [counts.get((category.value, s.value), 0) for s in statuses])
+            for category in Category]
+    return StatusSummary(statuses, rows)
