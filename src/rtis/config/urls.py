@@ -12,6 +12,7 @@ urlpatterns = [
     path("orgs/", include("rtis.orgs.urls")),
     path("oversight/", include("rtis.oversight.urls")),
     path("reports/", include("rtis.reports.urls")),
+    path("imports/", include("rtis.ingest.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

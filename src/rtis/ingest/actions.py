@@ -72,6 +72,32 @@ def _department(name: str, resolved: dict[str, Department]) -> Department:
     return department
 
 
+def _links_of(plan: Plan) -> tuple[list[int], dict[int, list[str]]]:
+    """Remember what points into a plan from outside it: council sessions and references."""
+    from rtis.plans.models import Reference
+
+    sessions = list(plan.council_sessions.values_list("pk", flat=True))
+    references: dict[int, list[str]] = {}
+    for reference_id, code in Reference.nodes.through.objects.filter(
+            node__plan=plan).values_list("reference_id", "node__code"):
+        references.setdefault(reference_id, []).append(code)
+    return sessions, references
+
+
+def _restore_links(plan: Plan, nodes: dict[str, Node],
+                   links: tuple[list[int], dict[int, list[str]]]) -> None:
+    """Point sessions and references at the new plan's nodes again (by node code)."""
+    from rtis.oversight.models import CouncilSession
+    from rtis.plans.models import Reference
+
+    sessions, references = links
+    CouncilSession.objects.filter(pk__in=sessions).update(plan=plan)
+    Reference.nodes.through.objects.bulk_create([
+        Reference.nodes.through(reference_id=reference_id, node_id=nodes[code].pk)
+        for reference_id, codes in references.items() for code in codes if code in nodes
+    ], ignore_conflicts=True)
+
+
 def _delete_plan(actor: Any, plan: Plan) -> None:
     nodes = list(plan.nodes.all())
     lines = list(BudgetLine.objects.filter(node__plan=plan).select_related("node"))
@@ -88,12 +114,14 @@ def do_import_plan(actor: Any | None, doc: PlanDoc, *, replace: bool = False,
         raise PermissionDenied("기획 담당자만 계획을 가져올 수 있습니다 / only planners may import")
     started = time.monotonic()
     existing = Plan.objects.filter(slug=doc.plan.slug).first()
+    kept_links: tuple[list[int], dict[int, list[str]]] = ([], {})
     if existing is not None:
         if not replace:
             raise PlanFileError(source or doc.plan.slug, [(
                 "$.plan.slug",
                 f"계획 '{doc.plan.slug}'이(가) 이미 있습니다 (바꾸려면 --replace) / plan "
                 f"'{doc.plan.slug}' exists (use --replace to replace it)")])
+        kept_links = _links_of(existing)
         _delete_plan(actor, existing)
     resolved = _resolve_departments(actor, doc)
     meta = doc.plan
@@ -114,6 +142,7 @@ def do_import_plan(actor: Any | None, doc: PlanDoc, *, replace: bool = False,
     ], batch_size=500)
     record_creates(actor, lines, reason="import")
     _create_indicators(actor, doc, nodes)
+    _restore_links(plan, nodes, kept_links)
     StatedFigure.objects.bulk_create([
         StatedFigure(plan=plan, key=f.key, label=f.label, value=Decimal(f.value),
                      unit_as_printed=f.unit_as_printed, printed=f.printed,
@@ -202,6 +231,9 @@ def do_load_references(actor: Any | None, parsed: Any) -> list[str]:
     """Create or update references and link them to the nodes they concern; refuse broken links."""
     from rtis.lib.seed_schema import SeedError
     from rtis.plans.models import Reference
+
+    if actor is not None and not is_planner(actor):
+        raise PermissionDenied("기획 담당자만 가져올 수 있습니다 / only planners may import")
 
     created: list[str] = []
     problems: list[tuple[str, int | None, str, str]] = []

@@ -230,6 +230,18 @@ def parse_seed_text(text: str, file_name: str) -> Strict:
         problems = _plan_problems(parsed, lines, file_name)
         if problems:
             raise SeedError(problems)
+    if isinstance(parsed, SeedAuditFile):
+        summary = parsed.summary_table
+        problems = [(file_name, line_of(lines, ("summary_table", "claims")),
+                     "summary_table." + m.split(":", 1)[0], m)
+                    for m in validate_claims(summary.claims, TABLE_CLAIM_MODELS)]
+        problems += [(file_name, line_of(lines, ("summary_table", "rows", j)),
+                      f"summary_table.rows[{j}].values",
+                      f"값 {len(r.values)}개, 열 {len(summary.columns)}개 / "
+                      f"{len(r.values)} values for {len(summary.columns)} columns")
+                     for j, r in enumerate(summary.rows) if len(r.values) != len(summary.columns)]
+        if problems:
+            raise SeedError(problems)
     return parsed
 
 
