@@ -290,3 +290,10 @@ def test_the_node_page_keeps_a_constant_number_of_queries(
     client = client_for(viewer)
     with django_assert_max_num_queries(14):
         client.get(node_url("node", "2-1"))
+
+
+def test_changing_an_amount_with_a_blank_note_keeps_the_printed_note(officer: Any) -> None:
+    client_for(officer).post(node_url("line_save", "2-1-1"), {
+        "year": 2018, "source": "city", "amount": "16", "unit": "억원", "note": ""})
+    line = BudgetLine.objects.get(node__code="2-1-1", year=2018, source_id="city")
+    assert line.amount_won == 1_600_000_000 and line.note == "(~23)"

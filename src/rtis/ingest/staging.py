@@ -40,8 +40,9 @@ def do_stage_import(actor: Any, plan: Plan, file_name: str, data: bytes) -> Impo
     if not extracted:
         raise ValidationError({"file": f"{file_name}: 표가 없습니다 / no tables found"})
     titles = dict(plan.nodes.values_list("code", "title"))
-    tables = [{"index": t.index, "caption": t.caption, "sheet": t.sheet, "cells": t.cells,
-               "merges": [list(m) for m in t.merges]} for t in extracted]
+    tables: list[dict[str, Any]] = [
+        {"index": t.index, "caption": t.caption, "sheet": t.sheet, "cells": t.cells,
+         "merges": [list(m) for m in t.merges]} for t in extracted]
     batch = ImportBatch.objects.create(
         plan=plan, file_name=file_name[:255], file_sha256=hashlib.sha256(data).hexdigest(),
         file_kind=file_name.rsplit(".", 1)[-1].lower()[:10], tables=tables,
@@ -78,7 +79,7 @@ class _Rollback(Exception):
     pass
 
 
-def preview_import(batch: ImportBatch) -> Preview:
+def preview_import(batch: ImportBatch, actor: Any) -> Preview:
     """Validate the mapped cells and show what the checker would say after the import (no writes)."""
     grids = [t["cells"] for t in batch.tables]
     codes = set(batch.plan.nodes.values_list("code", flat=True))
@@ -88,7 +89,7 @@ def preview_import(batch: ImportBatch) -> Preview:
     if candidates and not problems:
         try:
             with transaction.atomic():
-                _apply(None, batch.plan, candidates)
+                _apply(actor, batch.plan, candidates)
                 findings = check_plan(batch.plan)
                 raise _Rollback
         except _Rollback:
@@ -100,7 +101,7 @@ def _apply(actor: Any | None, plan: Plan, candidates: list[Candidate]) -> None:
     nodes = {n.code: n for n in plan.nodes.all()}
     for c in candidates:
         do_set_budget_line(actor, nodes[c.node], year=c.year, source_code=c.source,
-                           amount_won=c.amount_won, note="")
+                           amount_won=c.amount_won)
 
 
 @transaction.atomic
@@ -109,7 +110,7 @@ def do_commit_import(actor: Any, batch: ImportBatch) -> int:
     require_planner(actor)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     _require_staged(batch)
-    preview = preview_import(batch)
+    preview = preview_import(batch, actor)
     if preview.problems:
         raise ValidationError({"cells": [f"{p.where()}: {p.reason}" for p in preview.problems]})
     if not preview.candidates:

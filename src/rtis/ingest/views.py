@@ -105,7 +105,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("ingest:batch", pk=batch.pk)
         batch.refresh_from_db()
-    preview = preview_import(batch)
+    preview = preview_import(batch, request.user)
     nodes = list(batch.plan.nodes.order_by("position").values_list("code", "title"))
     tables = []
     for i, table in enumerate(batch.tables):

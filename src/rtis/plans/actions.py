@@ -74,8 +74,11 @@ def do_update_node(actor: Any, node: Node, expected_version: int, *, title: str,
 
 @transaction.atomic
 def do_set_budget_line(actor: Any, node: Node, *, year: int, source_code: str, amount_won: int,
-                       note: str = "", expected_version: int | None = None) -> BudgetLine:
-    """Create or change the planned amount of a node for a year and source."""
+                       note: str | None = None, expected_version: int | None = None) -> BudgetLine:
+    """Create or change the planned amount of a node for a year and source.
+
+    `note=None` keeps the line's note (an import of amounts must not wipe a printed "(~23)").
+    """
     require_node_editor(actor, node)
     validate_year(year)
     validate_amount_won(amount_won)
@@ -83,11 +86,14 @@ def do_set_budget_line(actor: Any, node: Node, *, year: int, source_code: str, a
     line = BudgetLine.objects.filter(node=node, year=year, source=source).first()
     if line is None:
         line = BudgetLine.objects.create(node=node, year=year, source=source,
-                                         amount_won=amount_won, note=note.strip())
+                                         amount_won=amount_won, note=(note or "").strip())
         record_create(actor, line)
         return line
     version = line.version if expected_version is None else expected_version
-    return update_versioned(actor, line, version, {"amount_won": amount_won, "note": note.strip()})
+    changes: dict[str, Any] = {"amount_won": amount_won}
+    if note is not None:
+        changes["note"] = note.strip()
+    return update_versioned(actor, line, version, changes)
 
 
 @transaction.atomic

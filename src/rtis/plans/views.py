@@ -163,7 +163,7 @@ def budget_line_save(request: HttpRequest, slug: str, code: str) -> HttpResponse
             amount_won = to_won(Decimal(data["amount"]), data["unit"])
             actions.do_set_budget_line(request.user, node, year=data["year"],
                                        source_code=data["source"], amount_won=amount_won,
-                                       note=data["note"])
+                                       note=data["note"] or None)
         except MoneyError as exc:
             form.add_error("amount", str(exc))
         except ValidationError as exc:
