@@ -34,9 +34,9 @@ def test_the_summary_counts_items_by_category_and_status(session: Any) -> None:
     response = client_for(None).get(reverse("oversight:detail", args=["audit-test"]))
     assert response.status_code == 200
     summary = response.context["summary"]
-    assert summary["total"] == 3
-    corrective = next(r for r in summary["rows"] if r["key"] == "corrective")
-    assert corrective["total"] == 2 and corrective["cells"][:2] == [1, 1]
+    assert summary.total == 3
+    corrective = next(r for r in summary.rows if r.key == "corrective")
+    assert corrective.total == 2 and corrective.cells[:2] == [1, 1]
 
 
 def test_items_filter_by_status(session: Any) -> None:

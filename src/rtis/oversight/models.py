@@ -59,6 +59,8 @@ class AuditItem(models.Model):
     status_as_printed = models.CharField(_("처리상황(인쇄)"), max_length=30, blank=True)
     actions = models.TextField(_("추진내용"), blank=True)
     next_steps = models.TextField(_("향후계획"), blank=True)
+    # The last dated step of next_steps (lib/duedates.py); the overdue list compares it with a day.
+    due_on = models.DateField(_("완료 기한"), null=True, blank=True)
     provenance = models.JSONField(_("출처"), default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
 
