@@ -100,7 +100,7 @@ def test_an_unknown_node_for_a_pledge_card_is_refused(seeded: None) -> None:
         build_report("pledge-card", plan, AS_OF, "9-9")
 
 
-@pytest.mark.parametrize("fmt", ["html"])
+@pytest.mark.parametrize("fmt", ["html", "pdf", "xlsx", "hwpx"])
 def test_a_snapshot_renders_identically_later(seeded: None, fmt: str) -> None:
     plan = Plan.objects.get(slug="econ-office-report-2022")
     snapshot = do_generate_report(None, "work-report", plan, AS_OF)
