@@ -133,3 +133,27 @@ def test_a_committed_batch_cannot_be_committed_again(planner: Any) -> None:
     client.post(reverse("ingest:batch", args=[batch.pk]), {"action": "commit"})
     again = client.post(reverse("ingest:batch", args=[batch.pk]), {"action": "commit"})
     assert again.status_code == 400
+
+
+def test_a_budget_table_in_an_hwpx_document_is_imported(planner: Any) -> None:
+    import datetime as dt
+
+    from rtis.lib.report_model import Paragraph, Report, Row, Section, TableBlock
+    from rtis.reports.render.hwpx import render_hwpx
+
+    document = render_hwpx(Report(kind="t", title="연차별 소요예산", as_of=dt.date(2018, 2, 24),
+                                  sections=[Section("Ⅴ", 1, [
+                                      Paragraph("도심제조 활력 도시"),
+                                      TableBlock(key="b", caption="연차별 소요예산", unit="백만원",
+                                                 columns=["사업명", "2018", "2019"],
+                                                 decimals=[None, 0, 0],
+                                                 rows=[Row(["도심제조 스마트앵커 조성", 7900, 10500])]),
+                                      TableBlock(key="n", caption="참고", columns=["구분", "내용"],
+                                                 rows=[Row(["비고", "없음"])])])]))
+    client = client_for(planner)
+    assert upload(client, document, "budget.hwpx").status_code == 302
+    batch = ImportBatch.objects.get()
+    assert batch.file_kind == "hwpx" and len(batch.tables) == 2
+    assert batch.mapping[0]["rows"] == {"1": "1-1-1"}
+    client.post(reverse("ingest:batch", args=[batch.pk]), {"action": "commit"})
+    assert BudgetLine.objects.get(node__code="1-1-1", year=2019).amount_won == 10_500_000_000
