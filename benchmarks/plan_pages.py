@@ -11,28 +11,11 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
+
+from _setup import seeded_django
 
 ROUNDS = int(os.environ.get("RTIS_BENCH_ROUNDS", "60"))
-
-
-def setup() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="rtis-bench-"))
-    os.environ.setdefault("RTIS_DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
-    os.environ.setdefault("RTIS_VAR_DIR", str(tmp))
-    os.environ.setdefault("RTIS_DEBUG", "0")
-    os.environ.setdefault("RTIS_ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("RTIS_SECRET_KEY", "benchmark-only-secret-key")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rtis.config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("load_seed", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
 def measure(client: object, path: str) -> tuple[float, float, int]:
@@ -52,7 +35,8 @@ def measure(client: object, path: str) -> tuple[float, float, int]:
 
 
 def main() -> None:
-    setup()
+    seeded_django(RTIS_DEBUG="0", RTIS_ALLOWED_HOSTS="testserver",
+                  RTIS_SECRET_KEY="benchmark-only-secret-key-" + "x" * 40)
     from django.test import Client
 
     from rtis.orgs.actions import do_create_user

@@ -10,26 +10,11 @@ import datetime as dt
 import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
+
+from _setup import seeded_django
 
 ROUNDS = int(os.environ.get("RTIS_BENCH_ROUNDS", "5"))
-
-
-def setup() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="rtis-bench-"))
-    os.environ.setdefault("RTIS_DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
-    os.environ.setdefault("RTIS_VAR_DIR", str(tmp))
-    os.environ.setdefault("RTIS_DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rtis.config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("load_seed", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
 def timed(action: object) -> float:
@@ -39,7 +24,7 @@ def timed(action: object) -> float:
 
 
 def main() -> None:
-    setup()
+    seeded_django()
     from rtis.plans.models import Plan
     from rtis.reports.actions import build_report
     from rtis.reports.render import FORMATS, renderer

@@ -12,10 +12,10 @@ import io
 import os
 import statistics
 import sys
-import tempfile
 import time
 import zipfile
-from pathlib import Path
+
+from _setup import seeded_django
 
 ROUNDS = int(os.environ.get("RTIS_BENCH_ROUNDS", "5"))
 
@@ -46,18 +46,7 @@ def unzip_all(data: bytes) -> None:
 
 
 def main() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="rtis-bench-"))
-    os.environ.setdefault("RTIS_DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
-    os.environ.setdefault("RTIS_VAR_DIR", str(tmp))
-    os.environ.setdefault("RTIS_DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rtis.config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("load_seed", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    seeded_django()
     from rtis.ingest.staging import do_stage_import
     from rtis.ingest.tables import extract_tables
     from rtis.orgs.actions import do_create_user

@@ -14,8 +14,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
 from rtis.checks.run import run_checks
 from rtis.plans.models import (
     BudgetLine,
@@ -26,56 +24,22 @@ from rtis.plans.models import (
     StatedFigure,
     StatedTable,
 )
+from tests.seed.helpers import SeedData, labels, seed_fixture
 
 SLUG = "econ-office-report-2022"
 MILLION = 1_000_000  # 백만원
 EOK = 100_000_000  # 억원
 
-
-@pytest.fixture
-def seeded(db: Any) -> None:
-    from tests.conftest import ensure_funding_sources
-
-    ensure_funding_sources()
-    from rtis.ingest.seed import load_seed
-
-    load_seed(only=SLUG)
-
-
-def _node(code: str) -> Node:
-    return Node.objects.get(plan__slug=SLUG, code=code)
-
-
-def _line(code: str, year: int, source: str = "city") -> int:
-    return BudgetLine.objects.get(node__plan__slug=SLUG, node__code=code, year=year,
-                                  source_id=source).amount_won
-
-
-def _table(key: str) -> StatedTable:
-    return StatedTable.objects.get(plan__slug=SLUG, key=key)
-
-
-def _cell(key: str, row: str, column: str) -> Any:
-    table = _table(key)
-    index = table.columns.index(column)
-    return next(r["values"][index] for r in table.rows if r["label"] == row)
-
-
-def _set_cell(key: str, row: str, column: str, value: Any) -> None:
-    table = _table(key)
-    rows = table.rows
-    index = table.columns.index(column)
-    next(r for r in rows if r["label"] == row)["values"][index] = value
-    StatedTable.objects.filter(pk=table.pk).update(rows=rows)
+DATA = SeedData(SLUG)
+seeded = seed_fixture(SLUG)
+_node, _table, _cell, _figure = DATA.node, DATA.table, DATA.cell, DATA.figure
+_labels = labels
+_line, _set_cell = DATA.line, DATA.set_cell
 
 
 def _dec(value: Any) -> Decimal:
     """A stored JSON cell as a Decimal (decimals come back as floats)."""
     return Decimal(str(value))
-
-
-def _figure(key: str) -> StatedFigure:
-    return StatedFigure.objects.get(plan__slug=SLUG, key=key)
 
 
 def _target(code: str, name: str, year: int) -> Decimal:
@@ -93,10 +57,6 @@ def _from_council_table(finding: dict[str, Any]) -> bool:
 
 def _findings() -> list[dict[str, Any]]:
     return [f for f in (x.as_dict() for x in run_checks(SLUG)) if not _from_council_table(f)]
-
-
-def _labels(finding: dict[str, Any]) -> list[str]:
-    return [figure["label"] for figure in finding["figures"]]
 
 
 # --- (a) spot checks against the document -------------------------------------------------------

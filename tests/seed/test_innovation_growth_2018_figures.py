@@ -15,47 +15,24 @@ from typing import Any
 
 import pytest
 
-from rtis.checks.run import run_checks
 from rtis.plans.models import (
-    BudgetLine,
     Indicator,
     IndicatorTarget,
     Node,
     Plan,
-    StatedFigure,
-    StatedTable,
 )
+from tests.seed.helpers import SeedData, labels, seed_fixture
 
 SLUG = "innovation-growth-2018"
 MILLION = 1_000_000  # (단위: 백만원)
 EOK = 100 * MILLION  # (단위 : 억원)
 
-
-@pytest.fixture
-def seeded(db: Any) -> None:
-    from tests.conftest import ensure_funding_sources
-
-    ensure_funding_sources()
-    from rtis.ingest.seed import load_seed
-
-    load_seed(only=SLUG)
-
-
-def _node(code: str) -> Node:
-    return Node.objects.get(plan__slug=SLUG, code=code)
-
-
-def _departments(code: str, role: str) -> list[str]:
-    return [r.department.name for r in _node(code).department_roles.filter(role=role)
-            .select_related("department").order_by("position")]
-
-
-def _lines(**filters: Any) -> Any:
-    return BudgetLine.objects.filter(node__plan__slug=SLUG, **filters)
-
-
-def _line(code: str, year: int, source: str) -> int:
-    return _lines(node__code=code, year=year, source_id=source).get().amount_won
+DATA = SeedData(SLUG)
+seeded = seed_fixture(SLUG)
+_node, _table, _cell, _figure = DATA.node, DATA.table, DATA.cell, DATA.figure
+_labels = labels
+_departments, _lines, _line = DATA.departments, DATA.lines, DATA.line
+_set_cell, _findings = DATA.set_cell, DATA.findings
 
 
 def _sum(**filters: Any) -> int:
@@ -67,36 +44,6 @@ def _target(node: str, name: str, year: int) -> Decimal | None:
                                            indicator__node__code=node, indicator__name=name,
                                            year=year).first()
     return found.value if found else None
-
-
-def _table(key: str) -> StatedTable:
-    return StatedTable.objects.get(plan__slug=SLUG, key=key)
-
-
-def _cell(key: str, row: str, column: str) -> Any:
-    table = _table(key)
-    index = table.columns.index(column)
-    return next(r["values"][index] for r in table.rows if r["label"] == row)
-
-
-def _set_cell(key: str, row: str, column: str, value: Any) -> None:
-    table = _table(key)
-    index = table.columns.index(column)
-    rows = table.rows
-    next(r for r in rows if r["label"] == row)["values"][index] = value
-    StatedTable.objects.filter(pk=table.pk).update(rows=rows)
-
-
-def _figure(key: str) -> StatedFigure:
-    return StatedFigure.objects.get(plan__slug=SLUG, key=key)
-
-
-def _findings() -> list[dict[str, Any]]:
-    return [f.as_dict() for f in run_checks(SLUG)]
-
-
-def _labels(finding: dict[str, Any]) -> list[str]:
-    return [figure["label"] for figure in finding["figures"]]
 
 
 def _by_first_label(findings: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

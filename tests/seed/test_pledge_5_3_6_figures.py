@@ -8,61 +8,18 @@ see docs/seed-findings/pledge-5-3-6.md) and show that the claims catch a broken 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
-import pytest
-
-from rtis.checks.run import run_checks
-from rtis.plans.models import BudgetLine, Node, Plan, StatedFigure, StatedTable
+from rtis.plans.models import BudgetLine, Node, Plan, StatedTable
+from tests.seed.helpers import SeedData, labels, seed_fixture
 
 SLUG = "pledge-5-3-6"
 MILLION = 1_000_000  # (단위 : 백만원)
 
-
-@pytest.fixture
-def seeded(db: Any) -> None:
-    from tests.conftest import ensure_funding_sources
-
-    ensure_funding_sources()
-    from rtis.ingest.seed import load_seed
-
-    load_seed(only=SLUG)
-
-
-def _node(code: str) -> Node:
-    return Node.objects.get(plan__slug=SLUG, code=code)
-
-
-def _departments(code: str, role: str) -> list[str]:
-    return [r.department.name for r in _node(code).department_roles.filter(role=role)
-            .select_related("department").order_by("position")]
-
-
-def _line(code: str, year: int, source: str) -> int:
-    return BudgetLine.objects.get(node__plan__slug=SLUG, node__code=code, year=year,
-                                  source_id=source).amount_won
-
-
-def _table(key: str) -> StatedTable:
-    return StatedTable.objects.get(plan__slug=SLUG, key=key)
-
-
-def _cell(key: str, row: str, column: str) -> Any:
-    table = _table(key)
-    index = table.columns.index(column)
-    return next(r["values"][index] for r in table.rows if r["label"] == row)
-
-
-def _figure(key: str) -> StatedFigure:
-    return StatedFigure.objects.get(plan__slug=SLUG, key=key)
-
-
-def _findings() -> list[dict[str, Any]]:
-    return [f.as_dict() for f in run_checks(SLUG)]
-
-
-def _labels(finding: dict[str, Any]) -> list[str]:
-    return [figure["label"] for figure in finding["figures"]]
+DATA = SeedData(SLUG)
+seeded = seed_fixture(SLUG)
+_node, _table, _cell, _figure = DATA.node, DATA.table, DATA.cell, DATA.figure
+_labels = labels
+_departments, _line, _findings = DATA.departments, DATA.line, DATA.findings
 
 
 # --- (a) spot checks against the document -------------------------------------------------------
