@@ -9,7 +9,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 for script in sorted(HERE.glob("*.py")):
-    if script.name in {"run_all.py", "__init__.py"}:
+    if script.name == "run_all.py" or script.name.startswith("_"):
         continue
     print(f"\n### {script.name}", flush=True)
     subprocess.run([sys.executable, str(script)], check=True)
