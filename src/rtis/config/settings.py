@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "rtis.audit",
     "rtis.plans",
     "rtis.oversight",
+    "rtis.tracking",
     "rtis.checks",
     "rtis.reports",
     "rtis.ingest",
