@@ -18,8 +18,6 @@ from rtis.plans.access import require_planner
 from rtis.plans.actions import do_set_budget_line
 from rtis.plans.models import Plan
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-
 
 @dataclass
 class Preview:
@@ -34,9 +32,8 @@ def do_stage_import(actor: Any, plan: Plan, file_name: str, data: bytes) -> Impo
     from rtis.ingest.tables import extract_tables
 
     require_planner(actor)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ValidationError({"file": f"{file_name}: 파일이 너무 큽니다 (20MB 초과) / file too large"})
-    extracted = extract_tables(data, file_name)  # raises TableImportError with the reason
+    # extract_tables enforces every limit (size, entries, ratio, entities) and names the reason.
+    extracted = extract_tables(data, file_name)
     if not extracted:
         raise ValidationError({"file": f"{file_name}: 표가 없습니다 / no tables found"})
     titles = dict(plan.nodes.values_list("code", "title"))
