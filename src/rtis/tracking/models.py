@@ -118,6 +118,9 @@ class ApprovalEntry(models.Model):
         return self.node  # type: ignore[attr-defined,no-any-return]
 
 
+AMOUNT_FIELDS = ("original_budget", "transfers", "carryover", "committed", "spent")
+
+
 class ExecutionRecord(ApprovalEntry):
     """A unit project's budget execution as of the end of a month, year to date, in won.
 
