@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "rtis.plans",
     "rtis.oversight",
     "rtis.tracking",
+    "rtis.dashboards",
     "rtis.checks",
     "rtis.reports",
     "rtis.ingest",

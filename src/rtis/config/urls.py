@@ -13,6 +13,8 @@ urlpatterns = [
     path("oversight/", include("rtis.oversight.urls")),
     path("reports/", include("rtis.reports.urls")),
     path("imports/", include("rtis.ingest.urls")),
+    path("tracking/", include("rtis.tracking.urls")),
+    path("dashboards/", include("rtis.dashboards.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

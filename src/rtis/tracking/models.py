@@ -11,7 +11,15 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from rtis.orgs.models import Department
-from rtis.plans.models import MAX_AMOUNT_WON, MAX_YEAR, MIN_YEAR, Indicator, Node, Plan
+from rtis.plans.models import (
+    MAX_AMOUNT_WON,
+    MAX_YEAR,
+    MIN_YEAR,
+    FundingSource,
+    Indicator,
+    Node,
+    Plan,
+)
 
 MONTHS_PER_YEAR = 12
 QUARTERS_PER_YEAR = 4
@@ -174,6 +182,40 @@ class ExecutionRecord(ApprovalEntry):
     def spent_rate(self) -> Decimal | None:
         """Return 지출액 ÷ 예산현액 in percent (one decimal, half up); None without a budget."""
         return percent(self.spent, self.current_budget)
+
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        return self.node.plan_id, self.node_id
+
+
+class AnnualExecution(models.Model):
+    """A node's settled (결산) spending of a closed year by funding source, in won.
+
+    Monthly execution records carry no funding source; what a pledge card prints "by year and
+    source" for past years comes from here (from the documents, or entered at year-end closing).
+    """
+
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="annual_executions")
+    year = models.PositiveSmallIntegerField(
+        _("연도"), validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)])
+    source = models.ForeignKey(FundingSource, verbose_name=_("재원"), on_delete=models.PROTECT)
+    amount_won = models.BigIntegerField(
+        _("집행액(원)"), validators=[MinValueValidator(0), MaxValueValidator(MAX_AMOUNT_WON)])
+    provenance = models.JSONField(_("출처"), default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["node", "year", "source__position"]
+        verbose_name = _("연도별 집행액")
+        verbose_name_plural = _("연도별 집행액")
+        constraints = [
+            models.UniqueConstraint(fields=["node", "year", "source"],
+                                    name="annual_execution_unique"),
+            models.CheckConstraint(condition=Q(amount_won__gte=0) & Q(amount_won__lte=MAX_AMOUNT_WON),
+                                   name="annual_execution_amount_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node.code} {self.year} {self.source_id} 집행액"
 
     def audit_scope(self) -> tuple[int | None, int | None]:
         return self.node.plan_id, self.node_id
