@@ -3,28 +3,44 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from rtis.audit.log import field_values, record_create
+from rtis.audit.log import field_values, record_change, record_create, record_delete
 from rtis.audit.versioned import update_versioned
 from rtis.lib.conflict import EditConflict
 from rtis.orgs.access import is_planner
 from rtis.plans.access import require_node_editor, require_planner
 from rtis.plans.actions import validate_year
-from rtis.plans.models import MAX_AMOUNT_WON, Node, Plan
+from rtis.plans.models import MAX_AMOUNT_WON, Indicator, IndicatorActual, Node, Plan
+from rtis.tracking import notify
 from rtis.tracking.models import (
     AMOUNT_FIELDS,
     MONTHS_PER_YEAR,
     QUARTERS_PER_YEAR,
+    STATUSES_NEEDING_REASON,
+    ApprovalEntry,
     ExecutionRecord,
     ExecutionStatus,
+    IndicatorReport,
+    Milestone,
+    MilestoneState,
+    NodeStatus,
+    ParticipationEvent,
+    ParticipationKind,
     PeriodKind,
     PeriodState,
     ReportingPeriod,
+    StatusChange,
+    TrackingSettings,
+    period_end,
 )
+
+E = TypeVar("E", bound=ApprovalEntry)
 
 MAX_COMMENT = 2000  # characters of a return comment or a correction reason
 # Only transfers (예산이체) may be negative: money moved out of the project.
@@ -143,12 +159,8 @@ def _merged_amounts(record: ExecutionRecord | None, amounts: dict[str, Any]) -> 
 
 
 def _check_target(node: Node, period: ReportingPeriod) -> None:
-    if period.kind != PeriodKind.MONTH:
-        raise ValidationError({"period": f"집행실적은 월별로 입력합니다: {period.label} / "
-                                         f"execution is entered per month: {period.label}"})
-    if period.plan_id != node.plan_id:
-        raise ValidationError({"period": "과제와 보고 기간의 계획이 다릅니다 / "
-                                         "the period belongs to another plan"})
+    _check_period_kind(period, node.plan_id, tracking_settings(node.plan).execution_period,
+                       "집행실적")
     if node.children.exists():
         raise ValidationError({"node": f"'{node.code}'은(는) 단위사업이 아닙니다(하위 과제가 있음) / "
                                        f"'{node.code}' is not a unit project (it has children)"})
@@ -165,7 +177,7 @@ def _check_period_open_for(actor: Any, period: ReportingPeriod) -> None:
                                          f"{period.label} is closed for entry"})
 
 
-def _check_status_editable_by(actor: Any, record: ExecutionRecord) -> None:
+def _check_status_editable_by(actor: Any, record: ApprovalEntry) -> None:
     if record.status in {ExecutionStatus.SUBMITTED, ExecutionStatus.APPROVED} \
             and not is_planner(actor):
         raise ValidationError({"status": (
@@ -228,48 +240,438 @@ def do_correct_execution(actor: Any, record: ExecutionRecord, reason: str,
     return update_versioned(actor, record, record.version, dict(values), f"정정: {reason}")
 
 
-def _transition(actor: Any, record: ExecutionRecord, allowed_from: set[str], to: str,
-                expected_version: int | None, changes: dict[str, Any],
-                reason: str) -> ExecutionRecord:
-    record = ExecutionRecord.objects.select_related("node", "period").get(pk=record.pk)
-    if record.status not in allowed_from:
+# --- approval (결재), shared by execution, indicator actuals and milestones ---------------------
+
+
+def _transition(actor: Any, entry: E, allowed_from: set[str], to: str,
+                expected_version: int | None, changes: dict[str, Any], reason: str) -> E:
+    entry = type(entry).objects.select_for_update().get(pk=entry.pk)
+    if entry.status not in allowed_from:
         raise ValidationError({"status": (
-            f"'{record.get_status_display()}' 상태에서는 '{ExecutionStatus(to).label}'(으)로 "
-            f"바꿀 수 없습니다 / a {record.status} record cannot become {to}")})
-    version = record.version if expected_version is None else expected_version
-    return update_versioned(actor, record, version, {"status": to, **changes}, reason)
+            f"'{entry.get_status_display()}' 상태에서는 '{ExecutionStatus(to).label}'(으)로 "
+            f"바꿀 수 없습니다 / a {entry.status} entry cannot become {to}")})
+    version = entry.version if expected_version is None else expected_version
+    return update_versioned(actor, entry, version, {"status": to, **changes}, reason)
 
 
 @transaction.atomic
-def do_submit_execution(actor: Any, record: ExecutionRecord,
-                        expected_version: int | None = None) -> ExecutionRecord:
-    """Send a draft or returned record for approval (결재 요청)."""
-    require_node_editor(actor, record.node)
-    _check_period_open_for(actor, ReportingPeriod.objects.get(pk=record.period_id))
-    return _transition(actor, record, {ExecutionStatus.DRAFT, ExecutionStatus.RETURNED},
-                       ExecutionStatus.SUBMITTED, expected_version, {}, "submit")
+def do_submit_entry(actor: Any, entry: E, expected_version: int | None = None) -> E:
+    """Send a draft or returned entry for approval (결재 요청); planners are told."""
+    require_node_editor(actor, entry.owner_node())
+    _check_period_open_for(actor, ReportingPeriod.objects.get(pk=entry.period_id))
+    entry = _transition(actor, entry, {ExecutionStatus.DRAFT, ExecutionStatus.RETURNED},
+                        ExecutionStatus.SUBMITTED, expected_version, {}, "submit")
+    notify.entry_submitted(entry)
+    return entry
 
 
 @transaction.atomic
-def do_approve_execution(actor: Any, record: ExecutionRecord,
-                         expected_version: int | None = None) -> ExecutionRecord:
-    """Approve a submitted record (the return comment, kept in the trail, is cleared)."""
+def do_approve_entry(actor: Any, entry: E, expected_version: int | None = None) -> E:
+    """Approve a submitted entry; an indicator actual becomes the plan's figure of record."""
     require_planner(actor)
-    return _transition(actor, record, {ExecutionStatus.SUBMITTED}, ExecutionStatus.APPROVED,
-                       expected_version, {"return_comment": ""}, "approve")
+    entry = _transition(actor, entry, {ExecutionStatus.SUBMITTED}, ExecutionStatus.APPROVED,
+                        expected_version, {"return_comment": ""}, "approve")
+    if isinstance(entry, IndicatorReport):
+        _publish_indicator_actual(actor, entry)
+    return entry
 
 
 @transaction.atomic
-def do_return_execution(actor: Any, record: ExecutionRecord, comment: str,
-                        expected_version: int | None = None) -> ExecutionRecord:
-    """Return a submitted record to its department with a comment saying what to fix."""
+def do_return_entry(actor: Any, entry: E, comment: str, expected_version: int | None = None) -> E:
+    """Return a submitted entry to its department with a comment saying what to fix."""
     require_planner(actor)
     comment = comment.strip()
     if not comment:
         raise ValidationError({"return_comment": "반려 사유를 입력하십시오 / "
-                                                 "say why the record is returned"})
+                                                 "say why the entry is returned"})
     if len(comment) > MAX_COMMENT:
         raise ValidationError({"return_comment": f"반려 사유는 {MAX_COMMENT}자 이내여야 합니다 / "
                                                  f"at most {MAX_COMMENT} characters"})
-    return _transition(actor, record, {ExecutionStatus.SUBMITTED}, ExecutionStatus.RETURNED,
-                       expected_version, {"return_comment": comment}, f"return: {comment}")
+    entry = _transition(actor, entry, {ExecutionStatus.SUBMITTED}, ExecutionStatus.RETURNED,
+                        expected_version, {"return_comment": comment}, f"return: {comment}")
+    notify.entry_returned(entry, comment)
+    return entry
+
+
+def do_submit_execution(actor: Any, record: ExecutionRecord,
+                        expected_version: int | None = None) -> ExecutionRecord:
+    """Send a draft or returned execution record for approval (결재 요청)."""
+    return do_submit_entry(actor, record, expected_version)
+
+
+def do_approve_execution(actor: Any, record: ExecutionRecord,
+                         expected_version: int | None = None) -> ExecutionRecord:
+    """Approve a submitted execution record (the return comment, kept in the trail, is cleared)."""
+    return do_approve_entry(actor, record, expected_version)
+
+
+def do_return_execution(actor: Any, record: ExecutionRecord, comment: str,
+                        expected_version: int | None = None) -> ExecutionRecord:
+    """Return a submitted execution record to its department with a comment."""
+    return do_return_entry(actor, record, comment, expected_version)
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "정정 사유를 입력하십시오 / the reason is required"})
+    if len(reason) > MAX_COMMENT:
+        raise ValidationError({"reason": f"정정 사유는 {MAX_COMMENT}자 이내여야 합니다 / "
+                                         f"at most {MAX_COMMENT} characters"})
+    return reason
+
+
+# --- per-plan settings and period generation ------------------------------------------------
+
+
+def tracking_settings(plan: Plan) -> TrackingSettings:
+    """Return the plan's tracking settings, unsaved defaults when none were set."""
+    found = TrackingSettings.objects.filter(plan=plan).first()
+    return found or TrackingSettings(plan=plan)
+
+
+SETTING_FIELDS = ("execution_period", "indicator_period", "milestone_period", "due_days",
+                  "reminder_days", "projection_threshold")
+
+
+@transaction.atomic
+def do_update_tracking_settings(actor: Any, plan: Plan, expected_version: int | None,
+                                **values: Any) -> TrackingSettings:
+    """Set how a plan is tracked (planners): period kinds, due days, reminders, threshold."""
+    require_planner(actor)
+    unknown = set(values) - set(SETTING_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown settings: {sorted(unknown)}")
+    current = TrackingSettings.objects.select_for_update().filter(plan=plan).first()
+    candidate = current or TrackingSettings(plan=plan)
+    for name, value in values.items():
+        setattr(candidate, name, value)
+    candidate.full_clean(exclude=["plan"])
+    if current is None:
+        candidate.save()
+        record_create(actor, candidate)
+        return candidate
+    version = current.version if expected_version is None else expected_version
+    new_values = {name: getattr(candidate, name) for name in values}
+    current.refresh_from_db()  # candidate is current: the audit needs the old values
+    return update_versioned(actor, current, version, new_values)
+
+
+@transaction.atomic
+def do_generate_periods(actor: Any, plan: Plan, year: int) -> list[ReportingPeriod]:
+    """Create a year's reporting periods of the kinds the plan's settings name (open).
+
+    Due date = the period's last day + the settings' due days. Existing periods are left
+    as they are; the new ones are returned.
+    """
+    require_planner(actor)
+    validate_year(year)
+    conf = tracking_settings(plan)
+    kinds = {conf.execution_period, conf.indicator_period, conf.milestone_period}
+    existing = set(ReportingPeriod.objects.filter(plan=plan, year=year)
+                   .values_list("kind", "number"))
+    created = []
+    for kind in sorted(kinds):
+        top = MONTHS_PER_YEAR if kind == PeriodKind.MONTH else QUARTERS_PER_YEAR
+        for number in range(1, top + 1):
+            if (kind, number) in existing:
+                continue
+            due_on = period_end(kind, year, number) + dt.timedelta(days=conf.due_days)
+            period = ReportingPeriod.objects.create(plan=plan, kind=kind, year=year,
+                                                    number=number, due_on=due_on)
+            record_create(actor, period)
+            created.append(period)
+    return created
+
+
+def _check_period_kind(period: ReportingPeriod, plan_id: int, expected: str, what: str) -> None:
+    if period.plan_id != plan_id:
+        raise ValidationError({"period": "과제와 보고 기간의 계획이 다릅니다 / "
+                                         "the period belongs to another plan"})
+    if period.kind != expected:
+        label = PeriodKind(expected).label
+        raise ValidationError({"period": f"{what}은(는) {label} 단위로 입력합니다: {period.label} / "
+                                         f"{what} is entered per {expected}: {period.label}"})
+
+
+def _locked_period(actor: Any, period: ReportingPeriod) -> ReportingPeriod:
+    """Return the period row-locked, refusing it if it is locked (or closed for officers)."""
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    _check_period_open_for(actor, period)
+    return period
+
+
+# --- indicator actuals ------------------------------------------------------------------------
+
+MAX_INDICATOR_VALUE = Decimal("1e19")
+
+
+def parse_indicator_value(value: Any) -> Decimal:
+    """Return a finite decimal with at most 4 places, or raise ValidationError naming `value`."""
+    if isinstance(value, bool):
+        value = None
+    try:
+        number = Decimal(str(value).replace(",", "").strip()) if value is not None else None
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise ValidationError({"value": f"실적값은 숫자여야 합니다: {value!r} / "
+                                        f"the value must be a number: {value!r}"})
+    if abs(number) >= MAX_INDICATOR_VALUE:
+        raise ValidationError({"value": f"실적값이 너무 큽니다: {value!r} / the value is too large"})
+    if number != number.quantize(Decimal("0.0001")):
+        raise ValidationError({"value": f"실적값은 소수 넷째 자리까지입니다: {value!r} / "
+                                        f"at most 4 decimal places: {value!r}"})
+    return number
+
+
+def _normal_unit(unit: str) -> str:
+    return "".join(unit.split()).casefold()
+
+
+@transaction.atomic
+def do_save_indicator_report(actor: Any, indicator: Indicator, period: ReportingPeriod,
+                             expected_version: int | None, *, value: Any, unit: str,
+                             evidence: str = "") -> IndicatorReport:
+    """Create or change an indicator's actual for a period, in the indicator's own unit."""
+    node = indicator.node
+    require_node_editor(actor, node)
+    _check_period_kind(period, node.plan_id, tracking_settings(node.plan).indicator_period,
+                       "성과지표 실적")
+    period = _locked_period(actor, period)
+    number = parse_indicator_value(value)
+    if _normal_unit(unit or "") != _normal_unit(indicator.unit):
+        raise ValidationError({"unit": (
+            f"'{indicator.name}'의 단위는 '{indicator.unit}'입니다. '{unit}'(으)로 입력할 수 없습니다 / "
+            f"'{indicator.name}' is measured in '{indicator.unit}', not '{unit}'")})
+    evidence = (evidence or "").strip()
+    if len(evidence) > MAX_COMMENT:
+        raise ValidationError({"evidence": f"근거는 {MAX_COMMENT}자 이내여야 합니다 / "
+                                           f"at most {MAX_COMMENT} characters"})
+    values = {"value": number, "unit": indicator.unit, "evidence": evidence}
+    report = IndicatorReport.objects.filter(indicator=indicator, period=period).first()
+    if report is None:
+        return _create_entry(actor, IndicatorReport, {"indicator": indicator, "period": period},
+                             values, expected_version)
+    _check_status_editable_by(actor, report)
+    version = report.version if expected_version is None else expected_version
+    return update_versioned(actor, report, version, values)
+
+
+def _publish_indicator_actual(actor: Any, report: IndicatorReport) -> None:
+    """Make an approved report the plan's IndicatorActual for its period (audited)."""
+    note = report.evidence[:300]
+    actual = IndicatorActual.objects.filter(indicator_id=report.indicator_id,
+                                            period=report.period.label).first()
+    if actual is None:
+        actual = IndicatorActual.objects.create(indicator_id=report.indicator_id,
+                                                period=report.period.label, value=report.value,
+                                                note=note)
+        record_create(actor, actual, reason="approve")
+        return
+    old = {"value": actual.value, "note": actual.note}
+    actual.value, actual.note = report.value, note
+    actual.save(update_fields=["value", "note"])
+    record_change(actor, actual, {k: [old[k], getattr(actual, k)] for k in old}, "approve")
+
+
+@transaction.atomic
+def do_correct_indicator_report(actor: Any, report: IndicatorReport, reason: str, *,
+                                value: Any, evidence: str | None = None) -> IndicatorReport:
+    """Correct an indicator actual in any period, locked ones included (planners, with reason)."""
+    require_planner(actor)
+    reason = _reason(reason)
+    report = IndicatorReport.objects.select_related("indicator", "period").get(pk=report.pk)
+    changes: dict[str, Any] = {"value": parse_indicator_value(value)}
+    if evidence is not None:
+        changes["evidence"] = evidence.strip()
+    report = update_versioned(actor, report, report.version, changes, f"정정: {reason}")
+    if report.status == ExecutionStatus.APPROVED:
+        _publish_indicator_actual(actor, report)
+    return report
+
+
+# --- milestones ---------------------------------------------------------------------------------
+
+
+def _validate_milestone(period: ReportingPeriod, values: dict[str, Any], today: dt.date) -> None:
+    errors: dict[str, str] = {}
+    state = values["state"]
+    if state not in MilestoneState.values:
+        errors["state"] = (f"추진 상태는 완료·진행·지연·미착수 중 하나입니다: {state!r} / "
+                           f"state must be one of {MilestoneState.values}: {state!r}")
+    if not values["planned"].strip():
+        errors["planned"] = "계획 내용을 입력하십시오 / the planned activity is required"
+    for name in ("planned", "achieved", "delay_reason"):
+        if len(values[name]) > MAX_COMMENT:
+            errors[name] = f"{MAX_COMMENT}자 이내여야 합니다 / at most {MAX_COMMENT} characters"
+    late = state == MilestoneState.DELAYED or (
+        state in {MilestoneState.NOT_STARTED, MilestoneState.IN_PROGRESS}
+        and today > period.ends_on)
+    if late and not values["delay_reason"].strip():
+        errors["delay_reason"] = (
+            f"{period.label}의 일정이 지났거나 지연되었습니다. 지연 사유를 입력하십시오 / "
+            f"the quarter has passed or the item is late: give the reason")
+    completed_on = values["completed_on"]
+    if completed_on is not None:
+        if state != MilestoneState.DONE:
+            errors["completed_on"] = ("완료일은 '완료' 상태에서만 입력합니다 / "
+                                      "a completion date needs the state 완료")
+        elif completed_on > today:
+            errors["completed_on"] = (f"완료일이 미래입니다: {completed_on} / "
+                                      f"the completion date is in the future")
+    if state == MilestoneState.DONE and not values["achieved"].strip():
+        errors["achieved"] = "완료한 일정은 실적을 입력하십시오 / say what was achieved"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def do_save_milestone(actor: Any, node: Node, period: ReportingPeriod,
+                      expected_version: int | None, *, achieved: str, state: str,
+                      delay_reason: str = "", completed_on: dt.date | None = None,
+                      planned: str | None = None, today: dt.date | None = None) -> Milestone:
+    """Create or report on a node's quarterly milestone: planned vs achieved, state, reason.
+
+    The planned activity comes from the plan: the department may write it when it creates
+    the milestone; afterwards only planners change it.
+    """
+    require_node_editor(actor, node)
+    _check_period_kind(period, node.plan_id, tracking_settings(node.plan).milestone_period,
+                       "추진일정")
+    period = _locked_period(actor, period)
+    today = today or timezone.localdate()
+    milestone = Milestone.objects.filter(node=node, period=period).first()
+    if milestone is not None:
+        _check_status_editable_by(actor, milestone)
+        if planned is not None and planned.strip() != milestone.planned and not is_planner(actor):
+            raise ValidationError({"planned": "계획 내용은 기획 담당자만 바꿀 수 있습니다 / "
+                                              "only planners change the planned activity"})
+    values = {"planned": (planned if planned is not None
+                          else milestone.planned if milestone else "").strip(),
+              "achieved": (achieved or "").strip(), "state": state,
+              "delay_reason": (delay_reason or "").strip(), "completed_on": completed_on}
+    _validate_milestone(period, values, today)
+    if milestone is None:
+        return _create_entry(actor, Milestone, {"node": node, "period": period}, values,
+                             expected_version)
+    version = milestone.version if expected_version is None else expected_version
+    return update_versioned(actor, milestone, version, values)
+
+
+# --- node status ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_record_status(actor: Any, node: Node, *, status: str, effective_on: dt.date,
+                     reason: str = "", today: dt.date | None = None) -> StatusChange:
+    """Record a node's 추진 상황 from a date on; earlier statuses stay as history."""
+    require_node_editor(actor, node)
+    errors: dict[str, str] = {}
+    if status not in NodeStatus.values:
+        errors["status"] = (f"추진 상황이 올바르지 않습니다: {status!r} / "
+                            f"unknown status {status!r}")
+    reason = (reason or "").strip()
+    if status in STATUSES_NEEDING_REASON and not reason:
+        errors["reason"] = (f"'{NodeStatus(status).label}'에는 사유가 필요합니다 / "
+                            f"the status {status} needs a reason")
+    if len(reason) > MAX_COMMENT:
+        errors["reason"] = f"{MAX_COMMENT}자 이내여야 합니다 / at most {MAX_COMMENT} characters"
+    today = today or timezone.localdate()
+    if not isinstance(effective_on, dt.date) or isinstance(effective_on, dt.datetime):
+        errors["effective_on"] = (f"기준일은 날짜여야 합니다: {effective_on!r} / "
+                                  f"the date must be a date")
+    elif effective_on > today:
+        errors["effective_on"] = (f"기준일이 미래입니다: {effective_on} / "
+                                  f"the date is in the future")
+    if errors:
+        raise ValidationError(errors)
+    change = StatusChange.objects.create(node=node, status=status, reason=reason,
+                                         effective_on=effective_on,
+                                         recorded_by=actor if getattr(actor, "pk", None) else None)
+    record_create(actor, change)
+    return change
+
+
+def current_status(node: Node, on: dt.date | None = None) -> StatusChange | None:
+    """Return the node's status in force on a date (the latest recorded on or before it)."""
+    changes = StatusChange.objects.filter(node=node)
+    if on is not None:
+        changes = changes.filter(effective_on__lte=on)
+    return changes.order_by("-effective_on", "-id").first()
+
+
+# --- citizen participation ----------------------------------------------------------------------
+
+MAX_PARTICIPATION_COUNT = 1_000_000
+
+
+def _validate_participation(values: dict[str, Any], today: dt.date) -> None:
+    errors: dict[str, str] = {}
+    if values["kind"] not in ParticipationKind.values:
+        errors["kind"] = (f"참여 유형이 올바르지 않습니다: {values['kind']!r} / "
+                          f"unknown kind {values['kind']!r}")
+    count = values["count"]
+    if isinstance(count, bool) or not isinstance(count, int) or not \
+            1 <= count <= MAX_PARTICIPATION_COUNT:
+        errors["count"] = (f"횟수는 1 이상의 정수여야 합니다: {count!r} / "
+                           f"the count must be a whole number ≥ 1: {count!r}")
+    held_on = values["held_on"]
+    if held_on is not None and held_on > today:
+        errors["held_on"] = f"일자가 미래입니다: {held_on} / the date is in the future"
+    if len(values["description"]) > MAX_COMMENT:
+        errors["description"] = f"{MAX_COMMENT}자 이내여야 합니다 / at most {MAX_COMMENT} characters"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def do_save_participation(actor: Any, node: Node, event: ParticipationEvent | None,
+                          expected_version: int | None, *, kind: str, count: int,
+                          held_on: dt.date | None = None, description: str = "",
+                          today: dt.date | None = None) -> ParticipationEvent:
+    """Record a citizen participation event (or change one) of a node."""
+    require_node_editor(actor, node)
+    values = {"kind": kind, "count": count, "held_on": held_on,
+              "description": (description or "").strip()}
+    _validate_participation(values, today or timezone.localdate())
+    if event is None:
+        created = ParticipationEvent.objects.create(node=node, **values)
+        record_create(actor, created)
+        return created
+    if event.node_id != node.pk:
+        raise ValidationError({"node": "다른 과제의 참여실적입니다 / the event belongs to "
+                                       "another node"})
+    version = event.version if expected_version is None else expected_version
+    return update_versioned(actor, event, version, values)
+
+
+@transaction.atomic
+def do_delete_participation(actor: Any, event: ParticipationEvent,
+                            expected_version: int) -> None:
+    """Delete a participation event entered by mistake (the trail keeps its values)."""
+    require_node_editor(actor, event.node)
+    current = ParticipationEvent.objects.select_for_update().get(pk=event.pk)
+    if current.version != expected_version:
+        raise EditConflict(str(current), field_values(current), current.version)
+    record_delete(actor, current)
+    current.delete()
+
+
+# --- shared ---------------------------------------------------------------------------------
+
+
+def _create_entry(actor: Any, model: type[E], keys: dict[str, Any], values: dict[str, Any],
+                  expected_version: int | None) -> E:
+    """Create an entry, turning a concurrent creation of the same key into an EditConflict."""
+    if expected_version is not None:
+        raise ValidationError({"version": "저장된 항목이 없습니다 / there is no saved entry"})
+    try:
+        with transaction.atomic():
+            entry = model.objects.create(**keys, **values)
+    except IntegrityError:
+        current = model.objects.get(**keys)
+        raise EditConflict(str(current), field_values(current, list(values)),
+                           current.version) from None
+    record_create(actor, entry)
+    return entry

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -91,8 +92,27 @@ class ReportingPeriod(models.Model):
             return f"{self.year}-Q{self.number}"
         return f"{self.year}-{self.number:02d}"
 
+    @property
+    def starts_on(self) -> dt.date:
+        """Return the first day of the month or quarter."""
+        month = self.number if self.kind == PeriodKind.MONTH else (self.number - 1) * 3 + 1
+        return dt.date(self.year, month, 1)
+
+    @property
+    def ends_on(self) -> dt.date:
+        """Return the last day of the month or quarter."""
+        return period_end(self.kind, self.year, self.number)
+
     def audit_scope(self) -> tuple[int | None, int | None]:
         return self.plan_id, None
+
+
+def period_end(kind: str, year: int, number: int) -> dt.date:
+    """Return the last day of a month (kind month) or quarter (kind quarter) of a year."""
+    last_month = number if kind == PeriodKind.MONTH else number * 3
+    if last_month == MONTHS_PER_YEAR:
+        return dt.date(year, 12, 31)
+    return dt.date(year, last_month + 1, 1) - dt.timedelta(days=1)
 
 
 class ExecutionStatus(models.TextChoices):

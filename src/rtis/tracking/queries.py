@@ -14,8 +14,11 @@ from rtis.orgs.access import department_ids, is_planner
 from rtis.orgs.models import Department
 from rtis.plans.models import DepartmentRole, Node, NodeDepartment, Plan
 from rtis.tracking.models import (
+    ApprovalEntry,
     ExecutionRecord,
     ExecutionStatus,
+    IndicatorReport,
+    Milestone,
     PeriodKind,
     PeriodState,
     ReportingPeriod,
@@ -184,3 +187,104 @@ def execution_records_for_user(user: Any) -> QuerySet[ExecutionRecord]:
                        .values_list("id", flat=True)) - reachable
         reachable |= frontier
     return records.filter(node_id__in=reachable)
+
+
+# --- the pages' lists ---------------------------------------------------------------------------
+
+
+def my_departments(user: Any) -> set[int]:
+    return department_ids(user)
+
+
+def _reachable_nodes(user: Any) -> set[int] | None:
+    """Return the node ids the user's departments own (down the tree); None for planners."""
+    if is_planner(user):
+        return None
+    mine = department_ids(user)
+    if not mine:
+        return set()
+    owned = set(NodeDepartment.objects.filter(department_id__in=mine, role=DepartmentRole.OWNER)
+                .values_list("node_id", flat=True))
+    reachable, frontier = set(owned), set(owned)
+    while frontier:
+        frontier = set(Node.objects.filter(parent_id__in=frontier)
+                       .values_list("id", flat=True)) - reachable
+        reachable |= frontier
+    return reachable
+
+
+def entries_for_user(user: Any, limit: int = 200) -> list[ApprovalEntry]:
+    """Return the user's unapproved entries of all kinds: returned first, then drafts, submitted."""
+    reachable = _reachable_nodes(user)
+    if reachable is not None and not reachable:
+        return []
+    pending = [ExecutionStatus.RETURNED, ExecutionStatus.DRAFT, ExecutionStatus.SUBMITTED]
+    found: list[ApprovalEntry] = []
+    sets: list[QuerySet[Any]] = [
+        ExecutionRecord.objects.select_related("node__plan", "period"),
+        IndicatorReport.objects.select_related("indicator__node__plan", "period"),
+        Milestone.objects.select_related("node__plan", "period"),
+    ]
+    for model_set in sets:
+        node_field = "indicator__node_id" if model_set.model is IndicatorReport else "node_id"
+        model_set = model_set.filter(status__in=pending)
+        if reachable is not None:
+            model_set = model_set.filter(**{f"{node_field}__in": reachable})
+        found.extend(model_set.order_by("-updated_at")[:limit])
+    rank = {s: i for i, s in enumerate(pending)}
+    return sorted(found, key=lambda e: (rank[e.status], -e.period.year, -e.period.number))
+
+
+def submitted_entries(plan_slug: str | None = None) -> list[ApprovalEntry]:
+    """Return every submitted entry (the approval queue), oldest period first."""
+    found: list[ApprovalEntry] = []
+    for model_set, plan_field in (
+        (ExecutionRecord.objects.select_related("node__plan", "period"), "node__plan__slug"),
+        (IndicatorReport.objects.select_related("indicator__node__plan", "period"),
+         "indicator__node__plan__slug"),
+        (Milestone.objects.select_related("node__plan", "period"), "node__plan__slug"),
+    ):
+        model_set = model_set.filter(status=ExecutionStatus.SUBMITTED)
+        if plan_slug:
+            model_set = model_set.filter(**{plan_field: plan_slug})
+        found.extend(model_set)
+    return sorted(found, key=lambda e: (e.period.year, e.period.number, e.owner_node().code))
+
+
+@dataclass(frozen=True)
+class DuePeriod:
+    period: ReportingPeriod
+    days_left: int
+
+
+def open_periods_due(plans: list[Plan], today: dt.date) -> list[DuePeriod]:
+    """Return the open periods of some plans, nearest due date first, with days left."""
+    periods = ReportingPeriod.objects.filter(plan__in=plans, state=PeriodState.OPEN) \
+        .select_related("plan").order_by("due_on")
+    return [DuePeriod(p, (p.due_on - today).days) for p in periods]
+
+
+def units_for_user(user: Any) -> list[Node]:
+    """Return the nodes a user enters figures for: owned nodes and their subtrees (not planners)."""
+    reachable = _reachable_nodes(user)
+    if not reachable:
+        return []
+    return list(Node.objects.filter(pk__in=reachable).select_related("plan")
+                .order_by("plan__slug", "position"))
+
+
+@dataclass(frozen=True)
+class LateGroup:
+    department: Department | None
+    entries: list[LateEntry]
+
+
+def late_by_department(late: list[LateEntry]) -> list[LateGroup]:
+    """Group a late list by department (the list is already sorted by department)."""
+    groups: list[LateGroup] = []
+    for entry in late:
+        if groups and groups[-1].department == entry.department:
+            groups[-1].entries.append(entry)
+        else:
+            groups.append(LateGroup(entry.department, [entry]))
+    return groups

@@ -1,0 +1,582 @@
+"""Tracking pages: 내 업무, a node's entry page, the approval queue, a plan's periods."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from rtis.audit.models import AuditEvent
+from rtis.lib.conflict import EditConflict
+from rtis.orgs.access import is_internal, is_planner
+from rtis.plans.access import (
+    can_edit_node,
+    get_node_for_user,
+    get_plan_for_user,
+    plans_for_user,
+    require_planner,
+)
+from rtis.plans.models import Indicator, Node, Plan
+from rtis.tracking import actions, notify, queries
+from rtis.tracking.forms import (
+    CorrectionForm,
+    ExecutionForm,
+    GenerateForm,
+    IndicatorReportForm,
+    MilestoneForm,
+    ParticipationForm,
+    ReturnForm,
+    SettingsForm,
+    StatusForm,
+    VersionForm,
+)
+from rtis.tracking.models import (
+    AMOUNT_FIELDS,
+    ApprovalEntry,
+    ExecutionRecord,
+    ExecutionStatus,
+    IndicatorReport,
+    Milestone,
+    Notification,
+    ParticipationEvent,
+    PeriodState,
+    ReportingPeriod,
+)
+
+ENTRY_MODELS: dict[str, type[ApprovalEntry]] = {
+    "execution": ExecutionRecord, "indicator": IndicatorReport, "milestone": Milestone}
+
+FIELD_LABELS = {
+    "original_budget": "본예산", "transfers": "예산이체", "carryover": "이월액",
+    "committed": "원인행위액", "spent": "지출액", "value": "실적값", "unit": "단위",
+    "evidence": "근거", "planned": "계획", "achieved": "실적", "state": "추진 상태",
+    "delay_reason": "지연 사유", "completed_on": "완료일", "kind": "유형", "count": "횟수",
+    "held_on": "일자", "description": "내용",
+}
+
+
+def _internal(request: HttpRequest) -> None:
+    if not is_internal(request.user):
+        raise PermissionDenied(_("로그인한 직원만 볼 수 있습니다"))
+
+
+def _add_errors(form: forms.Form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _conflict_rows(conflict: EditConflict | None) -> list[dict[str, Any]]:
+    if conflict is None:
+        return []
+    return [{"field": f, "label": FIELD_LABELS.get(f, f), "value": v}
+            for f, v in conflict.current.items()]
+
+
+# --- 내 업무 ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_work(request: HttpRequest) -> HttpResponse:
+    """What is due, returned or late for me; for planners, what waits for approval."""
+    user = request.user
+    today = timezone.localdate()
+    entries = queries.entries_for_user(user)
+    plans = list(plans_for_user(user))
+    late = [e for plan in plans for e in queries.late_execution(plan, today)
+            if is_planner(user) or (e.department and e.department.pk in queries.my_departments(user))]
+    due = queries.open_periods_due(plans, today)
+    notes = list(Notification.objects.filter(user=user).order_by("read_at", "-created_at")[:30])
+    return render(request, "tracking/my_work.html", {
+        "returned": [e for e in entries if e.status == ExecutionStatus.RETURNED],
+        "drafts": [e for e in entries if e.status == ExecutionStatus.DRAFT],
+        "submitted": [e for e in entries if e.status == ExecutionStatus.SUBMITTED],
+        "late": late, "due": due, "today": today, "notifications": notes,
+        "units": queries.units_for_user(user), "planner": is_planner(user),
+    })
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    note = get_object_or_404(Notification, pk=pk, user=request.user)
+    if note.read_at is None:
+        Notification.objects.filter(pk=note.pk).update(read_at=timezone.now())
+    return redirect(note.url or "tracking:my_work")
+
+
+# --- a node's entry page ------------------------------------------------------------------------
+
+
+def _choose(periods: list[ReportingPeriod], raw: str | None) -> ReportingPeriod | None:
+    if raw and raw.isdigit():
+        for period in periods:
+            if period.pk == int(raw):
+                return period
+    open_ones = [p for p in periods if p.state == PeriodState.OPEN]
+    if open_ones:
+        return min(open_ones, key=lambda p: (p.year, p.number))
+    return periods[-1] if periods else None
+
+
+def _entry_form(form_class: type[forms.Form], entry: Any, fields: tuple[str, ...],
+                extra: dict[str, Any] | None = None, prefix: str | None = None) -> forms.Form:
+    initial = dict(extra or {})
+    if entry is not None:
+        initial.update({f: getattr(entry, f) for f in fields})
+        initial["version"] = entry.version
+    return form_class(initial=initial, prefix=prefix)
+
+
+MILESTONE_FIELDS = ("planned", "achieved", "state", "delay_reason", "completed_on")
+
+
+def _node_page(request: HttpRequest, plan: Plan, node: Node, *,
+               bound: dict[str, forms.Form] | None = None,
+               conflict: EditConflict | None = None, conflict_in: str = "",
+               status: int = 200) -> HttpResponse:
+    bound = bound or {}
+    user = request.user
+    conf = actions.tracking_settings(plan)
+    periods = list(ReportingPeriod.objects.filter(plan=plan).order_by("year", "number"))
+    exec_periods = [p for p in periods if p.kind == conf.execution_period]
+    ind_periods = [p for p in periods if p.kind == conf.indicator_period]
+    ms_periods = [p for p in periods if p.kind == conf.milestone_period]
+    period = _choose(exec_periods, request.GET.get("period") or request.POST.get("period_id"))
+    iperiod = _choose(ind_periods, request.GET.get("iperiod"))
+    mperiod = _choose(ms_periods, request.GET.get("mperiod"))
+    leaf = not node.children.exists()
+    editable = can_edit_node(user, node)
+    planner = is_planner(user)
+
+    record = (ExecutionRecord.objects.filter(node=node, period=period).first()
+              if period and leaf else None)
+    year_records = (list(ExecutionRecord.objects.filter(node=node, period__year=period.year,
+                                                        period__kind=period.kind)
+                         .select_related("period").order_by("period__number"))
+                    if period and leaf else [])
+    indicators = list(Indicator.objects.filter(node=node).order_by("position"))
+    reports = ({r.indicator_id: r for r in IndicatorReport.objects.filter(
+        indicator__in=indicators, period=iperiod)} if iperiod else {})
+    indicator_rows = []
+    for indicator in indicators:
+        report = reports.get(indicator.pk)
+        key = f"ind-{indicator.pk}"
+        form = bound.get(key) or _entry_form(
+            IndicatorReportForm, report, ("value", "unit", "evidence"),
+            {"unit": indicator.unit}, prefix=key)
+        indicator_rows.append({"indicator": indicator, "report": report, "form": form,
+                               "editable": _entry_editable(user, editable, report, iperiod)})
+    milestone = (Milestone.objects.filter(node=node, period=mperiod).first()
+                 if mperiod else None)
+    history = []
+    if record is not None:
+        history = list(AuditEvent.objects.filter(
+            target_type=record._meta.label_lower, target_id=str(record.pk)).order_by("at", "id"))
+    return render(request, "tracking/node.html", {
+        "plan": plan, "node": node, "leaf": leaf, "editable": editable, "planner": planner,
+        "settings": conf, "exec_periods": exec_periods, "ind_periods": ind_periods,
+        "ms_periods": ms_periods, "period": period, "iperiod": iperiod, "mperiod": mperiod,
+        "record": record, "year_records": year_records,
+        "execution_form": bound.get("execution") or _entry_form(ExecutionForm, record,
+                                                                AMOUNT_FIELDS),
+        "execution_editable": _entry_editable(user, editable, record, period),
+        "correction_form": bound.get("correction") or (
+            _entry_form(CorrectionForm, record, AMOUNT_FIELDS)
+            if planner and record and period and period.state == PeriodState.LOCKED else None),
+        "return_form": bound.get("return") or ReturnForm(
+            initial={"version": record.version if record else 1}),
+        "indicator_rows": indicator_rows,
+        "milestone": milestone,
+        "milestone_form": bound.get("milestone") or _entry_form(MilestoneForm, milestone,
+                                                                MILESTONE_FIELDS),
+        "milestone_editable": _entry_editable(user, editable, milestone, mperiod),
+        "status_now": actions.current_status(node),
+        "status_history": list(node.status_changes.select_related("recorded_by")),
+        "status_form": bound.get("status") or StatusForm(
+            initial={"effective_on": timezone.localdate()}),
+        "participation": list(ParticipationEvent.objects.filter(node=node)),
+        "participation_form": bound.get("participation") or ParticipationForm(),
+        "history": history, "conflict": conflict, "conflict_in": conflict_in,
+        "conflict_rows": _conflict_rows(conflict),
+    }, status=status)
+
+
+def _entry_editable(user: Any, editable: bool, entry: ApprovalEntry | None,
+                    period: ReportingPeriod | None) -> bool:
+    if not editable or period is None or period.state == PeriodState.LOCKED:
+        return False
+    if period.state == PeriodState.CLOSED and not is_planner(user):
+        return False
+    if entry is not None and entry.status in {ExecutionStatus.SUBMITTED,
+                                              ExecutionStatus.APPROVED}:
+        return is_planner(user)
+    return True
+
+
+def _node(request: HttpRequest, slug: str, code: str) -> tuple[Plan, Node]:
+    _internal(request)
+    plan = get_plan_for_user(request.user, slug)
+    return plan, get_node_for_user(request.user, plan, code)
+
+
+def _period(plan: Plan, period_id: int) -> ReportingPeriod:
+    return get_object_or_404(ReportingPeriod, pk=period_id, plan=plan)
+
+
+@require_GET
+def node_page(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    if not is_internal(request.user):
+        return redirect(f"{reverse('login')}?next={request.get_full_path()}")
+    plan, node = _node(request, slug, code)
+    return _node_page(request, plan, node)
+
+
+def _back(plan: Plan, node: Node, **params: Any) -> HttpResponse:
+    query = "&".join(f"{k}={v}" for k, v in params.items() if v)
+    url = reverse("tracking:node", args=[plan.slug, node.code])
+    return redirect(f"{url}?{query}" if query else url)
+
+
+def _save_then_maybe_submit(request: HttpRequest, save: Callable[[int | None], ApprovalEntry],
+                            version: int | None) -> ApprovalEntry:
+    """Save, and when the button said so submit the saved entry, all or nothing."""
+    with transaction.atomic():
+        entry = save(version)
+        if request.POST.get("action") == "submit":
+            entry = actions.do_submit_entry(request.user, entry, entry.version)
+    return entry
+
+
+def _done_message(request: HttpRequest) -> None:
+    if request.POST.get("action") == "submit":
+        messages.success(request, _("저장하고 결재를 요청했습니다."))
+    else:
+        messages.success(request, _("저장했습니다."))
+
+
+@login_required
+@require_POST
+def execution_save(request: HttpRequest, slug: str, code: str, period_id: int) -> HttpResponse:
+    plan, node = _node(request, slug, code)
+    period = _period(plan, period_id)
+    form = ExecutionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        amounts = {f: data[f] for f in AMOUNT_FIELDS}
+        try:
+            _save_then_maybe_submit(request, lambda v: actions.do_save_execution(
+                request.user, node, period, v, **amounts), data["version"])
+        except EditConflict as exc:
+            form = ExecutionForm({**request.POST.dict(), "version": exc.current_version})
+            return _node_page(request, plan, node, bound={"execution": form}, conflict=exc,
+                              conflict_in="execution", status=409)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            _done_message(request)
+            return _back(plan, node, period=period.pk)
+    return _node_page(request, plan, node, bound={"execution": form}, status=400)
+
+
+@login_required
+@require_POST
+def execution_correct(request: HttpRequest, slug: str, code: str, period_id: int) -> HttpResponse:
+    plan, node = _node(request, slug, code)
+    period = _period(plan, period_id)
+    record = get_object_or_404(ExecutionRecord, node=node, period=period)
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.do_correct_execution(request.user, record, data["reason"],
+                                         **{f: data[f] for f in AMOUNT_FIELDS})
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("정정했습니다. 정정 사유는 변경 이력에 남습니다."))
+            return _back(plan, node, period=period.pk)
+    return _node_page(request, plan, node, bound={"correction": form}, status=400)
+
+
+@login_required
+@require_POST
+def indicator_save(request: HttpRequest, slug: str, code: str, indicator_id: int,
+                   period_id: int) -> HttpResponse:
+    plan, node = _node(request, slug, code)
+    period = _period(plan, period_id)
+    indicator = get_object_or_404(Indicator, pk=indicator_id, node=node)
+    key = f"ind-{indicator.pk}"
+    form = IndicatorReportForm(request.POST, prefix=key)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            _save_then_maybe_submit(request, lambda v: actions.do_save_indicator_report(
+                request.user, indicator, period, v, value=data["value"], unit=data["unit"],
+                evidence=data["evidence"]), data["version"])
+        except EditConflict as exc:
+            form = IndicatorReportForm({**request.POST.dict(),
+                                        f"{key}-version": exc.current_version}, prefix=key)
+            return _node_page(request, plan, node, bound={key: form}, conflict=exc,
+                              conflict_in=key, status=409)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            _done_message(request)
+            return _back(plan, node, iperiod=period.pk)
+    return _node_page(request, plan, node, bound={key: form}, status=400)
+
+
+@login_required
+@require_POST
+def milestone_save(request: HttpRequest, slug: str, code: str, period_id: int) -> HttpResponse:
+    plan, node = _node(request, slug, code)
+    period = _period(plan, period_id)
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            _save_then_maybe_submit(request, lambda v: actions.do_save_milestone(
+                request.user, node, period, v, achieved=data["achieved"], state=data["state"],
+                delay_reason=data["delay_reason"], completed_on=data["completed_on"],
+                planned=data["planned"]), data["version"])
+        except EditConflict as exc:
+            form = MilestoneForm({**request.POST.dict(), "version": exc.current_version})
+            return _node_page(request, plan, node, bound={"milestone": form}, conflict=exc,
+                              conflict_in="milestone", status=409)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            _done_message(request)
+            return _back(plan, node, mperiod=period.pk)
+    return _node_page(request, plan, node, bound={"milestone": form}, status=400)
+
+
+@login_required
+@require_POST
+def status_save(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    plan, node = _node(request, slug, code)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.do_record_status(request.user, node, status=data["status"],
+                                     effective_on=data["effective_on"], reason=data["reason"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("추진 상황을 기록했습니다."))
+            return _back(plan, node)
+    return _node_page(request, plan, node, bound={"status": form}, status=400)
+
+
+@login_required
+@require_POST
+def participation_add(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    plan, node = _node(request, slug, code)
+    form = ParticipationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.do_save_participation(request.user, node, None, None, kind=data["kind"],
+                                          count=data["count"], held_on=data["held_on"],
+                                          description=data["description"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("시민 참여실적을 기록했습니다."))
+            return _back(plan, node)
+    return _node_page(request, plan, node, bound={"participation": form}, status=400)
+
+
+@login_required
+@require_POST
+def participation_delete(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResponse:
+    plan, node = _node(request, slug, code)
+    event = get_object_or_404(ParticipationEvent, pk=pk, node=node)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        raise Http404("version")
+    try:
+        actions.do_delete_participation(request.user, event, form.cleaned_data["version"])
+    except EditConflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("삭제했습니다."))
+    return _back(plan, node)
+
+
+# --- approval (결재) ----------------------------------------------------------------------------
+
+
+def _entry(kind: str, pk: int) -> ApprovalEntry:
+    model = ENTRY_MODELS.get(kind)
+    if model is None:
+        raise Http404(kind)
+    return get_object_or_404(model, pk=pk)
+
+
+@login_required
+@require_GET
+def approvals(request: HttpRequest) -> HttpResponse:
+    """The planners' queue: every submitted entry, oldest period first."""
+    if not is_planner(request.user):
+        raise PermissionDenied(_("기획 담당자만 결재할 수 있습니다"))
+    plan_slug = request.GET.get("plan", "")
+    entries = queries.submitted_entries(plan_slug or None)
+    return render(request, "tracking/approvals.html", {
+        "entries": entries, "plans": plans_for_user(request.user), "plan_slug": plan_slug})
+
+
+def _after_decision(request: HttpRequest, entry: ApprovalEntry) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("tracking:approvals")
+
+
+@login_required
+@require_POST
+def entry_approve(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    entry = _entry(kind, pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("요청이 올바르지 않습니다."))
+        return _after_decision(request, entry)
+    try:
+        actions.do_approve_entry(request.user, entry, form.cleaned_data["version"])
+    except EditConflict as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("승인했습니다: %(entry)s") % {"entry": notify.entry_label(entry)})
+    return _after_decision(request, entry)
+
+
+@login_required
+@require_POST
+def entry_return(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    entry = _entry(kind, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("반려 사유를 입력하십시오."))
+        return _after_decision(request, entry)
+    try:
+        actions.do_return_entry(request.user, entry, form.cleaned_data["comment"],
+                                form.cleaned_data["version"])
+    except EditConflict as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("반려했습니다: %(entry)s") % {"entry": notify.entry_label(entry)})
+    return _after_decision(request, entry)
+
+
+# --- a plan's periods and settings -----------------------------------------------------------
+
+
+def _plan_page(request: HttpRequest, plan: Plan, *, settings_form: SettingsForm | None = None,
+               generate_form: GenerateForm | None = None, status: int = 200) -> HttpResponse:
+    conf = actions.tracking_settings(plan)
+    today = _reference_day(request)
+    periods = list(ReportingPeriod.objects.filter(plan=plan).order_by("-year", "kind", "number"))
+    late = queries.late_execution(plan, today)
+    return render(request, "tracking/plan.html", {
+        "plan": plan, "settings": conf, "periods": periods, "today": today,
+        "late": late, "late_by_department": queries.late_by_department(late),
+        "planner": is_planner(request.user),
+        "settings_form": settings_form or SettingsForm(initial={
+            **{f: getattr(conf, f) for f in actions.SETTING_FIELDS},
+            "version": conf.version if conf.pk else None}),
+        "generate_form": generate_form or GenerateForm(initial={"year": today.year}),
+    }, status=status)
+
+
+def _reference_day(request: HttpRequest) -> dt.date:
+    raw = request.GET.get("on", "")
+    try:
+        return dt.date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+@require_GET
+def plan_page(request: HttpRequest, slug: str) -> HttpResponse:
+    _internal(request)
+    return _plan_page(request, get_plan_for_user(request.user, slug))
+
+
+@login_required
+@require_POST
+def plan_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    require_planner(request.user)
+    plan = get_plan_for_user(request.user, slug)
+    form = SettingsForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            actions.do_update_tracking_settings(request.user, plan, version, **data)
+        except EditConflict as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return _plan_page(request, plan, settings_form=form, status=400)
+        else:
+            messages.success(request, _("설정을 저장했습니다."))
+        return redirect("tracking:plan", slug=plan.slug)
+    return _plan_page(request, plan, settings_form=form, status=400)
+
+
+@login_required
+@require_POST
+def plan_generate(request: HttpRequest, slug: str) -> HttpResponse:
+    require_planner(request.user)
+    plan = get_plan_for_user(request.user, slug)
+    form = GenerateForm(request.POST)
+    if form.is_valid():
+        created = actions.do_generate_periods(request.user, plan, form.cleaned_data["year"])
+        messages.success(request, _("보고 기간 %(n)d개를 만들었습니다.") % {"n": len(created)})
+        return redirect("tracking:plan", slug=plan.slug)
+    return _plan_page(request, plan, generate_form=form, status=400)
+
+
+PERIOD_MOVES = {"close": actions.do_close_period, "lock": actions.do_lock_period}
+
+
+@login_required
+@require_POST
+def period_move(request: HttpRequest, slug: str, pk: int, move: str) -> HttpResponse:
+    require_planner(request.user)
+    plan = get_plan_for_user(request.user, slug)
+    period = _period(plan, pk)
+    try:
+        if move == "open":
+            actions.do_open_period(request.user, plan, kind=period.kind, year=period.year,
+                                   number=period.number, due_on=period.due_on)
+        elif move in PERIOD_MOVES:
+            PERIOD_MOVES[move](request.user, period)
+        else:
+            raise Http404(move)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        period.refresh_from_db()
+        messages.success(request, _("%(period)s: %(state)s") % {
+            "period": period.label, "state": period.get_state_display()})
+    return redirect("tracking:plan", slug=plan.slug)
