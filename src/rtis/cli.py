@@ -24,6 +24,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
               "consistency check of stated vs computed figures"),
     "report": ("report", "보고서 만들기: report KIND --plan SLUG --format hwpx|pdf|xlsx|html -o FILE",
                "generate a report (work report, plan tables, pledge card)"),
+    "remind": ("remind", "제출 기한 알림 보내기 (매일 실행; 같은 알림은 한 번만)",
+               "send due-date reminders (run daily; each is sent once)"),
     "manage": ("", "Django 관리 명령 직접 실행 (예: rtis manage shell)",
                "run any Django management command"),
 }

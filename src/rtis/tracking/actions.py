@@ -245,7 +245,7 @@ def do_correct_execution(actor: Any, record: ExecutionRecord, reason: str,
 
 def _transition(actor: Any, entry: E, allowed_from: set[str], to: str,
                 expected_version: int | None, changes: dict[str, Any], reason: str) -> E:
-    entry = type(entry).objects.select_for_update().get(pk=entry.pk)
+    entry = type(entry)._default_manager.select_for_update().get(pk=entry.pk)
     if entry.status not in allowed_from:
         raise ValidationError({"status": (
             f"'{entry.get_status_display()}' 상태에서는 '{ExecutionStatus(to).label}'(으)로 "
@@ -668,9 +668,9 @@ def _create_entry(actor: Any, model: type[E], keys: dict[str, Any], values: dict
         raise ValidationError({"version": "저장된 항목이 없습니다 / there is no saved entry"})
     try:
         with transaction.atomic():
-            entry = model.objects.create(**keys, **values)
+            entry = model._default_manager.create(**keys, **values)
     except IntegrityError:
-        current = model.objects.get(**keys)
+        current = model._default_manager.get(**keys)
         raise EditConflict(str(current), field_values(current, list(values)),
                            current.version) from None
     record_create(actor, entry)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +17,7 @@ from rtis.tracking.models import (
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def won_field(label: str, *, allow_negative: bool = False) -> forms.IntegerField:
+def won_field(label: Any, *, allow_negative: bool = False) -> forms.IntegerField:
     return forms.IntegerField(
         label=label, min_value=None if allow_negative else 0,
         widget=forms.NumberInput(attrs={"step": 1, "inputmode": "numeric", "class": "num"}))

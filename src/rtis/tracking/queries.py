@@ -231,7 +231,7 @@ def entries_for_user(user: Any, limit: int = 200) -> list[ApprovalEntry]:
         if reachable is not None:
             model_set = model_set.filter(**{f"{node_field}__in": reachable})
         found.extend(model_set.order_by("-updated_at")[:limit])
-    rank = {s: i for i, s in enumerate(pending)}
+    rank: dict[str, int] = {str(s): i for i, s in enumerate(pending)}
     return sorted(found, key=lambda e: (rank[e.status], -e.period.year, -e.period.number))
 
 

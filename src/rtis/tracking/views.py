@@ -95,10 +95,12 @@ def my_work(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     entries = queries.entries_for_user(user)
     plans = list(plans_for_user(user))
+    mine = queries.my_departments(user)
     late = [e for plan in plans for e in queries.late_execution(plan, today)
-            if is_planner(user) or (e.department and e.department.pk in queries.my_departments(user))]
+            if is_planner(user) or (e.department and e.department.pk in mine)]
     due = queries.open_periods_due(plans, today)
-    notes = list(Notification.objects.filter(user=user).order_by("read_at", "-created_at")[:30])
+    notes = list(Notification.objects.filter(user_id=user.pk)
+                 .order_by("read_at", "-created_at")[:30])
     return render(request, "tracking/my_work.html", {
         "returned": [e for e in entries if e.status == ExecutionStatus.RETURNED],
         "drafts": [e for e in entries if e.status == ExecutionStatus.DRAFT],
@@ -111,7 +113,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    note = get_object_or_404(Notification, pk=pk, user=request.user)
+    note = get_object_or_404(Notification, pk=pk, user_id=request.user.pk)
     if note.read_at is None:
         Notification.objects.filter(pk=note.pk).update(read_at=timezone.now())
     return redirect(note.url or "tracking:my_work")
