@@ -22,6 +22,7 @@ from rtis.tracking.models import (
     PeriodKind,
     PeriodState,
     ReportingPeriod,
+    TrackingSettings,
     percent,
 )
 
@@ -133,8 +134,10 @@ def late_execution(plan: Plan, today: dt.date) -> list[LateEntry]:
     no record for it or only a draft or returned one. Unit projects are the nodes without
     children; each belongs to its nearest owning department (as in execution_by_department).
     """
+    conf = TrackingSettings.objects.filter(plan=plan).first()
+    kind = conf.execution_period if conf else PeriodKind.MONTH
     periods = list(ReportingPeriod.objects.filter(
-        plan=plan, kind=PeriodKind.MONTH, due_on__lt=today,
+        plan=plan, kind=kind, due_on__lt=today,
         state__in=[PeriodState.OPEN, PeriodState.CLOSED]).order_by("year", "number"))
     if not periods:
         return []

@@ -99,7 +99,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     late = [e for plan in plans for e in queries.late_execution(plan, today)
             if is_planner(user) or (e.department and e.department.pk in mine)]
     due = queries.open_periods_due(plans, today)
-    notes = list(Notification.objects.filter(user_id=user.pk)
+    notes = list(Notification.objects.filter(user_id=user.pk or 0)
                  .order_by("read_at", "-created_at")[:30])
     return render(request, "tracking/my_work.html", {
         "returned": [e for e in entries if e.status == ExecutionStatus.RETURNED],
