@@ -6,9 +6,16 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from rtis.orgs.actions import do_create_user, find_department
 from rtis.orgs.models import Role, User
+from rtis.plans.models import Plan
+from rtis.tracking.actions import do_generate_periods
+from rtis.tracking.models import ReportingPeriod
+
+# The plan whose officers the demo invites to enter this year's figures.
+DEMO_TRACKED_PLAN = "innovation-growth-2018"
 
 DEMO_USERS = [
     # username, password, role, departments
@@ -40,5 +47,17 @@ class Command(BaseCommand):
                 found = [d for d in (find_department(n) for n in departments) if d is not None]
                 do_create_user(None, username, password, role, found)
             self.stdout.write(f"  {username:8} / {password:20} / {role} {' '.join(departments)}")
+        self._demo_periods()
         if not options["no_serve"]:
             call_command("rtis_serve", host=options["host"], port=options["port"])
+
+    def _demo_periods(self) -> None:
+        """Open this year's reporting periods of one plan, so the demo has something to enter."""
+        plan = Plan.objects.filter(slug=DEMO_TRACKED_PLAN).first()
+        planner = User.objects.filter(username="planner").first()
+        if plan is None or planner is None or ReportingPeriod.objects.filter(plan=plan).exists():
+            return
+        year = timezone.localdate().year
+        created = do_generate_periods(planner, plan, year)
+        self.stdout.write(f"{plan.slug}: {year}년 보고 기간 {len(created)}개 / "
+                          f"{len(created)} reporting periods of {year} opened")
