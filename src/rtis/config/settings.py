@@ -136,6 +136,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = env_str("RTIS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("RTIS_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_choice("RTIS_EMAIL_PORT", "25", {"25", "465", "587", "1025"}))
+DEFAULT_FROM_EMAIL = env_str("RTIS_EMAIL_FROM", "rtis@localhost")
+# The site's address as readers reach it, for links in reminder mail (e.g. https://rtis.seoul.go.kr).
+RTIS_BASE_URL = env_str("RTIS_BASE_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,
