@@ -80,6 +80,12 @@ def test_execution_is_entered_returned_fixed_approved_and_locked(
         assert record.status == ExecutionStatus.APPROVED and record.spent == 550_000_000
         assert ReportingPeriod.objects.get(pk=month.pk).state == PeriodState.LOCKED
 
+        # The dashboard of execution by department shows the new rate as of the month's end.
+        p.goto(f"{live_server.url}/dashboards/execution/?plan={plan.slug}&as_of=2019-07-31")
+        row = p.get_by_test_id("department-row").filter(has_text="신성장산업과")
+        cells = row.locator("td").all_inner_texts()
+        assert cells[-2:] == ["72.7", "50.0"]  # 800/1,100 committed, 550/1,100 spent
+
         # The officer can no longer change it; the page shows the approved rate.
         o.goto(node_url)
         assert o.get_by_test_id("execution-form").count() == 0

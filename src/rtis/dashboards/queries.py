@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from rtis.dashboards import achievement as rules
@@ -45,8 +44,9 @@ from rtis.tracking.models import (
 # one the execution table of tracking uses, so it is imported rather than restated.
 from rtis.tracking.queries import (
     DepartmentExecution,
-    _owner_of,
-    _tree_and_owners,
+    latest_approved_query,
+    owner_of,
+    tree_and_owners,
 )
 
 UNOWNED = 0  # the department filter value of unit projects no department owns
@@ -73,8 +73,8 @@ def department_key(department: Department | None) -> int:
 
 def _owners(plan_ids: Iterable[int], node_ids: Iterable[int]) -> dict[int, Department | None]:
     """Map node ids to their owning department (three queries, whatever the number of nodes)."""
-    parents, owners = _tree_and_owners(set(plan_ids))
-    owner_ids = {n: _owner_of(n, parents, owners) for n in node_ids}
+    parents, owners = tree_and_owners(set(plan_ids))
+    owner_ids = {n: owner_of(n, parents, owners) for n in node_ids}
     departments = Department.objects.in_bulk({d for d in owner_ids.values() if d is not None})
     return {n: departments.get(d) if d is not None else None for n, d in owner_ids.items()}
 
@@ -112,17 +112,9 @@ RECORD_FIELDS = ("id", "node_id", "period_id", "status", *AMOUNT_FIELDS, "period
 def latest_approved(scope: Scope, period: ReportingPeriod) -> list[ExecutionRecord]:
     """Return, per unit project of the scope, its latest approved record of period's year up to it.
 
-    The records of rtis.tracking.queries.latest_approved_records (the tests hold them equal),
-    but the latest month is picked in SQL, so one row per unit project is loaded, not one per
-    month: that keeps the pages within their time budget on years of monthly data.
+    rtis.tracking.queries.latest_approved_query, reading only the fields the pages need.
     """
-    in_year = Q(status=ExecutionStatus.APPROVED, period__kind=PeriodKind.MONTH,
-                period__year=period.year, period__number__lte=period.number)
-    newest_first = Window(RowNumber(), partition_by=[F("node_id")],
-                          order_by=F("period__number").desc())
-    return list(ExecutionRecord.objects.filter(in_year, node__plan_id__in=scope.plan_ids)
-                .annotate(newest=newest_first).filter(newest=1)
-                .select_related("period").only(*RECORD_FIELDS).order_by("node_id"))
+    return list(latest_approved_query(set(scope.plan_ids), period).only(*RECORD_FIELDS))
 
 
 @dataclass(frozen=True)

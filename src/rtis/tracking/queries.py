@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 
 from rtis.orgs.access import department_ids, is_planner
 from rtis.orgs.models import Department
@@ -45,7 +46,7 @@ class DepartmentExecution:
         return percent(self.spent, self.current_budget)
 
 
-def _owner_of(node_id: int, parents: Mapping[int, int | None],
+def owner_of(node_id: int, parents: Mapping[int, int | None],
               owners: Mapping[int, int]) -> int | None:
     """Return the nearest owning department up the tree (a task's owner owns its units)."""
     current: int | None = node_id
@@ -56,7 +57,7 @@ def _owner_of(node_id: int, parents: Mapping[int, int | None],
     return None
 
 
-def _tree_and_owners(plan_ids: set[int]) -> tuple[dict[int, int | None], dict[int, int]]:
+def tree_and_owners(plan_ids: set[int]) -> tuple[dict[int, int | None], dict[int, int]]:
     """Return node → parent and node → first listed owning department for some plans."""
     parents: dict[int, int | None] = dict(
         Node.objects.filter(plan_id__in=plan_ids).values_list("id", "parent_id"))
@@ -69,21 +70,28 @@ def _tree_and_owners(plan_ids: set[int]) -> tuple[dict[int, int | None], dict[in
     return parents, owners
 
 
+def latest_approved_query(plan_ids: set[int] | None,
+                          as_of: ReportingPeriod) -> QuerySet[ExecutionRecord]:
+    """Return, per unit project, its latest approved record of as_of's year up to as_of's month.
+
+    Records hold year-to-date amounts, so the latest approved month is the one in force. The
+    latest month is picked in SQL (a window function), so one row per unit project is read,
+    not one per month.
+    """
+    newest_first = Window(RowNumber(), partition_by=[F("node_id")],
+                          order_by=F("period__number").desc())
+    records = ExecutionRecord.objects.filter(
+        status=ExecutionStatus.APPROVED, period__kind=PeriodKind.MONTH,
+        period__year=as_of.year, period__number__lte=as_of.number)
+    if plan_ids is not None:
+        records = records.filter(node__plan_id__in=plan_ids)
+    return (records.annotate(newest=newest_first).filter(newest=1)
+            .select_related("period").order_by("node_id"))
+
+
 def latest_approved_records(plan: Plan | None, as_of: ReportingPeriod) -> list[ExecutionRecord]:
-    """Return, per unit project, its latest approved record of as_of's year up to as_of's month."""
-    records = (
-        ExecutionRecord.objects.filter(
-            status=ExecutionStatus.APPROVED, period__kind=PeriodKind.MONTH,
-            period__year=as_of.year, period__number__lte=as_of.number)
-        .select_related("period")
-        .order_by("node_id", "-period__number")
-    )
-    if plan is not None:
-        records = records.filter(node__plan=plan)
-    latest: dict[int, ExecutionRecord] = {}
-    for record in records:
-        latest.setdefault(record.node_id, record)
-    return list(latest.values())
+    """Return latest_approved_query's records for one plan or (None) all plans."""
+    return list(latest_approved_query({plan.pk} if plan is not None else None, as_of))
 
 
 def execution_by_department(plan: Plan | None, as_of: ReportingPeriod) -> list[DepartmentExecution]:
@@ -97,10 +105,10 @@ def execution_by_department(plan: Plan | None, as_of: ReportingPeriod) -> list[D
     unowned projects last.
     """
     records = latest_approved_records(plan, as_of)
-    parents, owners = _tree_and_owners({r.period.plan_id for r in records})
+    parents, owners = tree_and_owners({r.period.plan_id for r in records})
     sums: dict[int | None, list[int]] = {}
     for record in records:
-        totals = sums.setdefault(_owner_of(record.node_id, parents, owners), [0, 0, 0])
+        totals = sums.setdefault(owner_of(record.node_id, parents, owners), [0, 0, 0])
         totals[0] += record.current_budget
         totals[1] += record.committed
         totals[2] += record.spent
@@ -145,14 +153,14 @@ def late_execution(plan: Plan, today: dt.date) -> list[LateEntry]:
     statuses = {(node_id, period_id): status for node_id, period_id, status in
                 ExecutionRecord.objects.filter(period__in=periods)
                 .values_list("node_id", "period_id", "status")}
-    parents, owners = _tree_and_owners({plan.pk})
+    parents, owners = tree_and_owners({plan.pk})
     departments = Department.objects.in_bulk(set(owners.values()))
     late = []
     for period in periods:
         for node in units:
             status = statuses.get((node.pk, period.pk))
             if status in {None, ExecutionStatus.DRAFT, ExecutionStatus.RETURNED}:
-                owner = _owner_of(node.pk, parents, owners)
+                owner = owner_of(node.pk, parents, owners)
                 late.append(LateEntry(departments.get(owner) if owner else None, node, period,
                                       status))
     return sorted(late, key=lambda e: (e.department is None,
