@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
+from rtis.lib.conflict import EditConflict
 from rtis.plans.api import router as plans_router
+from rtis.tracking.api import router as tracking_router
 
 api = NinjaAPI(
     title="Seoul RTIS API",
@@ -22,6 +24,7 @@ api = NinjaAPI(
     urls_namespace="api-1.0.0",
 )
 api.add_router("/plans", plans_router, tags=["plans"])
+api.add_router("/tracking", tracking_router, tags=["tracking"])
 
 
 @api.exception_handler(Http404)
@@ -45,4 +48,29 @@ def invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         request,
         {"detail": f"요청 값이 올바르지 않습니다 / invalid request: {text}", "errors": problems},
         status=422,
+    )
+
+
+@api.exception_handler(ValidationError)
+def rejected(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """An action refused the values: 422 with its bilingual messages, field by field."""
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    problems = [{"field": field, "message": message}
+                for field, messages in fields.items() for message in messages]
+    text = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+    return api.create_response(
+        request,
+        {"detail": f"요청 값이 올바르지 않습니다 / invalid request: {text}", "errors": problems},
+        status=422,
+    )
+
+
+@api.exception_handler(EditConflict)
+def conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
+    """Someone saved first: 409 with the stored values and the version to send next time."""
+    return api.create_response(
+        request,
+        {"detail": str(exc), "current": exc.current, "version": exc.current_version,
+         "changed_by": exc.changed_by},
+        status=409,
     )
