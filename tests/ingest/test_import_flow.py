@@ -93,6 +93,21 @@ def test_the_planner_remaps_a_row_and_a_column(planner: Any) -> None:
         ("1-1-1", 2021, "national", 790_000_000_000)]
 
 
+def test_two_planners_mapping_the_same_import_do_not_overwrite_each_other(planner: Any) -> None:
+    client = client_for(planner)
+    upload(client, xlsx_bytes(BUDGET))
+    batch = ImportBatch.objects.get()
+    shown = batch.version
+    first = {"action": "map", "version": shown, "t0_unit": "억원", "t0_source": "national",
+             "t0_row_1": "1-1-1", "t0_col_1": "2021"}
+    assert client.post(reverse("ingest:batch", args=[batch.pk]), first).status_code == 302
+    second = {**first, "t0_source": "city"}  # made from the same page, before the first save
+    response = client.post(reverse("ingest:batch", args=[batch.pk]), second)
+    assert response.status_code == 409
+    batch.refresh_from_db()
+    assert batch.mapping[0]["source"] == "national" and batch.version == shown + 1
+
+
 def test_a_file_that_is_not_a_table_document_is_refused_and_nothing_staged(planner: Any) -> None:
     response = upload(client_for(planner), b"not a zip at all", "evil.hwpx")
     assert response.status_code == 400

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from rtis.audit.log import record_change, record_create
+from rtis.audit.versioned import update_versioned
 from rtis.checks.run import check_plan
 from rtis.ingest.models import BatchStatus, ImportBatch
 from rtis.lib.consistency import Finding
@@ -57,8 +58,13 @@ def _require_staged(batch: ImportBatch) -> None:
 
 
 @transaction.atomic
-def do_set_import_mapping(actor: Any, batch: ImportBatch, mapping: list[dict[str, Any]]) -> None:
-    """Replace the mapping of a staged import (validated shape; cells are checked at preview)."""
+def do_set_import_mapping(actor: Any, batch: ImportBatch, mapping: list[dict[str, Any]],
+                          expected_version: int | None = None) -> None:
+    """Replace the mapping of a staged import (validated shape; cells are checked at preview).
+
+    With expected_version (the page's), a mapping another planner saved in between is not
+    overwritten: EditConflict.
+    """
     require_planner(actor)
     _require_staged(batch)
     try:
@@ -66,10 +72,8 @@ def do_set_import_mapping(actor: Any, batch: ImportBatch, mapping: list[dict[str
     except (KeyError, TypeError, ValueError) as exc:
         raise ValidationError(
             {"mapping": f"대응 형식이 잘못되었습니다 / malformed mapping: {exc}"}) from None
-    old = batch.mapping
-    batch.mapping = parsed
-    batch.save(update_fields=["mapping"])
-    record_change(actor, batch, {"mapping": [old, parsed]})
+    version = batch.version if expected_version is None else expected_version
+    update_versioned(actor, batch, version, {"mapping": parsed})
 
 
 class _Rollback(Exception):

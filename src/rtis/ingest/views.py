@@ -20,6 +20,7 @@ from rtis.ingest.staging import (
     do_stage_import,
     preview_import,
 )
+from rtis.lib.conflict import EditConflict
 from rtis.plans.access import require_planner
 from rtis.plans.models import FundingSource, Plan
 
@@ -89,7 +90,9 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "map":
-                do_set_import_mapping(request.user, batch, _mapping_from_post(batch, request.POST))
+                raw_version = request.POST.get("version", "")
+                do_set_import_mapping(request.user, batch, _mapping_from_post(batch, request.POST),
+                                      int(raw_version) if raw_version.isdigit() else None)
                 messages.success(request, _("대응을 저장했습니다. 아래 검증 결과를 확인하십시오."))
             elif action == "commit":
                 count = do_commit_import(request.user, batch)
@@ -99,6 +102,9 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("가져오기를 취소했습니다."))
             else:
                 raise ValidationError({"action": f"알 수 없는 작업 '{action}' / unknown action"})
+        except EditConflict as exc:
+            messages.error(request, str(exc))
+            status = 409
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             status = 400
