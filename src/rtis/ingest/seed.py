@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from rtis.audit.log import record_deletes
 from rtis.ingest.actions import do_import_plan, do_load_references, known_department_names
 from rtis.ingest.planfile import PlanFileError, parse_plan_doc
 from rtis.lib.seed_schema import (
@@ -21,6 +22,8 @@ from rtis.lib.seed_schema import (
 from rtis.oversight.actions import do_import_council_session
 from rtis.oversight.models import CouncilSession
 from rtis.plans.models import FundingSource, Plan
+from rtis.tracking.models import ExecutionRecord, IndicatorReport, Milestone
+from rtis.tracking.pledge import do_load_pledge_seed
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed"
 
@@ -71,6 +74,25 @@ def _audit_files(directory: Path) -> list[tuple[Path, SeedAuditFile]]:
     return found
 
 
+def _clear_tracking_entries(actor: Any | None, slug: str) -> None:
+    """Delete a replaced plan's entries that hold its reporting periods (audited).
+
+    Milestones, indicator reports and execution records protect their period from deletion; a
+    plan replaced by its seed loses its nodes and periods, so these go first, with a trail.
+    """
+    entries: list[Milestone | IndicatorReport | ExecutionRecord] = [
+        *Milestone.objects.filter(period__plan__slug=slug).select_related("node", "period"),
+        *IndicatorReport.objects.filter(period__plan__slug=slug)
+        .select_related("indicator__node", "period"),
+        *ExecutionRecord.objects.filter(period__plan__slug=slug).select_related("node", "period"),
+    ]
+    if not entries:
+        return
+    record_deletes(actor, entries, reason="plan replaced by seed")
+    for model in (Milestone, IndicatorReport, ExecutionRecord):
+        model.objects.filter(period__plan__slug=slug).delete()
+
+
 @transaction.atomic
 def load_seed(actor: Any | None = None, *, replace: bool = False,
               directory: Path = SEED_DIR, only: str | None = None) -> SeedReport:
@@ -91,7 +113,11 @@ def load_seed(actor: Any | None = None, *, replace: bool = False,
             doc = parse_plan_doc(seed_to_plan_doc(seed), name, sources, known_department_names())
         except PlanFileError as exc:
             raise SeedError([(name, None, p, m) for p, m in exc.problems]) from None
-        do_import_plan(actor, doc, replace=exists, source=name)
+        if exists:
+            _clear_tracking_entries(actor, seed.plan.slug)
+        plan = do_import_plan(actor, doc, replace=exists, source=name)
+        if seed.pledge is not None:
+            do_load_pledge_seed(actor, plan, seed, name)
         (report.replaced if exists else report.created).append(seed.plan.slug)
     if only is None:
         for path in others:

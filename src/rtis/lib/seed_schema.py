@@ -6,7 +6,9 @@ Run `python -m rtis.lib.seed_schema FILE...` to validate seed files by hand.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -14,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from rtis.lib.claims import FIGURE_CLAIM_MODELS, TABLE_CLAIM_MODELS, validate_claims
+from rtis.lib.kdate import quarter_bounds
 from rtis.lib.money import UNITS, MoneyError, to_won
 from rtis.lib.yamlines import YamlError, line_of, load_with_lines
 
@@ -112,6 +115,120 @@ class SeedIndicator(Strict):
     provenance: Provenance = {}
 
 
+# --- the pledge section (seed 003): tracking data of a mayoral pledge --------------------------
+
+# 추진상황 as printed (docs/GLOSSARY.md); rtis.tracking.pledge maps them to NodeStatus.
+PledgeStatus = Literal["정상추진", "추진중", "추진완료", "이행 후 계속추진", "일부추진", "지연",
+                       "보류", "폐기"]
+# 시민 참여실적 kinds as pledge cards name them; rtis.tracking.pledge maps them to ParticipationKind.
+ParticipationLabel = Literal["설명회·공청회", "만족도 조사", "민간전문가 자문", "언론/방송 보도",
+                             "보고서 발간"]
+# The printed table of settled spending by year and source that a pledge card carries.
+PLEDGE_EXECUTED_TABLE = "executed-by-year-source"
+# Row labels of totals: printed sums, never data.
+TOTAL_LABELS = {"계", "소계", "합계", "총계"}
+# Funding sources by their printed names (a plan's own budget lines may add more).
+SOURCE_LABELS = {"시비": "city", "국비": "national", "구비": "district", "SH공사": "sh",
+                 "민자": "private", "민간": "private", "모태펀드": "fund", "기타": "other"}
+
+
+class SeedAmount(Strict):
+    value: Number
+    unit: Literal["원", "천원", "백만원", "억원", "조원"]
+
+
+class SeedAnnualPlan(Strict):
+    node: str
+    year: StrictInt | None = None
+    period_as_printed: str | None = None
+    text: str | None = None
+    achieved: str | None = None
+
+
+class SeedQuarterlyPlan(Strict):
+    node: str
+    year: StrictInt
+    quarter: StrictInt | None = Field(default=None, ge=1, le=4)  # None: not placed in a quarter
+    planned: str | None = None
+    achieved: str | None = None
+    # ours, not printed: reported = the 추진 실적 table prints an achievement; planned = plan only
+    state: Literal["reported", "planned"] | None = None
+    placement: Literal["inferred", "unplaced"] | None = None
+    note: str | None = None
+
+
+class SeedAchievement(Strict):
+    node: str
+    year: StrictInt | None = None
+    quarter: StrictInt | None = Field(default=None, ge=1, le=4)
+    date_as_printed: str | None = None
+    text: str
+    detail: str | None = None
+    note: str | None = None
+
+
+class SeedNextStep(Strict):
+    node: str
+    year: StrictInt | None = None
+    date_as_printed: str | None = None
+    text: str
+
+
+class SeedParticipation(Strict):
+    node: str
+    kind: ParticipationLabel
+    kind_as_printed: str | None = None
+    count: StrictInt | None = Field(default=None, ge=0, le=1_000_000)  # None: printed "-"
+    year: StrictInt | None = None  # None: cumulative to the reporting point
+    description: str | None = None
+
+
+class SeedCooperatingBody(Strict):
+    name: str
+    members: list[str] = []
+    members_complete: bool = False
+    size_as_printed: str | None = None
+    note: str | None = None
+
+
+class SeedContact(Strict):
+    role: Literal["총괄부서", "협조부서"]
+    department: str
+    position: str | None = None
+    name: str
+    phone: str | None = None
+    printed: str | None = None
+
+
+class SeedPledge(Strict):
+    """Tracking data of a mayoral pledge (seed 003), loaded by rtis.tracking.pledge."""
+
+    number: str
+    title: str | None = None
+    status: PledgeStatus
+    status_reason: str | None = None
+    # The date the status and the reported quarters stand at; when the document prints none,
+    # the loader takes the end of the last quarter it reports (see pledge_reported_on).
+    reported_on: dt.date | None = None
+    type: str | None = None
+    term: str | None = None
+    final_goal: str | None = None
+    overview: str | None = None
+    overview_items: list[str] = []
+    total_cost: SeedAmount | None = None
+    executed: SeedAmount | None = None
+    annual_plan: list[SeedAnnualPlan] = []
+    annual_plan_note: str | None = None
+    quarterly_plans: list[SeedQuarterlyPlan] = []
+    quarterly_plans_note: str | None = None
+    achievements: list[SeedAchievement] = []
+    next_steps: list[SeedNextStep] = []
+    participation: list[SeedParticipation] = []
+    cooperating_bodies: list[SeedCooperatingBody] = []
+    cooperation_text: str | None = None
+    contacts: list[SeedContact] = []
+
+
 class SeedPlanFile(Strict):
     format: Literal["rtis-seed/1"]
     document: str
@@ -123,8 +240,8 @@ class SeedPlanFile(Strict):
     stated_figures: list[SeedFigure] = []
     indicators: list[SeedIndicator] = []
     references: list[Any] = []
-    # Tracking data of a pledge (seed 003), kept for the tracking app; validated loosely here.
-    pledge: dict[str, Any] | None = None
+    # Tracking data of a pledge (seed 003), loaded into the tracking app's models.
+    pledge: SeedPledge | None = None
 
 
 class SeedConcern(Strict):
@@ -321,6 +438,177 @@ def _plan_problems(seed: SeedPlanFile, lines: dict[tuple[Any, ...], int],
                 add(("stated_tables", i, "rows", j, "values"),
                     f"값 {len(row.values)}개, 열 {len(stated.columns)}개 / "
                     f"{len(row.values)} values for {len(stated.columns)} columns")
+    if seed.pledge is not None:
+        for path, message in _pledge_problems(seed, codes, departments):
+            add(path, message)
+    return problems
+
+
+# --- the pledge section: checks and conversions (pure; rtis.tracking.pledge writes) ----------
+
+
+@dataclass(frozen=True)
+class PledgeExecution:
+    """One settled-spending cell of a pledge's printed executed table, in won."""
+
+    node: str
+    year: int
+    source: str
+    amount_won: int
+    label_as_printed: str
+    path: tuple[Any, ...]
+
+
+_NODE_IN_NOTE = re.compile(r"\bnode\s+([0-9A-Za-z]+(?:-[0-9A-Za-z]+)*)")
+_YEAR_COLUMN = re.compile(r"^[0-9]{4}$")
+
+
+def _label_key(label: str) -> str:
+    return "".join(label.split())
+
+
+def _executed_table(seed: SeedPlanFile) -> tuple[int, SeedStatedTable] | None:
+    return next(((i, t) for i, t in enumerate(seed.stated_tables)
+                 if t.key == PLEDGE_EXECUTED_TABLE), None)
+
+
+def _executed_node(seed: SeedPlanFile, table: SeedStatedTable) -> str | None:
+    """The node a printed executed table belongs to: named in its note, else the only budget node."""
+    found = _NODE_IN_NOTE.search(table.note or "")
+    if found:
+        return found.group(1)
+    nodes = {line.node for t in seed.budget_tables for line in t.lines}
+    return nodes.pop() if len(nodes) == 1 else None
+
+
+def pledge_executions(seed: SeedPlanFile,
+                      ) -> tuple[list[PledgeExecution], list[tuple[tuple[Any, ...], str]]]:
+    """Read the printed executed table (year × source) as settled spending cells in won.
+
+    Rows of totals (계, 소계, 합계) and columns that are not a year (계, 임기 후) are printed
+    sums, not data. Row labels name funding sources as printed (국비, 시 비 ...).
+    """
+    found = _executed_table(seed)
+    if found is None:
+        return [], []
+    index, table = found
+    base: tuple[Any, ...] = ("stated_tables", index)
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    node = _executed_node(seed, table)
+    if node is None:
+        problems.append(((*base, "note"), "집행액 표가 어느 과제의 것인지 알 수 없습니다: note에 "
+                                          "'node 번호'를 적으십시오 / say which node the "
+                                          "executed table belongs to ('node CODE' in its note)"))
+    if table.unit not in UNITS:
+        problems.append(((*base, "unit"), f"금액 단위가 아닙니다 {table.unit!r} / not a money unit"))
+    if problems or node is None or table.unit is None:
+        return [], problems
+    sources = dict(SOURCE_LABELS)
+    sources.update({_label_key(line.source_as_printed): line.source for t in seed.budget_tables
+                    for line in t.lines if line.source_as_printed})
+    years = {k: int(c) for k, c in enumerate(table.columns) if _YEAR_COLUMN.match(c.strip())}
+    cells = []
+    for j, row in enumerate(table.rows):
+        label = _label_key(row.label)
+        if label in TOTAL_LABELS:
+            continue
+        source = sources.get(label)
+        if source is None:
+            problems.append(((*base, "rows", j, "label"),
+                             f"재원을 알 수 없는 행 '{row.label}' (사용 가능: "
+                             f"{', '.join(sorted(sources))}) / unknown funding source row"))
+            continue
+        for k, year in years.items():
+            value = row.values[k] if k < len(row.values) else None
+            path = (*base, "rows", j, "values", k)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                problems.append((path, f"금액이 아닙니다 {value!r} / not an amount"))
+                continue
+            try:
+                won = to_won(Decimal(str(value)), table.unit)
+            except MoneyError as exc:
+                problems.append((path, str(exc)))
+                continue
+            cells.append(PledgeExecution(node, year, source, won, row.label, path))
+    return cells, problems
+
+
+def pledge_reported_on(pledge: SeedPledge) -> tuple[dt.date | None, str]:
+    """Return the date a pledge sheet reports at and how it was found.
+
+    A seed may state it (`reported_on`); a sheet that prints no date reports up to the end of
+    the last quarter whose achievements it prints.
+    """
+    if pledge.reported_on is not None:
+        return pledge.reported_on, "stated"
+    quarters = [(q.year, q.quarter) for q in pledge.quarterly_plans
+                if q.state == "reported" and q.quarter is not None]
+    quarters += [(a.year, a.quarter) for a in pledge.achievements
+                 if a.year is not None and a.quarter is not None]
+    if not quarters:
+        return None, ""
+    return quarter_bounds(*max(quarters))[1], "end of the last reported quarter"
+
+
+def _pledge_problems(seed: SeedPlanFile, codes: set[str], departments: set[str],
+                     ) -> list[tuple[tuple[Any, ...], str]]:
+    pledge = seed.pledge
+    assert pledge is not None
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    base: tuple[Any, ...] = ("pledge",)
+    if pledge.number not in codes:
+        problems.append(((*base, "number"), f"공약 번호 '{pledge.number}'인 과제가 없습니다 / no "
+                                            f"node has the pledge number as its code"))
+    for field in ("annual_plan", "quarterly_plans", "achievements", "next_steps",
+                  "participation"):
+        for i, item in enumerate(getattr(pledge, field)):
+            if item.node not in codes:
+                problems.append(((*base, field, i, "node"),
+                                 f"없는 과제 번호 '{item.node}' / unknown node code"))
+    seen: dict[tuple[str, int, int], int] = {}
+    for i, plan in enumerate(pledge.quarterly_plans):
+        here = (*base, "quarterly_plans", i)
+        if plan.quarter is None:
+            if plan.placement != "unplaced":
+                problems.append(((*here, "placement"), "분기가 없는 항목은 placement: unplaced "
+                                                       "여야 합니다 / a row without a quarter "
+                                                       "must say placement: unplaced"))
+            continue
+        if plan.placement == "unplaced":
+            problems.append(((*here, "quarter"), "placement: unplaced인데 분기가 있습니다 / an "
+                                                 "unplaced row has a quarter"))
+        if plan.state is None:
+            problems.append(((*here, "state"), "분기 항목에는 state(reported|planned)가 필요합니다 "
+                                               "/ a quarter row needs a state"))
+        if plan.state == "reported" and not plan.achieved:
+            problems.append(((*here, "achieved"), "state: reported인데 실적(achieved)이 없습니다 / "
+                                                  "a reported row needs the achieved text"))
+        if not plan.planned and not plan.achieved:
+            problems.append(((*here, "planned"), "계획도 실적도 없습니다 / neither planned nor "
+                                                 "achieved text"))
+        key = (plan.node, plan.year, plan.quarter)
+        if key in seen:
+            problems.append(((*here, "quarter"), f"같은 과제·연도·분기가 이미 있습니다 "
+                                                 f"(quarterly_plans[{seen[key]}]) / duplicate "
+                                                 "node, year and quarter"))
+        seen[key] = i
+    for i, contact in enumerate(pledge.contacts):
+        if contact.department not in departments:
+            problems.append(((*base, "contacts", i, "department"),
+                             f"departments 목록에 없는 부서 '{contact.department}' / department "
+                             "is not listed under departments"))
+    if pledge_reported_on(pledge)[0] is None:
+        problems.append(((*base, "reported_on"), "기준일을 알 수 없습니다: reported_on을 적거나 "
+                                                 "실적이 있는 분기를 두십시오 / state reported_on "
+                                                 "(no reported quarter to take it from)"))
+    executions, table_problems = pledge_executions(seed)
+    problems += table_problems
+    if executions and executions[0].node not in codes:
+        problems.append(((*executions[0].path[:2], "note"),
+                         f"집행액 표의 과제 '{executions[0].node}'이(가) 없습니다 / unknown node "
+                         "code in the executed table's note"))
     return problems
 
 
