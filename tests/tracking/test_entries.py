@@ -348,3 +348,16 @@ def test_participation_refuses_bad_input(officer: User, unit: Node, changes: dic
 
 def test_period_kind_labels() -> None:
     assert PeriodKind.QUARTER.label == "분기"
+
+
+def test_replacing_a_plan_that_holds_reported_figures_is_refused(
+        officer: User, plan: Plan, unit: Node, month: ReportingPeriod) -> None:
+    from rtis.ingest.actions import import_plan_text
+    from rtis.ingest.export import dumps, export_plan
+    from rtis.ingest.planfile import PlanFileError
+
+    do_save_execution(officer, unit, month, None, **AMOUNTS)
+    with pytest.raises(PlanFileError) as refused:
+        import_plan_text(None, dumps(export_plan(plan)), "sample.json", replace=True)
+    assert "집행실적 1건" in str(refused.value)
+    assert Node.objects.filter(pk=unit.pk).exists()

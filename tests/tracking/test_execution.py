@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rtis.audit.models import AuditEvent
 from rtis.lib.conflict import EditConflict
 from rtis.orgs.models import User
 from rtis.plans.models import MAX_AMOUNT_WON, Node, Plan
@@ -220,3 +221,52 @@ def test_a_save_succeeds_exactly_when_spent_committed_and_budget_are_in_order(
     else:
         assert valid
         assert ExecutionRecord.objects.get().spent == spent
+
+
+# --- batch saving (bulk entry) -----------------------------------------------------------------
+
+
+def second_unit(unit: Node) -> Node:
+    """Another unit project of task 2-1 (owned by 신성장산업과 through the task)."""
+    return Node.objects.create(plan=unit.plan, parent=unit.parent, code="2-1-2",
+                               title="실증 지원", depth=3, level_name=unit.level_name,
+                               position=unit.position + 1)
+
+
+def test_batch_save_creates_updates_and_audits_in_bulk(officer: User, plan: Plan, unit: Node,
+                                                       month: ReportingPeriod) -> None:
+    from rtis.tracking.actions import do_save_executions
+
+    first = do_save_execution(officer, unit, month, None, **AMOUNTS)
+    second = second_unit(unit)
+    saved = do_save_executions(officer, month, [
+        (unit, first.version, {**AMOUNTS, "spent": 600_000_000}),
+        (second, None, {"original_budget": 50, "committed": 40, "spent": 30}),
+    ])
+    assert {r.node_id for r in saved} == {unit.pk, second.pk}
+    first.refresh_from_db()
+    assert first.spent == 600_000_000
+    assert events_of(first)[-1].changes == {"spent": [500_000_000, 600_000_000]}
+    created = ExecutionRecord.objects.get(node=second, period=month)
+    assert created.current_budget == 50 and len(events_of(created, "create")) == 1
+
+
+def test_batch_save_refuses_everything_when_one_item_is_bad(officer: User, plan: Plan,
+                                                            unit: Node, other_unit: Node,
+                                                            month: ReportingPeriod) -> None:
+    from rtis.tracking.actions import BatchRefused, do_save_executions
+
+    record = do_save_execution(officer, unit, month, None, **AMOUNTS)
+    before = AuditEvent.objects.count()
+    with pytest.raises(BatchRefused) as refused:
+        do_save_executions(officer, month, [
+            (unit, record.version - 1, AMOUNTS),  # stale
+            (second_unit(unit), None, {"committed": 5, "spent": 9}),  # spent > committed
+            (other_unit, None, AMOUNTS),  # another department's
+        ])
+    problems = refused.value.problems
+    assert isinstance(problems[0], EditConflict)
+    assert isinstance(problems[1], ValidationError) and "spent" in problems[1].message_dict
+    assert isinstance(problems[2], PermissionDenied)
+    assert AuditEvent.objects.count() == before
+    assert ExecutionRecord.objects.count() == 1

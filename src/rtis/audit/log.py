@@ -84,16 +84,33 @@ def record_creates(actor: Any | None, objs: Iterable[models.Model], reason: str 
     return len(events)
 
 
+def _real_changes(changes: Mapping[str, list[Any]]) -> dict[str, list[Any]]:
+    return {k: ([None, HIDDEN] if k in SECRET_FIELDS else [jsonable(v[0]), jsonable(v[1])])
+            for k, v in changes.items() if v[0] != v[1]}
+
+
 def record_change(actor: Any | None, obj: models.Model, changes: Mapping[str, list[Any]],
                   reason: str = "") -> AuditEvent | None:
     """Record an update as {field: [old, new]}; nothing when nothing changed."""
-    real = {k: ([None, HIDDEN] if k in SECRET_FIELDS else [jsonable(v[0]), jsonable(v[1])])
-            for k, v in changes.items() if v[0] != v[1]}
+    real = _real_changes(changes)
     if not real:
         return None
     event = _event(actor, AuditAction.UPDATE, obj, real, reason)
     event.save()
     return event
+
+
+def record_changes(actor: Any | None,
+                   items: Iterable[tuple[models.Model, Mapping[str, list[Any]]]],
+                   reason: str = "") -> int:
+    """Record many updates in one insert (bulk entry); objects without a real change are skipped."""
+    events = []
+    for obj, changes in items:
+        real = _real_changes(changes)
+        if real:
+            events.append(_event(actor, AuditAction.UPDATE, obj, real, reason))
+    AuditEvent.objects.bulk_create(events)
+    return len(events)
 
 
 def record_delete(actor: Any | None, obj: models.Model, reason: str = "") -> AuditEvent:

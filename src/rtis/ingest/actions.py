@@ -27,6 +27,7 @@ from rtis.plans.models import (
     StatedFigure,
     StatedTable,
 )
+from rtis.tracking.models import ExecutionRecord, IndicatorReport, Milestone
 
 logger = logging.getLogger("rtis.ingest")
 
@@ -98,6 +99,18 @@ def _restore_links(plan: Plan, nodes: dict[str, Node],
     ], ignore_conflicts=True)
 
 
+def _refuse_losing_tracking(plan: Plan, source: str) -> None:
+    """Refuse to replace a plan whose nodes carry reported figures: replacing would lose them."""
+    counts = {label: model.objects.filter(period__plan=plan).count() for label, model in (
+        ("집행실적", ExecutionRecord), ("성과지표 실적", IndicatorReport), ("추진일정", Milestone))}
+    held = ", ".join(f"{label} {n}건" for label, n in counts.items() if n)
+    if held:
+        raise PlanFileError(source, [("$.plan.slug", (
+            f"계획 '{plan.slug}'에 입력된 실적이 있어 바꿀 수 없습니다({held}). 과제 구조를 바꾸려면 "
+            f"화면에서 수정하십시오 / plan '{plan.slug}' holds reported figures ({held}); "
+            f"replacing it would lose them"))])
+
+
 def _delete_plan(actor: Any, plan: Plan) -> None:
     nodes = list(plan.nodes.all())
     lines = list(BudgetLine.objects.filter(node__plan=plan).select_related("node"))
@@ -121,6 +134,7 @@ def do_import_plan(actor: Any | None, doc: PlanDoc, *, replace: bool = False,
                 "$.plan.slug",
                 f"계획 '{doc.plan.slug}'이(가) 이미 있습니다 (바꾸려면 --replace) / plan "
                 f"'{doc.plan.slug}' exists (use --replace to replace it)")])
+        _refuse_losing_tracking(existing, source or doc.plan.slug)
         kept_links = _links_of(existing)
         _delete_plan(actor, existing)
     resolved = _resolve_departments(actor, doc)

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from rtis.audit.log import field_values, record_change, record_create, record_delete
+from rtis.audit.log import (
+    field_values,
+    record_change,
+    record_changes,
+    record_create,
+    record_creates,
+    record_delete,
+)
 from rtis.audit.versioned import update_versioned
 from rtis.lib.conflict import EditConflict
 from rtis.orgs.access import is_planner
@@ -39,6 +47,7 @@ from rtis.tracking.models import (
     TrackingSettings,
     period_end,
 )
+from rtis.tracking.queries import editable_node_ids
 
 E = TypeVar("E", bound=ApprovalEntry)
 
@@ -222,6 +231,89 @@ def _create_execution(actor: Any, node: Node, period: ReportingPeriod,
                            current.version) from None
     record_create(actor, record)
     return record
+
+
+class BatchRefused(Exception):
+    """Some items of a batch were refused; nothing was saved. `problems` maps index → error."""
+
+    def __init__(self, problems: dict[int, Exception]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)}건이 거부되어 아무것도 저장하지 않았습니다 / "
+                         f"{len(problems)} items refused; nothing saved")
+
+
+ExecutionItem = tuple[Node, int | None, dict[str, Any]]  # node, expected version, amounts
+
+
+@transaction.atomic
+def do_save_executions(actor: Any, period: ReportingPeriod,
+                       items: Sequence[ExecutionItem]) -> list[ExecutionRecord]:
+    """Save many unit projects' execution for one period at once, all or nothing.
+
+    The same rules as do_save_execution, applied item by item (department, unit project,
+    status, amounts, version); the period is checked and locked once, and the records and
+    their audit events are written in bulk. Items equal to what is saved are left alone.
+    Any refused item raises BatchRefused naming every refused item by index.
+    """
+    period = ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
+    _check_period_kind(period, period.plan_id, tracking_settings(period.plan).execution_period,
+                       "집행실적")
+    _check_period_open_for(actor, period)
+    editable = None if is_planner(actor) else editable_node_ids(actor)
+    has_children = set(Node.objects.filter(plan_id=period.plan_id, parent__isnull=False)
+                       .values_list("parent_id", flat=True))
+    existing = {r.node_id: r for r in ExecutionRecord.objects.select_for_update().filter(
+        period=period, node_id__in=[node.pk for node, _, _ in items])}
+    problems: dict[int, Exception] = {}
+    creates: list[ExecutionRecord] = []
+    updates: list[tuple[ExecutionRecord, dict[str, list[Any]]]] = []
+    now = timezone.now()
+    for index, (node, expected_version, amounts) in enumerate(items):
+        try:
+            if editable is not None and node.pk not in editable:
+                raise PermissionDenied(
+                    f"'{node.code} {node.title}'은(는) 소속 부서의 과제가 아니어서 수정할 수 없습니다 "
+                    f"/ '{node.code}' is not owned by your department")
+            if node.plan_id != period.plan_id:
+                raise ValidationError({"period": "과제와 보고 기간의 계획이 다릅니다 / "
+                                                 "the period belongs to another plan"})
+            if node.pk in has_children:
+                raise ValidationError({"node": f"'{node.code}'은(는) 단위사업이 아닙니다 / "
+                                               f"'{node.code}' is not a unit project"})
+            record = existing.get(node.pk)
+            if record is not None:
+                _check_status_editable_by(actor, record)
+            values = _merged_amounts(record, amounts)
+            if record is None:
+                if expected_version is not None:
+                    raise ValidationError({"version": "저장된 실적이 없습니다 / there is no "
+                                                      "saved record"})
+                creates.append(ExecutionRecord(node=node, period=period, **values))
+                continue
+            if expected_version is not None and expected_version != record.version:
+                raise EditConflict(str(record), field_values(record, list(AMOUNT_FIELDS)),
+                                   record.version)
+            changes = {k: [getattr(record, k), v] for k, v in values.items()
+                       if getattr(record, k) != v}
+            if changes:
+                for name, (_, new) in changes.items():
+                    setattr(record, name, new)
+                record.version += 1
+                record.updated_at = now
+                updates.append((record, changes))
+        except (ValidationError, PermissionDenied, EditConflict) as exc:
+            problems[index] = exc
+    if problems:
+        raise BatchRefused(problems)
+    created = ExecutionRecord.objects.bulk_create(creates)
+    if updates:
+        ExecutionRecord.objects.bulk_update([r for r, _ in updates],
+                                            [*AMOUNT_FIELDS, "version", "updated_at"])
+    for record in created:  # their audit labels name the node and period already loaded
+        record.node = next(n for n, _, _ in items if n.pk == record.node_id)
+    record_creates(actor, created)
+    record_changes(actor, updates)
+    return created + [r for r, _ in updates]
 
 
 @transaction.atomic

@@ -48,7 +48,10 @@ from rtis.plans.access import plans_for_user
 from rtis.plans.models import DepartmentRole, Indicator, IndicatorTarget, Node, NodeDepartment, Plan
 from rtis.tracking.actions import (
     MAX_COMMENT,
+    BatchRefused,
+    ExecutionItem,
     do_save_execution,
+    do_save_executions,
     do_save_indicator_report,
     do_save_milestone,
     parse_indicator_value,
@@ -198,6 +201,8 @@ class Change:
     key: tuple[str, int, int]  # (owner field, owner id, period id): what the entry is
     expected_version: int | None
     save: Callable[[Any], object]  # called with the actor
+    # Execution rows are saved together through do_save_executions (one batch per upload).
+    item: ExecutionItem | None = None
 
 
 @dataclass
@@ -953,9 +958,11 @@ class _Checker:
         return True
 
     def add(self, row: int, entry_model: type[ApprovalEntry], owner: tuple[str, int],
-            version: int | None, save: Callable[[Any], object]) -> None:
+            version: int | None, save: Callable[[Any], object],
+            item: ExecutionItem | None = None) -> None:
         self.upload.changes.append(Change(self.spec, row, entry_model,
-                                          (owner[0], owner[1], self.period.pk), version, save))
+                                          (owner[0], owner[1], self.period.pk), version, save,
+                                          item))
 
 
 class _ExecutionChecker(_Checker):
@@ -997,7 +1004,8 @@ class _ExecutionChecker(_Checker):
         elif self.may_change(row, record) and self.same_version(row, record, version):
             period = self.period
             self.add(row, ExecutionRecord, ("node", node.pk), version,
-                     lambda actor: do_save_execution(actor, node, period, version, **amounts))
+                     lambda actor: do_save_execution(actor, node, period, version, **amounts),
+                     (node, version, amounts))
 
 
 def _normal_unit(unit: str) -> str:
@@ -1160,6 +1168,7 @@ def do_save_bulk_upload(actor: Any, upload: BulkUpload) -> int:
          .filter(pk__in={c.key[2] for c in upload.changes}).order_by("pk"))
     current = _current_entries(upload.changes)
     problems = list(upload.problems)
+    batch: list[Change] = []
     for change in upload.changes:
         entry = current.get((change.model, change.key))
         if (entry.version if entry else None) != change.expected_version:
@@ -1167,8 +1176,18 @@ def do_save_bulk_upload(actor: Any, upload: BulkUpload) -> int:
                       else "저장된 실적이 없습니다 / there is no saved entry")
             problems.append(Problem(change.spec.title, change.row,
                                     change.spec.column("version").label, reason))
+        elif change.item is not None:
+            batch.append(change)
         else:
             problems += _save_row(actor, change)
+    if batch and not problems:
+        try:
+            do_save_executions(actor, upload.period, [c.item for c in batch if c.item])
+        except BatchRefused as refused:
+            for index, exc in refused.problems.items():
+                problems += _problems_of(batch[index], exc)
+        except (ValidationError, PermissionDenied) as exc:  # the period itself was refused
+            problems += _problems_of(batch[0], exc)
     if problems:
         raise BulkRefused(problems)  # leaving the atomic block by an exception rolls back
     return len(upload.changes)
@@ -1190,14 +1209,20 @@ def _current_entries(changes: list[Change]) -> dict[tuple[Any, tuple[str, int, i
 
 
 def _save_row(actor: Any, change: Change) -> list[Problem]:
-    spec = change.spec
     try:
         change.save(actor)
-    except EditConflict as exc:
-        return [Problem(spec.title, change.row, spec.column("version").label, str(exc))]
-    except PermissionDenied as exc:
-        return [Problem(spec.title, change.row, spec.column("code").label, str(exc))]
-    except ValidationError as exc:
-        return [Problem(spec.title, change.row, spec.column(name).label, " ".join(messages))
-                for name, messages in messages_by_field(exc).items()]
+    except (EditConflict, PermissionDenied, ValidationError) as exc:
+        return _problems_of(change, exc)
     return []
+
+
+def _problems_of(change: Change, exc: Exception) -> list[Problem]:
+    """Turn an action's refusal of a row into report lines naming the sheet, row and column."""
+    spec = change.spec
+    if isinstance(exc, EditConflict):
+        return [Problem(spec.title, change.row, spec.column("version").label, str(exc))]
+    if isinstance(exc, PermissionDenied):
+        return [Problem(spec.title, change.row, spec.column("code").label, str(exc))]
+    assert isinstance(exc, ValidationError)
+    return [Problem(spec.title, change.row, spec.column(name).label, " ".join(messages))
+            for name, messages in messages_by_field(exc).items()]

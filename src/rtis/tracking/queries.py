@@ -224,6 +224,11 @@ def _reachable_nodes(user: Any) -> set[int] | None:
     return reachable
 
 
+def editable_node_ids(user: Any) -> set[int]:
+    """Return the ids of the nodes a non-planner may enter figures for (owned, down the tree)."""
+    return _reachable_nodes(user) or set()
+
+
 def entries_for_user(user: Any, limit: int = 200) -> list[ApprovalEntry]:
     """Return the user's unapproved entries of all kinds: returned first, then drafts, submitted."""
     reachable = _reachable_nodes(user)
