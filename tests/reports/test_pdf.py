@@ -281,3 +281,10 @@ def test_any_table_renders_and_its_numbers_are_extractable(table: TableBlock) ->
         for j, value in enumerate(row.cells):
             if isinstance(value, (int, Decimal)):
                 assert format_number(value, table.decimals_of(j)) in text
+
+
+def test_a_character_the_font_lacks_is_printed_as_its_substitute() -> None:
+    report = Report(kind="t", title="시험", as_of=dt.date(2016, 12, 31), sections=[
+        Section("개요", 1, [Paragraph("거버넌스 구축․운영")])])
+    text = "".join(_pages_text(render_pdf(report)))
+    assert "구축·운영" in text

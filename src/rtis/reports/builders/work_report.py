@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from typing import Literal
 
 from rtis.lib.report_model import Block, Paragraph, Report, Row, Section, TableBlock
 from rtis.oversight.models import AuditItem, Category, Status
@@ -12,9 +13,48 @@ from rtis.oversight.queries import status_summary
 from rtis.plans.models import BudgetLine, FundingSource, Node, Plan, StatedTable
 from rtis.plans.queries import plan_indicators, plan_nodes
 from rtis.reports.builders.common import in_unit
+from rtis.tracking.models import PeriodKind, ReportingPeriod
+from rtis.tracking.queries import DepartmentExecution, execution_by_department, execution_total
 
-# Tables of the general status that RTIS holds as printed until tracking holds them as data.
+# Tables of the general status that RTIS holds as printed (staffing and the budget's
+# composition are not tracked); budget execution is printed only until approved execution
+# records exist for a month ending by the as-of date.
 PRINTED_STATUS_TABLES = ("staffing", "budget-execution", "budget-current")
+EXECUTION_TABLE = "budget-execution"
+
+
+def execution_table(plan: Plan, as_of: dt.date) -> TableBlock | None:
+    """Return seed 004's budget execution by department from approved records, or None.
+
+    The month is the plan's latest monthly period ending on or before as_of that has approved
+    records; amounts in 백만원, rates in percent (one decimal, half up), 계 first as printed.
+    """
+    months = (ReportingPeriod.objects.filter(plan=plan, kind=PeriodKind.MONTH)
+              .order_by("-year", "-number"))
+    for period in months:
+        if period.ends_on > as_of:
+            continue
+        rows = execution_by_department(plan, period)
+        if not rows:
+            continue
+        total = execution_total(rows)
+
+        def row(label: str, r: DepartmentExecution,
+                style: Literal["normal", "total"] = "normal") -> Row:
+            return Row([label, in_unit(r.current_budget, "백만원"), in_unit(r.committed, "백만원"),
+                        in_unit(r.spent, "백만원"), r.committed_rate, r.spent_rate], style)
+
+        return TableBlock(
+            key="budget-execution-by-department", caption="예산 집행 현황", unit="백만원, %",
+            as_of=period.ends_on,
+            columns=["구분", "예산현액", "원인행위액", "지출액", "집행률(원인행위액)", "집행률(지출액)"],
+            rows=[row("계", total, "total"),
+                  *[row(r.department.name if r.department else "소관 부서 없음", r)
+                    for r in rows]],
+            decimals=[None, 0, 0, 0, 1, 1],
+            footnote=(f"{period.label} 승인된 집행실적 기준(연초부터 누계). 예산현액 = 본예산 + "
+                      f"예산이체 + 이월액. 집행률 = 금액 ÷ 예산현액 × 100."))
+    return None
 
 
 def _printed_table(stated: StatedTable) -> TableBlock:
@@ -128,12 +168,16 @@ def build_work_report(plan: Plan, as_of: dt.date) -> Report:
     for ind in plan_indicators(plan):
         indicators[ind.node_id].append(ind)
     sources = {s.code: s.label for s in FundingSource.objects.all()}
+    tracked = execution_table(plan, as_of)
     printed = [t for t in plan.stated_tables.order_by("position")
-               if any(word in t.key for word in PRINTED_STATUS_TABLES)]
+               if any(word in t.key for word in PRINTED_STATUS_TABLES)
+               and not (tracked is not None and EXECUTION_TABLE in t.key)]
     general: list[Block] = [Paragraph(
         f"조직: {plan.department.name if plan.department else ''} "
         f"{', '.join(d.name for d in plan.department.children.all()) if plan.department else ''}")]
     general += [_printed_table(t) for t in printed]
+    if tracked is not None:
+        general.append(tracked)
     sections = [Section("Ⅰ. 일반 현황", 1, general),
                 Section("Ⅱ. 정책비전 및 목표", 1, [Paragraph(plan.summary or "—")]),
                 Section("Ⅲ. 주요 업무 추진계획", 1, [])]

@@ -145,10 +145,15 @@ def _new_document(report: Report) -> _Document:
     return pdf
 
 
+# Characters Korean documents use that NanumGothic has no glyph for, and what to print instead.
+SUBSTITUTES = {"\u2024": "·"}  # ONE DOT LEADER, as in "구축․운영" → MIDDLE DOT
+
+
 def _clean(text: object) -> str:
     """Text safe to typeset: control characters (but newlines) become spaces."""
     out = []
     for ch in str(text).replace("\r\n", "\n"):
+        ch = SUBSTITUTES.get(ch, ch)
         if ch == "\n":
             out.append(ch)
         elif unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
