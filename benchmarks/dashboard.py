@@ -11,10 +11,10 @@ queries). Target (issue): p95 ≤ 150 ms and ≤ 15 queries per page. Run: `make
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
 
+from _setup import measure as timed_get
 from _setup import seeded_django
 
 ROUNDS = max(30, int(os.environ.get("RTIS_BENCH_ROUNDS", "60")))
@@ -25,19 +25,7 @@ PLAN = "innovation-growth-2018"
 
 
 def measure(client: object, path: str) -> tuple[float, float, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    times = []
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        response = client.get(path)  # type: ignore[attr-defined]
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200, (path, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(path)  # type: ignore[attr-defined]
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1], len(queries)
+    return timed_get(client, path, ROUNDS)
 
 
 def main() -> None:

@@ -184,20 +184,10 @@ def execution_records_for_user(user: Any) -> QuerySet[ExecutionRecord]:
     records = ExecutionRecord.objects.select_related("node", "period").annotate(
         status_order=STATUS_ORDER).order_by("status_order", "-period__year", "-period__number",
                                             "node__position")
-    if is_planner(user):
+    reachable = _reachable_nodes(user)
+    if reachable is None:
         return records
-    mine = department_ids(user)
-    if not mine:
-        return records.none()
-    owned = set(NodeDepartment.objects.filter(department_id__in=mine, role=DepartmentRole.OWNER)
-                .values_list("node_id", flat=True))
-    # Ownership flows down the tree: walk the owned nodes' subtrees level by level.
-    reachable, frontier = set(owned), set(owned)
-    while frontier:
-        frontier = set(Node.objects.filter(parent_id__in=frontier)
-                       .values_list("id", flat=True)) - reachable
-        reachable |= frontier
-    return records.filter(node_id__in=reachable)
+    return records.filter(node_id__in=reachable) if reachable else records.none()
 
 
 # --- the pages' lists ---------------------------------------------------------------------------
@@ -216,6 +206,7 @@ def _reachable_nodes(user: Any) -> set[int] | None:
         return set()
     owned = set(NodeDepartment.objects.filter(department_id__in=mine, role=DepartmentRole.OWNER)
                 .values_list("node_id", flat=True))
+    # Ownership flows down the tree: walk the owned nodes' subtrees level by level.
     reachable, frontier = set(owned), set(owned)
     while frontier:
         frontier = set(Node.objects.filter(parent_id__in=frontier)
@@ -229,6 +220,16 @@ def editable_node_ids(user: Any) -> set[int]:
     return _reachable_nodes(user) or set()
 
 
+def _entry_sets() -> list[tuple[QuerySet[Any], str]]:
+    """Return each kind of approval entry with its related objects, and its path to the node."""
+    return [
+        (ExecutionRecord.objects.select_related("node__plan", "period"), "node"),
+        (IndicatorReport.objects.select_related("indicator__node__plan", "period"),
+         "indicator__node"),
+        (Milestone.objects.select_related("node__plan", "period"), "node"),
+    ]
+
+
 def entries_for_user(user: Any, limit: int = 200) -> list[ApprovalEntry]:
     """Return the user's unapproved entries of all kinds: returned first, then drafts, submitted."""
     reachable = _reachable_nodes(user)
@@ -236,16 +237,10 @@ def entries_for_user(user: Any, limit: int = 200) -> list[ApprovalEntry]:
         return []
     pending = [ExecutionStatus.RETURNED, ExecutionStatus.DRAFT, ExecutionStatus.SUBMITTED]
     found: list[ApprovalEntry] = []
-    sets: list[QuerySet[Any]] = [
-        ExecutionRecord.objects.select_related("node__plan", "period"),
-        IndicatorReport.objects.select_related("indicator__node__plan", "period"),
-        Milestone.objects.select_related("node__plan", "period"),
-    ]
-    for model_set in sets:
-        node_field = "indicator__node_id" if model_set.model is IndicatorReport else "node_id"
+    for model_set, node_field in _entry_sets():
         model_set = model_set.filter(status__in=pending)
         if reachable is not None:
-            model_set = model_set.filter(**{f"{node_field}__in": reachable})
+            model_set = model_set.filter(**{f"{node_field}_id__in": reachable})
         found.extend(model_set.order_by("-updated_at")[:limit])
     rank: dict[str, int] = {str(s): i for i, s in enumerate(pending)}
     return sorted(found, key=lambda e: (rank[e.status], -e.period.year, -e.period.number))
@@ -254,15 +249,10 @@ def entries_for_user(user: Any, limit: int = 200) -> list[ApprovalEntry]:
 def submitted_entries(plan_slug: str | None = None) -> list[ApprovalEntry]:
     """Return every submitted entry (the approval queue), oldest period first."""
     found: list[ApprovalEntry] = []
-    for model_set, plan_field in (
-        (ExecutionRecord.objects.select_related("node__plan", "period"), "node__plan__slug"),
-        (IndicatorReport.objects.select_related("indicator__node__plan", "period"),
-         "indicator__node__plan__slug"),
-        (Milestone.objects.select_related("node__plan", "period"), "node__plan__slug"),
-    ):
+    for model_set, node_field in _entry_sets():
         model_set = model_set.filter(status=ExecutionStatus.SUBMITTED)
         if plan_slug:
-            model_set = model_set.filter(**{plan_field: plan_slug})
+            model_set = model_set.filter(**{f"{node_field}__plan__slug": plan_slug})
         found.extend(model_set)
     return sorted(found, key=lambda e: (e.period.year, e.period.number, e.owner_node().code))
 
