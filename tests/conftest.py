@@ -55,6 +55,13 @@ def private_plan(db: Any, plan: Plan) -> Plan:
     return import_doc(doc)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Hash test users' passwords with a fast hasher: PBKDF2's cost is a production setting,
+    and it made user fixtures most of the suite's time. Production hashing is untouched."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _user(username: str, role: str, departments: list[str] | None = None) -> User:
     found = [find_department(n) for n in departments or []]
     return do_create_user(None, username, PASSWORD, role, [d for d in found if d is not None])
