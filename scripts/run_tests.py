@@ -38,7 +38,9 @@ def postgres_url() -> str | None:
 
 
 def main() -> None:
-    extra = sys.argv[1:]
+    # One pytest worker per core (pytest-xdist; each worker has its own test database).
+    workers = os.environ.get("RTIS_TEST_WORKERS", "auto")
+    extra = ["-n", workers, *sys.argv[1:]] if workers != "0" else sys.argv[1:]
     run("ruff", [str(BIN / "ruff"), "check", "src", "tests", "benchmarks", "scripts"])
     run("mypy", [str(BIN / "mypy")])
     sqlite_env = {"RTIS_DATABASE_URL": "sqlite:///" + str(ROOT / "var" / "test.sqlite3")}
