@@ -306,3 +306,16 @@ def test_remind_command(planner: User, officer: User, plan: Plan) -> None:
                    due_on=dt.date(2019, 11, 10))
     call_command("remind", today="2019-11-09")
     assert Notification.objects.filter(user=officer, kind="due_soon").count() == 1
+
+
+def test_my_work_groups_late_units_by_month_and_department(officer: User, planner: User,
+                                                           plan: Plan, unit: Node) -> None:
+    do_open_period(planner, plan, kind="month", year=2019, number=5, due_on=dt.date(2019, 6, 10))
+    june = do_open_period(planner, plan, kind="month", year=2019, number=6,
+                          due_on=dt.date(2019, 7, 10))
+    do_save_execution(officer, unit, june, None, **AMOUNTS)  # a draft is still late
+    page = client_for(officer).get(reverse("tracking:my_work")).content.decode()
+    late = page[page.index('data-testid="late"'):page.index('data-testid="units"')]
+    assert late.index("2019-05") < late.index("2019-06")
+    assert "2-1-1</a> (작성 중)" in late and "신성장산업과" in late
+    assert "1-1-1" not in late  # another department's unit

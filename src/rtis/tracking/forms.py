@@ -50,7 +50,8 @@ class MilestoneForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 2}))
     achieved = forms.CharField(label=_("실적"), required=False, max_length=2000,
                                widget=forms.Textarea(attrs={"rows": 2}))
-    state = forms.ChoiceField(label=_("추진 상태"), choices=MilestoneState.choices)
+    state = forms.ChoiceField(label=_("추진 상태"), choices=MilestoneState.choices,
+                              initial=MilestoneState.NOT_STARTED)
     delay_reason = forms.CharField(label=_("지연 사유"), required=False, max_length=2000,
                                    widget=forms.Textarea(attrs={"rows": 2}))
     completed_on = forms.DateField(label=_("완료일"), required=False, widget=DATE_WIDGET)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
+from django.utils.translation import gettext
 
 from rtis.orgs.access import department_ids, is_planner
 from rtis.orgs.models import Department
@@ -133,6 +134,11 @@ class LateEntry:
     node: Node
     period: ReportingPeriod
     status: str | None  # None: nothing entered at all
+
+    @property
+    def status_label(self) -> str:
+        """Return the status in words, or 미입력 when nothing was entered."""
+        return str(ExecutionStatus(self.status).label) if self.status else gettext("미입력")
 
 
 def late_execution(plan: Plan, today: dt.date) -> list[LateEntry]:

@@ -96,8 +96,10 @@ def my_work(request: HttpRequest) -> HttpResponse:
     entries = queries.entries_for_user(user)
     plans = list(plans_for_user(user))
     mine = queries.my_departments(user)
-    late = [e for plan in plans for e in queries.late_execution(plan, today)
-            if is_planner(user) or (e.department and e.department.pk in mine)]
+    late = sorted((e for plan in plans for e in queries.late_execution(plan, today)
+                   if is_planner(user) or (e.department and e.department.pk in mine)),
+                  key=lambda e: (e.period.plan_id, e.period.year, e.period.number,
+                                 e.department.name if e.department else ""))
     due = queries.open_periods_due(plans, today)
     notes = list(Notification.objects.filter(user_id=user.pk or 0)
                  .order_by("read_at", "-created_at")[:30])
