@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from rtis.audit.log import (
@@ -38,6 +39,7 @@ from rtis.tracking.models import (
     Milestone,
     MilestoneState,
     NodeStatus,
+    Notification,
     ParticipationEvent,
     ParticipationKind,
     PeriodKind,
@@ -791,3 +793,17 @@ def _create_entry(actor: Any, model: type[E], keys: dict[str, Any], values: dict
                            current.version) from None
     record_create(actor, entry)
     return entry
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+def do_mark_notification_read(actor: Any, pk: int) -> Notification:
+    """Mark one of the actor's own notifications read (someone else's does not exist: 404)."""
+    note = Notification.objects.filter(pk=pk, user_id=getattr(actor, "pk", None) or 0).first()
+    if note is None:
+        raise Http404(f"알림 {pk}이(가) 없습니다 / no notification {pk}")
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    return note

@@ -199,10 +199,6 @@ def execution_records_for_user(user: Any) -> QuerySet[ExecutionRecord]:
 # --- the pages' lists ---------------------------------------------------------------------------
 
 
-def my_departments(user: Any) -> set[int]:
-    return department_ids(user)
-
-
 def _reachable_nodes(user: Any) -> set[int] | None:
     """Return the node ids the user's departments own (down the tree); None for planners."""
     if is_planner(user):

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rtis.audit.models import AuditEvent
 from rtis.lib.conflict import EditConflict
-from rtis.orgs.access import is_internal, is_planner
+from rtis.orgs.access import department_ids, is_internal, is_planner
 from rtis.plans.access import (
     can_edit_node,
     get_node_for_user,
@@ -95,7 +95,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     entries = queries.entries_for_user(user)
     plans = list(plans_for_user(user))
-    mine = queries.my_departments(user)
+    mine = department_ids(user)
     late = sorted((e for plan in plans for e in queries.late_execution(plan, today)
                    if is_planner(user) or (e.department and e.department.pk in mine)),
                   key=lambda e: (e.period.plan_id, e.period.year, e.period.number,
@@ -115,9 +115,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    note = get_object_or_404(Notification, pk=pk, user_id=request.user.pk)
-    if note.read_at is None:
-        Notification.objects.filter(pk=note.pk).update(read_at=timezone.now())
+    note = actions.do_mark_notification_read(request.user, pk)
     return redirect(note.url or "tracking:my_work")
 
 
@@ -253,47 +251,16 @@ def _back(plan: Plan, node: Node, **params: Any) -> HttpResponse:
     url = reverse("tracking:node", args=[plan.slug, node.code])
     return redirect(f"{url}?{query}" if query else url)
 
-
-def _save_then_maybe_submit(request: HttpRequest, save: Callable[[int | None], ApprovalEntry],
-                            version: int | None) -> ApprovalEntry:
-    """Save, and when the button said so submit the saved entry, all or nothing."""
-    with transaction.atomic():
-        entry = save(version)
-        if request.POST.get("action") == "submit":
-            entry = actions.do_submit_entry(request.user, entry, entry.version)
-    return entry
-
-
-def _done_message(request: HttpRequest) -> None:
-    if request.POST.get("action") == "submit":
-        messages.success(request, _("저장하고 결재를 요청했습니다."))
-    else:
-        messages.success(request, _("저장했습니다."))
-
-
 @login_required
 @require_POST
 def execution_save(request: HttpRequest, slug: str, code: str, period_id: int) -> HttpResponse:
     plan, node = _node(request, slug, code)
     period = _period(plan, period_id)
-    form = ExecutionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        amounts = {f: data[f] for f in AMOUNT_FIELDS}
-        try:
-            _save_then_maybe_submit(request, lambda v: actions.do_save_execution(
-                request.user, node, period, v, **amounts), data["version"])
-        except EditConflict as exc:
-            form = ExecutionForm({**request.POST.dict(), "version": exc.current_version})
-            return _node_page(request, plan, node, bound={"execution": form}, conflict=exc,
-                              conflict_in="execution", status=409)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            _done_message(request)
-            return _back(plan, node, period=period.pk)
-    return _node_page(request, plan, node, bound={"execution": form}, status=400)
-
+    return _save_entry(
+        request, plan, node, ExecutionForm, "execution", None,
+        lambda data, version: actions.do_save_execution(
+            request.user, node, period, version, **{f: data[f] for f in AMOUNT_FIELDS}),
+        {"period": period.pk})
 
 @login_required
 @require_POST
@@ -323,50 +290,58 @@ def indicator_save(request: HttpRequest, slug: str, code: str, indicator_id: int
     period = _period(plan, period_id)
     indicator = get_object_or_404(Indicator, pk=indicator_id, node=node)
     key = f"ind-{indicator.pk}"
-    form = IndicatorReportForm(request.POST, prefix=key)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            _save_then_maybe_submit(request, lambda v: actions.do_save_indicator_report(
-                request.user, indicator, period, v, value=data["value"], unit=data["unit"],
-                evidence=data["evidence"]), data["version"])
-        except EditConflict as exc:
-            form = IndicatorReportForm({**request.POST.dict(),
-                                        f"{key}-version": exc.current_version}, prefix=key)
-            return _node_page(request, plan, node, bound={key: form}, conflict=exc,
-                              conflict_in=key, status=409)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            _done_message(request)
-            return _back(plan, node, iperiod=period.pk)
-    return _node_page(request, plan, node, bound={key: form}, status=400)
-
+    return _save_entry(
+        request, plan, node, IndicatorReportForm, key, key,
+        lambda data, version: actions.do_save_indicator_report(
+            request.user, indicator, period, version, value=data["value"], unit=data["unit"],
+            evidence=data["evidence"]),
+        {"iperiod": period.pk})
 
 @login_required
 @require_POST
 def milestone_save(request: HttpRequest, slug: str, code: str, period_id: int) -> HttpResponse:
     plan, node = _node(request, slug, code)
     period = _period(plan, period_id)
-    form = MilestoneForm(request.POST)
+    return _save_entry(
+        request, plan, node, MilestoneForm, "milestone", None,
+        lambda data, version: actions.do_save_milestone(
+            request.user, node, period, version, achieved=data["achieved"], state=data["state"],
+            delay_reason=data["delay_reason"], completed_on=data["completed_on"],
+            planned=data["planned"]),
+        {"mperiod": period.pk})
+
+
+def _save_entry(request: HttpRequest, plan: Plan, node: Node, form_class: type[forms.Form],
+                key: str, prefix: str | None,
+                save: Callable[[dict[str, Any], int | None], ApprovalEntry],
+                back: dict[str, Any]) -> HttpResponse:
+    """Save (and on "submit", submit) one entry form of the node page, all or nothing.
+
+    A stale version re-shows the page with the stored values and the editor's own, the form
+    now carrying the stored version so that saving again re-applies them (409).
+    """
+    form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            _save_then_maybe_submit(request, lambda v: actions.do_save_milestone(
-                request.user, node, period, v, achieved=data["achieved"], state=data["state"],
-                delay_reason=data["delay_reason"], completed_on=data["completed_on"],
-                planned=data["planned"]), data["version"])
+            with transaction.atomic():
+                entry = save(data, data["version"])
+                if request.POST.get("action") == "submit":
+                    actions.do_submit_entry(request.user, entry, entry.version)
         except EditConflict as exc:
-            form = MilestoneForm({**request.POST.dict(), "version": exc.current_version})
-            return _node_page(request, plan, node, bound={"milestone": form}, conflict=exc,
-                              conflict_in="milestone", status=409)
+            field = f"{prefix}-version" if prefix else "version"
+            form = form_class({**request.POST.dict(), field: exc.current_version}, prefix=prefix)
+            return _node_page(request, plan, node, bound={key: form}, conflict=exc,
+                              conflict_in=key, status=409)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            _done_message(request)
-            return _back(plan, node, mperiod=period.pk)
-    return _node_page(request, plan, node, bound={"milestone": form}, status=400)
-
+            if request.POST.get("action") == "submit":
+                messages.success(request, _("저장하고 결재를 요청했습니다."))
+            else:
+                messages.success(request, _("저장했습니다."))
+            return _back(plan, node, **back)
+    return _node_page(request, plan, node, bound={key: form}, status=400)
 
 @login_required
 @require_POST
@@ -451,43 +426,40 @@ def _after_decision(request: HttpRequest, entry: ApprovalEntry) -> HttpResponse:
     return redirect("tracking:approvals")
 
 
-@login_required
-@require_POST
-def entry_approve(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def _decide(request: HttpRequest, kind: str, pk: int, form: forms.Form, invalid: str,
+            decide: Callable[[ApprovalEntry, dict[str, Any]], object], done: str) -> HttpResponse:
+    """Approve or return an entry from a button, then go back where the planner was."""
     entry = _entry(kind, pk)
-    form = VersionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("요청이 올바르지 않습니다."))
+        messages.error(request, invalid)
         return _after_decision(request, entry)
     try:
-        actions.do_approve_entry(request.user, entry, form.cleaned_data["version"])
+        decide(entry, form.cleaned_data)
     except EditConflict as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("승인했습니다: %(entry)s") % {"entry": notify.entry_label(entry)})
+        messages.success(request, done % {"entry": notify.entry_label(entry)})
     return _after_decision(request, entry)
+
+
+@login_required
+@require_POST
+def entry_approve(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    return _decide(request, kind, pk, VersionForm(request.POST), _("요청이 올바르지 않습니다."),
+                   lambda entry, data: actions.do_approve_entry(request.user, entry,
+                                                                data["version"]),
+                   _("승인했습니다: %(entry)s"))
 
 
 @login_required
 @require_POST
 def entry_return(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    entry = _entry(kind, pk)
-    form = ReturnForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("반려 사유를 입력하십시오."))
-        return _after_decision(request, entry)
-    try:
-        actions.do_return_entry(request.user, entry, form.cleaned_data["comment"],
-                                form.cleaned_data["version"])
-    except EditConflict as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("반려했습니다: %(entry)s") % {"entry": notify.entry_label(entry)})
-    return _after_decision(request, entry)
+    return _decide(request, kind, pk, ReturnForm(request.POST), _("반려 사유를 입력하십시오."),
+                   lambda entry, data: actions.do_return_entry(
+                       request.user, entry, data["comment"], data["version"]),
+                   _("반려했습니다: %(entry)s"))
 
 
 # --- a plan's periods and settings -----------------------------------------------------------
