@@ -126,3 +126,47 @@ def test_two_people_saving_the_same_month_see_a_conflict(
     finally:
         first_ctx.close()
         second_ctx.close()
+
+
+def test_an_officer_reports_a_milestone_a_status_and_a_participation_event(
+    page: Any, live_server: Any, plan: Any, planner: Any, officer: Any
+) -> None:
+    from rtis.tracking.models import Milestone, ParticipationEvent, StatusChange
+
+    quarter = do_open_period(planner, plan, kind="quarter", year=2019, number=3,
+                             due_on=dt.date(2019, 10, 10))
+    log_in(page, live_server, "officer", PASSWORD)
+    page.goto(f"{live_server.url}/tracking/plans/{plan.slug}/nodes/2-1-1/?mperiod={quarter.pk}")
+
+    milestones = page.get_by_test_id("milestone-form")
+    milestones.get_by_label("계획").fill("실시설계 완료")
+    milestones.get_by_label("추진 상태").select_option("지연")
+    milestones.get_by_role("button", name="저장", exact=True).click()
+    error = page.get_by_test_id("error-delay_reason")
+    error.wait_for()
+    assert "지연 사유를 입력하십시오" in error.inner_text()
+    assert not Milestone.objects.exists()  # refused: nothing saved
+    page.get_by_test_id("milestone-form").get_by_label("지연 사유").fill("설계 공모 재공고")
+    page.get_by_test_id("milestone-form").get_by_role("button", name="저장", exact=True).click()
+    page.get_by_text("저장했습니다.").wait_for()
+    assert page.get_by_test_id("milestone-state").inner_text() == "지연"
+
+    status = page.get_by_test_id("status-form")
+    status.get_by_label("추진 상황").select_option("지연")
+    status.get_by_label("기준일").fill("2019-09-30")
+    status.get_by_label("사유").fill("설계 공모 재공고")
+    status.get_by_role("button", name="기록").click()
+    page.get_by_text("추진 상황을 기록했습니다.").wait_for()
+    assert page.get_by_test_id("node-status").inner_text() == "지연"
+
+    event = page.get_by_test_id("participation-form")
+    event.get_by_label("유형").select_option("민간전문가 자문")
+    event.get_by_label("횟수").fill("2")
+    event.get_by_label("내용").fill("설계 자문회의")
+    event.get_by_role("button", name="추가").click()
+    page.get_by_text("시민 참여실적을 기록했습니다.").wait_for()
+    assert "설계 자문회의" in page.get_by_test_id("participation").inner_text()
+
+    assert Milestone.objects.get().delay_reason == "설계 공모 재공고"
+    assert StatusChange.objects.get().status == "delayed"
+    assert ParticipationEvent.objects.get().count == 2
