@@ -13,6 +13,7 @@ from rtis.lib.env import (
     env_bool,
     env_choice,
     env_database_url,
+    env_date,
     env_list,
     env_secret,
     env_str,
@@ -35,6 +36,9 @@ try:
         "RTIS_DATABASE_URL", f"sqlite:///{VAR_DIR / 'rtis.sqlite3'}"
     )
     SECURE = env_bool("RTIS_SECURE", False)
+    # The day every page, reminder and report treats as today (a demo's or a test's fixed day);
+    # unset: the date in TIME_ZONE. Read through rtis.config.clock, never directly.
+    RTIS_TODAY = env_date("RTIS_TODAY")
 except SettingError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 

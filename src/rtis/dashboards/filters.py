@@ -13,8 +13,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 
+from rtis.config import clock
 from rtis.dashboards.queries import Scope
 from rtis.plans.access import plans_for_user
 from rtis.plans.models import MAX_YEAR, MIN_YEAR
@@ -71,13 +71,13 @@ class Filters:
 
 def _as_of(raw: str, errors: list[str]) -> dt.date:
     if not raw:
-        return timezone.localdate()
+        return clock.today()
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
         errors.append(f"as_of: '{raw}'은(는) 날짜(YYYY-MM-DD)가 아닙니다 / "
                       f"as_of: '{raw}' is not a date (YYYY-MM-DD)")
-        return timezone.localdate()
+        return clock.today()
 
 
 def _number(name: str, raw: str, errors: list[str], low: int = 0,

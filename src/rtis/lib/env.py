@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -103,6 +104,20 @@ def env_timezone(name: str, default: str, environ: Mapping[str, str] | None = No
             f"{name}: 알 수 없는 시간대 '{value}' / {name}: unknown time zone '{value}'"
         ) from exc
     return value
+
+
+def env_date(name: str, environ: Mapping[str, str] | None = None) -> dt.date | None:
+    """Return an ISO date (YYYY-MM-DD), or None when the variable is unset or empty."""
+    raw = env_str(name, "", environ).strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise SettingError(
+            f"{name}: '{raw}'은(는) 날짜(YYYY-MM-DD)가 아닙니다 / {name}: '{raw}' is not a date "
+            "(YYYY-MM-DD)"
+        ) from exc
 
 
 def env_database_url(name: str, default: str, environ: Mapping[str, str] | None = None) -> str:

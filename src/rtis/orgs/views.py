@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from rtis.config import clock
 from rtis.orgs.models import Department
 from rtis.plans.models import NodeDepartment
 
@@ -20,8 +20,8 @@ def chosen_day(request: HttpRequest) -> tuple[dt.date, str]:
         try:
             return dt.date.fromisoformat(raw), ""
         except ValueError:
-            return timezone.localdate(), f"'{raw}'은(는) 날짜(YYYY-MM-DD)가 아닙니다 / not a date"
-    return timezone.localdate(), ""
+            return clock.today(), f"'{raw}'은(는) 날짜(YYYY-MM-DD)가 아닙니다 / not a date"
+    return clock.today(), ""
 
 
 @require_GET

@@ -10,10 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from rtis.config import clock
 from rtis.lib.conflict import EditConflict
 from rtis.oversight import actions
 from rtis.oversight.access import (
@@ -123,11 +123,11 @@ def _reference_day(request: HttpRequest) -> tuple[dt.date, str]:
     """Return the day asked for (?on=YYYY-MM-DD) or today, and an error if it is malformed."""
     raw = request.GET.get("on", "")
     if not raw:
-        return timezone.localdate(), ""
+        return clock.today(), ""
     try:
         return dt.date.fromisoformat(raw), ""
     except ValueError:
-        return timezone.localdate(), (f"on: '{raw}'은(는) 날짜(YYYY-MM-DD)가 아닙니다 / "
+        return clock.today(), (f"on: '{raw}'은(는) 날짜(YYYY-MM-DD)가 아닙니다 / "
                                       f"on: '{raw}' is not a date (YYYY-MM-DD)")
 
 

@@ -9,10 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from rtis.config import clock
 from rtis.plans.access import require_planner
 from rtis.plans.models import Plan
 from rtis.reports.actions import do_generate_report, snapshot_report
@@ -46,7 +46,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
     snapshots = ReportSnapshot.objects.select_related("plan", "created_by")[:50]
     return render(request, "reports/index.html", {
         "plans": plans, "kinds": ReportKind.choices, "snapshots": snapshots,
-        "formats": list(FORMATS), "today": timezone.localdate(), "error": error},
+        "formats": list(FORMATS), "today": clock.today(), "error": error},
         status=400 if error else 200)
 
 

@@ -21,6 +21,7 @@ from rtis.audit.log import (
     record_delete,
 )
 from rtis.audit.versioned import update_versioned
+from rtis.config import clock
 from rtis.lib.conflict import EditConflict
 from rtis.orgs.access import is_planner
 from rtis.plans.access import require_node_editor, require_planner
@@ -658,7 +659,7 @@ def do_save_milestone(actor: Any, node: Node, period: ReportingPeriod,
     _check_period_kind(period, node.plan_id, tracking_settings(node.plan).milestone_period,
                        "추진일정")
     period = _locked_period(actor, period)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     milestone = Milestone.objects.filter(node=node, period=period).first()
     if milestone is not None:
         _check_status_editable_by(actor, milestone)
@@ -695,7 +696,7 @@ def do_record_status(actor: Any, node: Node, *, status: str, effective_on: dt.da
                             f"the status {status} needs a reason")
     if len(reason) > MAX_COMMENT:
         errors["reason"] = f"{MAX_COMMENT}자 이내여야 합니다 / at most {MAX_COMMENT} characters"
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if not isinstance(effective_on, dt.date) or isinstance(effective_on, dt.datetime):
         errors["effective_on"] = (f"기준일은 날짜여야 합니다: {effective_on!r} / "
                                   f"the date must be a date")
@@ -752,7 +753,7 @@ def do_save_participation(actor: Any, node: Node, event: ParticipationEvent | No
     require_node_editor(actor, node)
     values = {"kind": kind, "count": count, "held_on": held_on,
               "description": (description or "").strip()}
-    _validate_participation(values, today or timezone.localdate())
+    _validate_participation(values, today or clock.today())
     if event is None:
         created = ParticipationEvent.objects.create(node=node, **values)
         record_create(actor, created)

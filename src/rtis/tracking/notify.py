@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from rtis.config import clock
 from rtis.orgs.models import Role, User
 from rtis.plans.access import owning_department_ids
 from rtis.plans.models import Node
@@ -172,7 +173,7 @@ def send_due_reminders(today: dt.date | None = None) -> int:
 
     Returns the number of notifications created (0 when run again the same day).
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     created = 0
     periods = (ReportingPeriod.objects.filter(state=PeriodState.OPEN)
                .select_related("plan").order_by("due_on"))

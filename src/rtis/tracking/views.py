@@ -14,11 +14,11 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from rtis.audit.models import AuditEvent
+from rtis.config import clock
 from rtis.lib.conflict import EditConflict
 from rtis.orgs.access import department_ids, is_internal, is_planner
 from rtis.plans.access import (
@@ -92,7 +92,7 @@ def _conflict_rows(conflict: EditConflict | None) -> list[dict[str, Any]]:
 def my_work(request: HttpRequest) -> HttpResponse:
     """What is due, returned or late for me; for planners, what waits for approval."""
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     entries = queries.entries_for_user(user)
     plans = list(plans_for_user(user))
     mine = department_ids(user)
@@ -208,7 +208,7 @@ def _node_page(request: HttpRequest, plan: Plan, node: Node, *,
         "status_now": actions.current_status(node),
         "status_history": list(node.status_changes.select_related("recorded_by")),
         "status_form": bound.get("status") or StatusForm(
-            initial={"effective_on": timezone.localdate()}),
+            initial={"effective_on": clock.today()}),
         "participation": list(ParticipationEvent.objects.filter(node=node)),
         "participation_form": bound.get("participation") or ParticipationForm(),
         "history": history, "conflict": conflict, "conflict_in": conflict_in,
@@ -485,9 +485,9 @@ def _plan_page(request: HttpRequest, plan: Plan, *, settings_form: SettingsForm 
 def _reference_day(request: HttpRequest) -> dt.date:
     raw = request.GET.get("on", "")
     try:
-        return dt.date.fromisoformat(raw) if raw else timezone.localdate()
+        return dt.date.fromisoformat(raw) if raw else clock.today()
     except ValueError:
-        return timezone.localdate()
+        return clock.today()
 
 
 @login_required

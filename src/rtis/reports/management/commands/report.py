@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from rtis.config import clock
 from rtis.plans.models import Plan
 from rtis.reports.actions import do_generate_report, snapshot_report
 from rtis.reports.models import ReportKind
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             raise CommandError(f"--plan: 계획 '{options['plan']}'이(가) 없습니다 / no such plan")
         try:
             as_of = (dt.date.fromisoformat(options["as_of"]) if options["as_of"]
-                     else timezone.localdate())
+                     else clock.today())
         except ValueError:
             raise CommandError(f"--as-of: 날짜(YYYY-MM-DD)가 아닙니다: {options['as_of']} / "
                                "not a date") from None

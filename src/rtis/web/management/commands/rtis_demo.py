@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone
 
+from rtis.config import clock
 from rtis.orgs.actions import do_create_user, find_department
 from rtis.orgs.models import Role, User
 from rtis.plans.models import Plan
@@ -57,7 +57,7 @@ class Command(BaseCommand):
         planner = User.objects.filter(username="planner").first()
         if plan is None or planner is None or ReportingPeriod.objects.filter(plan=plan).exists():
             return
-        year = timezone.localdate().year
+        year = clock.today().year
         created = do_generate_periods(planner, plan, year)
         self.stdout.write(f"{plan.slug}: {year}년 보고 기간 {len(created)}개 / "
                           f"{len(created)} reporting periods of {year} opened")
