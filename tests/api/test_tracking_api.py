@@ -675,3 +675,16 @@ def test_generated_input_as_a_planner_never_breaks_the_contract(
 
         check()
     assert 200 in statuses and 404 in statuses and 500 not in statuses
+
+
+def test_a_null_version_only_creates_and_never_overwrites(officer: User, planner: User,
+                                                          plan: Plan, unit: Node,
+                                                          month: ReportingPeriod,
+                                                          draft: ExecutionRecord) -> None:
+    do_save_execution(planner, unit, month, draft.version, spent=450_000_000)
+    response = Api(officer).put("/execution", execution_body(plan, unit, month, None,
+                                                             spent=1))
+    assert response.status_code == 409
+    assert response.json()["current"]["spent"] == 450_000_000
+    draft.refresh_from_db()
+    assert draft.spent == 450_000_000

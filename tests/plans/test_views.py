@@ -198,9 +198,11 @@ def test_an_officer_enters_a_budget_line_in_millions(officer: Any) -> None:
 
 
 def test_saving_an_existing_year_and_source_updates_it_with_history(officer: Any) -> None:
-    client_for(officer).post(node_url("line_save", "2-1-1"), {
-        "year": 2018, "source": "city", "amount": "20", "unit": "억원", "note": ""})
     line = BudgetLine.objects.get(node__code="2-1-1", year=2018, source_id="city")
+    client_for(officer).post(node_url("line_save", "2-1-1"), {
+        "year": 2018, "source": "city", "amount": "20", "unit": "억원", "note": "",
+        "version": line.version})
+    line.refresh_from_db()
     assert line.amount_won == 2_000_000_000
     event = AuditEvent.objects.get(target_type="plans.budgetline", action="update",
                                    target_id=str(line.pk))
@@ -293,7 +295,56 @@ def test_the_node_page_keeps_a_constant_number_of_queries(
 
 
 def test_changing_an_amount_with_a_blank_note_keeps_the_printed_note(officer: Any) -> None:
-    client_for(officer).post(node_url("line_save", "2-1-1"), {
-        "year": 2018, "source": "city", "amount": "16", "unit": "억원", "note": ""})
     line = BudgetLine.objects.get(node__code="2-1-1", year=2018, source_id="city")
+    client_for(officer).post(node_url("line_save", "2-1-1"), {
+        "year": 2018, "source": "city", "amount": "16", "unit": "억원", "note": "",
+        "version": line.version})
+    line.refresh_from_db()
     assert line.amount_won == 1_600_000_000 and line.note == "(~23)"
+
+
+def test_a_stale_budget_edit_is_refused_with_the_stored_values(
+    planner: Any, officer: Any
+) -> None:
+    line = BudgetLine.objects.get(node__code="2-1-1", year=2018, source_id="city")
+    loaded = line.version  # both editors loaded the page at this version
+    first = client_for(planner).post(node_url("line_save", "2-1-1"), {
+        "year": 2018, "source": "city", "amount": "200", "unit": "원", "note": "",
+        "version": loaded})
+    assert first.status_code == 302
+    events = AuditEvent.objects.filter(target_type="plans.budgetline").count()
+    second = client_for(officer).post(node_url("line_save", "2-1-1"), {
+        "year": 2018, "source": "city", "amount": "150", "unit": "원", "note": "",
+        "version": loaded})
+    assert second.status_code == 409
+    assert 'data-testid="conflict"' in second.text
+    assert "200원" in second.text  # what is stored now, next to the editor's own 150
+    assert 'value="150"' in second.text
+    line.refresh_from_db()
+    assert line.amount_won == 200 and line.version == loaded + 1
+    assert AuditEvent.objects.filter(target_type="plans.budgetline").count() == events
+    # The page now carries the stored version: saving again applies the editor's figure.
+    again = client_for(officer).post(node_url("line_save", "2-1-1"), {
+        "year": 2018, "source": "city", "amount": "150", "unit": "원", "note": "",
+        "version": line.version})
+    assert again.status_code == 302
+    line.refresh_from_db()
+    assert line.amount_won == 150
+
+
+def test_a_new_line_form_never_overwrites_an_existing_line(officer: Any) -> None:
+    line = BudgetLine.objects.get(node__code="2-1-1", year=2018, source_id="city")
+    before = line.amount_won
+    response = client_for(officer).post(node_url("line_save", "2-1-1"), {
+        "year": 2018, "source": "city", "amount": "1", "unit": "원", "note": ""})
+    assert response.status_code == 409
+    line.refresh_from_db()
+    assert line.amount_won == before
+
+
+def test_the_edit_link_fills_the_form_with_the_line_and_its_version(officer: Any) -> None:
+    line = BudgetLine.objects.get(node__code="2-1-1", year=2018, source_id="city")
+    page = client_for(officer).get(node_url("node", "2-1-1") + f"?edit={line.pk}")
+    assert page.status_code == 200
+    assert f'name="version" value="{line.version}"' in page.text
+    assert f'value="{line.amount_won}"' in page.text

@@ -361,3 +361,25 @@ def test_replacing_a_plan_that_holds_reported_figures_is_refused(
         import_plan_text(None, dumps(export_plan(plan)), "sample.json", replace=True)
     assert "집행실적 1건" in str(refused.value)
     assert Node.objects.filter(pk=unit.pk).exists()
+
+
+def test_a_save_without_a_version_never_overwrites_a_saved_entry(
+    officer: User, planner: User, unit: Node, quarter: ReportingPeriod, indicator: Indicator
+) -> None:
+    report = do_save_indicator_report(officer, indicator, quarter, None, value=3, unit="개")
+    with pytest.raises(EditConflict) as stale_report:
+        do_save_indicator_report(planner, indicator, quarter, None, value=9, unit="개")
+    assert stale_report.value.current["value"] == Decimal("3")
+    milestone = do_save_milestone(officer, unit, quarter, None, planned="협약", achieved="",
+                                  state=MilestoneState.DELAYED, delay_reason="a", today=TODAY)
+    with pytest.raises(EditConflict):
+        do_save_milestone(planner, unit, quarter, None, achieved="", delay_reason="b",
+                          state=MilestoneState.DELAYED, today=TODAY)
+    event = do_save_participation(officer, unit, None, None, kind="survey", count=3,
+                                  today=TODAY)
+    with pytest.raises(EditConflict):
+        do_save_participation(planner, unit, event, None, kind="survey", count=9, today=TODAY)
+    report.refresh_from_db()
+    milestone.refresh_from_db()
+    event.refresh_from_db()
+    assert (report.value, milestone.delay_reason, event.count) == (Decimal("3"), "a", 3)

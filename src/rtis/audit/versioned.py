@@ -14,6 +14,22 @@ from rtis.lib.conflict import EditConflict
 M = TypeVar("M", bound=models.Model)
 
 
+def conflict_for(current: models.Model, fields: list[str]) -> EditConflict:
+    """Return the EditConflict describing what `current` holds now and who changed it last."""
+    model = type(current)
+    last = (
+        AuditEvent.objects.filter(target_type=model._meta.label_lower, target_id=str(current.pk))
+        .order_by("-at", "-id")
+        .first()
+    )
+    return EditConflict(
+        str(current),
+        field_values(current, fields),
+        current.version,  # type: ignore[attr-defined]
+        changed_by=last.actor_name if last else "",
+    )
+
+
 def update_versioned(actor: Any | None, obj: M, expected_version: int,
                      changes: dict[str, Any], reason: str = "") -> M:
     """Apply changes if the row still has expected_version; else raise EditConflict."""
@@ -24,17 +40,7 @@ def update_versioned(actor: Any | None, obj: M, expected_version: int,
     )
     if not updated:
         current = model._default_manager.get(pk=obj.pk)
-        last = (
-            AuditEvent.objects.filter(target_type=model._meta.label_lower, target_id=str(obj.pk))
-            .order_by("-at", "-id")
-            .first()
-        )
-        raise EditConflict(
-            str(current),
-            field_values(current, list(changes)),
-            current.version,  # type: ignore[attr-defined]
-            changed_by=last.actor_name if last else "",
-        )
+        raise conflict_for(current, list(changes))
     obj.refresh_from_db()
     record_change(actor, obj, {name: [old[name], getattr(obj, name)] for name in changes}, reason)
     return obj

@@ -102,7 +102,7 @@ def _apply(actor: Any | None, plan: Plan, candidates: list[Candidate]) -> None:
     nodes = {n.code: n for n in plan.nodes.all()}
     for c in candidates:
         do_set_budget_line(actor, nodes[c.node], year=c.year, source_code=c.source,
-                           amount_won=c.amount_won)
+                           amount_won=c.amount_won, replace=True)
 
 
 @transaction.atomic

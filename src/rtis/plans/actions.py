@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from rtis.audit.log import record_change, record_create, record_delete
-from rtis.audit.versioned import update_versioned
+from rtis.audit.versioned import conflict_for, update_versioned
 from rtis.plans.access import require_node_editor, require_planner
 from rtis.plans.models import (
     MAX_AMOUNT_WON,
@@ -74,21 +74,28 @@ def do_update_node(actor: Any, node: Node, expected_version: int, *, title: str,
 
 @transaction.atomic
 def do_set_budget_line(actor: Any, node: Node, *, year: int, source_code: str, amount_won: int,
-                       note: str | None = None, expected_version: int | None = None) -> BudgetLine:
+                       note: str | None = None, expected_version: int | None = None,
+                       replace: bool = False) -> BudgetLine:
     """Create or change the planned amount of a node for a year and source.
 
+    `expected_version=None` only creates: a line that exists already needs the version its
+    editor saw (else EditConflict with what it holds), so a stale page never silently wins.
+    `replace=True` is for a committed table import, whose preview showed what it replaces.
     `note=None` keeps the line's note (an import of amounts must not wipe a printed "(~23)").
     """
     require_node_editor(actor, node)
     validate_year(year)
     validate_amount_won(amount_won)
     source = get_funding_source(source_code)
-    line = BudgetLine.objects.filter(node=node, year=year, source=source).first()
+    line = BudgetLine.objects.select_for_update().filter(node=node, year=year,
+                                                         source=source).first()
     if line is None:
         line = BudgetLine.objects.create(node=node, year=year, source=source,
                                          amount_won=amount_won, note=(note or "").strip())
         record_create(actor, line)
         return line
+    if expected_version is None and not replace:
+        raise conflict_for(line, ["amount_won", "note"])
     version = line.version if expected_version is None else expected_version
     changes: dict[str, Any] = {"amount_won": amount_won}
     if note is not None:

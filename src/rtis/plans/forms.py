@@ -26,6 +26,8 @@ class BudgetLineForm(forms.Form):
     amount = forms.DecimalField(label=_("금액"), max_digits=22, decimal_places=6)
     unit = forms.ChoiceField(label=_("단위"), choices=[(u, u) for u in UNITS], initial="백만원")
     note = forms.CharField(label=_("비고"), required=False, max_length=200)
+    # The version of the line the editor loaded ("" for a new line): a stale save is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args: object, sources: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -102,8 +102,21 @@ def _node_context(request: HttpRequest, plan: Plan, node: Node) -> dict[str, obj
         "history": history_for_node(node.pk) if request.user.is_authenticated else [],
         "references": list(node.references.all()),
         "can_edit": can_edit_node(request.user, node),
-        "line_form": BudgetLineForm(sources=_sources(), initial={"unit": "백만원"}),
+        "line_form": _line_form_for(request, node, lines),
+        "line_conflict": None,
     }
+
+
+def _line_form_for(request: HttpRequest, node: Node, lines: list[BudgetLine]) -> BudgetLineForm:
+    """Return the budget form, filled with the node's line chosen by ?edit=<id> (and its version)."""
+    raw = request.GET.get("edit", "")
+    line = next((x for x in lines
+                 if raw.isdigit() and x.pk == int(raw) and x.node_id == node.pk), None)
+    if line is None:
+        return BudgetLineForm(sources=_sources(), initial={"unit": "원"})
+    return BudgetLineForm(sources=_sources(), initial={
+        "year": line.year, "source": line.source_id, "amount": line.amount_won, "unit": "원",
+        "note": line.note, "version": line.version})
 
 
 def _sources() -> list[tuple[str, str]]:
@@ -157,13 +170,15 @@ def budget_line_save(request: HttpRequest, slug: str, code: str) -> HttpResponse
     node = get_node_for_user(request.user, plan, code)
     require_node_editor(request.user, node)
     form = BudgetLineForm(request.POST, sources=_sources())
+    conflict: EditConflict | None = None
     if form.is_valid():
         data = form.cleaned_data
         try:
             amount_won = to_won(Decimal(data["amount"]), data["unit"])
             actions.do_set_budget_line(request.user, node, year=data["year"],
                                        source_code=data["source"], amount_won=amount_won,
-                                       note=data["note"] or None)
+                                       note=data["note"] or None,
+                                       expected_version=data["version"])
         except MoneyError as exc:
             form.add_error("amount", str(exc))
         except ValidationError as exc:
@@ -171,13 +186,17 @@ def budget_line_save(request: HttpRequest, slug: str, code: str) -> HttpResponse
                 form.add_error("amount" if field == "amount_won" else
                                (field if field in form.fields else None), errors)
         except EditConflict as exc:
-            form.add_error(None, str(exc))
+            conflict = exc
+            # Keep the editor's figures; the next save targets the version stored now.
+            form = BudgetLineForm({**request.POST.dict(), "version": exc.current_version},
+                                  sources=_sources())
         else:
             messages.success(request, _("소요예산을 저장했습니다."))
             return redirect("plans:node", slug=plan.slug, code=node.code)
     context = _node_context(request, plan, node)
     context["line_form"] = form
-    return render(request, "plans/node_detail.html", context, status=400)
+    context["line_conflict"] = conflict
+    return render(request, "plans/node_detail.html", context, status=409 if conflict else 400)
 
 
 @login_required

@@ -20,7 +20,7 @@ from rtis.audit.log import (
     record_creates,
     record_delete,
 )
-from rtis.audit.versioned import update_versioned
+from rtis.audit.versioned import conflict_for, update_versioned
 from rtis.config import clock
 from rtis.lib.conflict import EditConflict
 from rtis.orgs.access import is_planner
@@ -203,7 +203,8 @@ def do_save_execution(actor: Any, node: Node, period: ReportingPeriod,
     """Create or change a unit project's execution for a month, refusing a stale version.
 
     Amounts not given keep their saved value (0 for a new record). `expected_version=None`
-    means "whatever is saved now" (bulk imports); pages pass the version they showed.
+    only creates: a saved record needs the version its editor saw (the XLSX upload goes through
+    `do_save_executions`, which keeps its own changed-since-download check).
     """
     require_node_editor(actor, node)
     _check_target(node, period)
@@ -218,8 +219,8 @@ def do_save_execution(actor: Any, node: Node, period: ReportingPeriod,
         if expected_version is not None:
             raise ValidationError({"version": "저장된 실적이 없습니다 / there is no saved record"})
         return _create_execution(actor, node, period, values)
-    version = record.version if expected_version is None else expected_version
-    return update_versioned(actor, record, version, dict(values))
+    return update_versioned(actor, record, _required_version(record, expected_version,
+                                                              list(AMOUNT_FIELDS)), dict(values))
 
 
 def _create_execution(actor: Any, node: Node, period: ReportingPeriod,
@@ -470,7 +471,7 @@ def do_update_tracking_settings(actor: Any, plan: Plan, expected_version: int | 
         candidate.save()
         record_create(actor, candidate)
         return candidate
-    version = current.version if expected_version is None else expected_version
+    version = _required_version(current, expected_version, list(values))
     new_values = {name: getattr(candidate, name) for name in values}
     current.refresh_from_db()  # candidate is current: the audit needs the old values
     return update_versioned(actor, current, version, new_values)
@@ -573,7 +574,7 @@ def do_save_indicator_report(actor: Any, indicator: Indicator, period: Reporting
         return _create_entry(actor, IndicatorReport, {"indicator": indicator, "period": period},
                              values, expected_version)
     _check_status_editable_by(actor, report)
-    version = report.version if expected_version is None else expected_version
+    version = _required_version(report, expected_version, list(values))
     return update_versioned(actor, report, version, values)
 
 
@@ -674,7 +675,7 @@ def do_save_milestone(actor: Any, node: Node, period: ReportingPeriod,
     if milestone is None:
         return _create_entry(actor, Milestone, {"node": node, "period": period}, values,
                              expected_version)
-    version = milestone.version if expected_version is None else expected_version
+    version = _required_version(milestone, expected_version, list(values))
     return update_versioned(actor, milestone, version, values)
 
 
@@ -761,7 +762,7 @@ def do_save_participation(actor: Any, node: Node, event: ParticipationEvent | No
     if event.node_id != node.pk:
         raise ValidationError({"node": "다른 과제의 참여실적입니다 / the event belongs to "
                                        "another node"})
-    version = event.version if expected_version is None else expected_version
+    version = _required_version(event, expected_version, list(values))
     return update_versioned(actor, event, version, values)
 
 
@@ -778,6 +779,14 @@ def do_delete_participation(actor: Any, event: ParticipationEvent,
 
 
 # --- shared ---------------------------------------------------------------------------------
+
+
+def _required_version(current: Any, expected_version: int | None, fields: list[str]) -> int:
+    """Return the editor's version of a saved record; none given means a stale "create"."""
+    if expected_version is None:
+        # Null only creates: the record exists, so the editor has not seen what it holds.
+        raise conflict_for(current, fields)
+    return expected_version
 
 
 def _create_entry(actor: Any, model: type[E], keys: dict[str, Any], values: dict[str, Any],

@@ -446,7 +446,8 @@ def get_execution(request: HttpRequest,
             summary="집행실적 저장 / create (201) or change (200) a month's execution",
             description="금액은 원(정수)이며 누계입니다. 0 ≤ 지출액 ≤ 원인행위액 ≤ 예산현액. / "
                         "Year-to-date amounts in integer won; 0 ≤ spent ≤ committed ≤ current "
-                        "budget. version null creates; a stale version is a 409.")
+                        "budget. version null only creates (a saved record answers 409 with "
+                        "what it holds); a stale version is a 409.")
 def save_execution(request: HttpRequest, payload: ExecutionIn) -> Status[dict[str, Any]]:
     plan = _plan(request, payload.plan)
     node = _node(request, plan, payload.node)
