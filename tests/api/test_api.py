@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.openapi import assert_matches_openapi
+
 pytestmark = pytest.mark.django_db
 
 
@@ -113,3 +115,10 @@ def test_list_endpoints_keep_a_constant_query_count(
                         ("/api/v1/plans/sample-plan/export", 14)]:
         with django_assert_max_num_queries(limit):
             api.get(path)
+
+
+def test_an_out_of_range_year_is_a_documented_422(client: Any, plan: Any) -> None:
+    response = client.get("/api/v1/plans/sample-plan/budget-lines", {"year": 0})
+    assert response.status_code == 422
+    assert "query.year" in response.json()["errors"][0]["field"]
+    assert_matches_openapi("get", "/api/v1/plans/sample-plan/budget-lines", response)

@@ -590,7 +590,7 @@ def test_the_openapi_document_says_money_is_won_and_how_rates_look(client: Clien
     rate = schemas["DepartmentRowOut"]["properties"]["spent_rate"]
     assert "half up" in rate["description"]
     put = doc["paths"]["/api/v1/tracking/execution"]["put"]
-    assert set(put["responses"]) == {"200", "201", "401", "403", "404", "409", "422"}
+    assert set(put["responses"]) == {"200", "201", "400", "401", "403", "404", "409", "422"}
     assert put["security"] == [{"StaffSession": []}]
 
 
@@ -688,3 +688,11 @@ def test_a_null_version_only_creates_and_never_overwrites(officer: User, planner
     assert response.json()["current"]["spent"] == 450_000_000
     draft.refresh_from_db()
     assert draft.spent == 450_000_000
+
+
+def test_a_body_that_is_not_json_is_a_documented_400_in_both_languages(officer: User) -> None:
+    response = Api(officer).client.put(BASE + "/execution", data=b"{not json",
+                                       content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON으로 읽을 수 없습니다" in response.json()["detail"]
+    assert_matches_openapi("put", "/api/v1/tracking/execution", response)

@@ -21,6 +21,16 @@ class ErrorOut(Schema):
     detail: str
 
 
+class FieldProblem(Schema):
+    field: str
+    message: str
+
+
+class InvalidOut(Schema):
+    detail: str
+    errors: list[FieldProblem]
+
+
 class PlanOut(Schema):
     slug: str
     title: str
@@ -132,7 +142,8 @@ def get_node(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
     return _node_out(next(n for n in nodes if n.pk == node.pk), code_of)
 
 
-@router.get("/{slug}/budget-lines", response={200: list[BudgetLineOut], 404: ErrorOut},
+@router.get("/{slug}/budget-lines",
+            response={200: list[BudgetLineOut], 404: ErrorOut, 422: InvalidOut},
             summary="소요예산 / planned budget lines (won)")
 def list_budget_lines(request: HttpRequest, slug: str,
                       filters: Query[LineFilter]) -> list[dict[str, Any]]:

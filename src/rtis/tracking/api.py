@@ -24,7 +24,7 @@ from pydantic import AfterValidator
 
 from rtis.orgs.access import is_internal
 from rtis.plans.access import get_node_for_user, get_plan_for_user
-from rtis.plans.api import ErrorOut
+from rtis.plans.api import ErrorOut, InvalidOut
 from rtis.plans.models import MAX_AMOUNT_WON, Indicator, Node, Plan
 from rtis.tracking import actions, queries
 from rtis.tracking.models import (
@@ -82,16 +82,6 @@ def _won(description: str, minimum: int = 0) -> Any:
 
 
 # --- schemas ------------------------------------------------------------------------------------
-
-
-class FieldProblem(Schema):
-    field: str
-    message: str
-
-
-class InvalidOut(Schema):
-    detail: str
-    errors: list[FieldProblem]
 
 
 class ConflictOut(Schema):
@@ -264,11 +254,11 @@ class StatusOut(Schema):
     created_at: dt.datetime
 
 
-# Documented refusals: 401 anonymous, 403 not allowed (or no CSRF token), 404 unknown,
-# 422 invalid (naming the field), 409 stale version.
+# Documented refusals: 400 a body that is not JSON, 401 anonymous, 403 not allowed (or no CSRF
+# token), 404 unknown, 422 invalid (naming the field), 409 stale version.
 FOUND: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
 READ: dict[int, Any] = {**FOUND, 422: InvalidOut}
-RECORD: dict[int, Any] = {**READ, 403: ErrorOut}
+RECORD: dict[int, Any] = {**READ, 400: ErrorOut, 403: ErrorOut}
 WRITE: dict[int, Any] = {**RECORD, 409: ConflictOut}
 
 
