@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "rtis.web.middleware.ChosenLanguageMiddleware",
+    "rtis.web.uploads.UploadProblemMiddleware",  # before CSRF, which reads the upload first
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -151,6 +152,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"one_line_refusals": {"()": "rtis.lib.logfilters.OneLineRefusals"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"rtis": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "rtis": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # A 403 is logged as one line (who was refused where), without PermissionDenied's trace.
+        "django.request": {"level": "WARNING", "filters": ["one_line_refusals"]},
+    },
 }

@@ -23,6 +23,7 @@ from rtis.ingest.staging import (
 from rtis.lib.conflict import EditConflict
 from rtis.plans.access import require_planner
 from rtis.plans.models import FundingSource, Plan
+from rtis.web.uploads import upload_problem
 
 PREVIEW_ROWS = 60
 
@@ -47,7 +48,9 @@ def import_index(request: HttpRequest) -> HttpResponse:
 
         upload = request.FILES.get("file")
         plan = next((p for p in plans if p.slug == request.POST.get("plan")), None)
-        if upload is None or plan is None:
+        if upload is None and upload_problem(request):
+            error = upload_problem(request)
+        elif upload is None or plan is None:
             error = _("계획과 파일(HWPX 또는 XLSX)을 고르십시오.")
         else:
             try:

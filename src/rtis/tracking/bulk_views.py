@@ -32,6 +32,7 @@ from rtis.tracking.bulk import (
     template_file_name,
 )
 from rtis.tracking.models import ReportingPeriod
+from rtis.web.uploads import upload_problem
 
 
 class TemplateChoice(forms.Form):
@@ -91,6 +92,8 @@ def bulk_upload(request: HttpRequest) -> HttpResponse:
     require_bulk_user(request.user)
     upload = request.FILES.get("file")
     if upload is None:
+        if upload_problem(request):
+            return _index(request, status=400, error=upload_problem(request))
         return _index(request, status=400, error=_(
             "올릴 XLSX 파일을 고르십시오 / choose the XLSX file to upload"))
     name = upload.name or "upload.xlsx"
