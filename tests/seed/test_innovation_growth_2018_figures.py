@@ -22,6 +22,7 @@ from rtis.plans.models import (
     Plan,
 )
 from tests.seed.helpers import SeedData, labels, seed_fixture
+from tests.seed.seed_texts import english_in_seed_file, unconverted_money
 
 SLUG = "innovation-growth-2018"
 MILLION = 1_000_000  # (단위: 백만원)
@@ -565,3 +566,24 @@ def test_real_difference_in_the_eok_tables_is_an_error(seeded: None) -> None:
     # and "총 3조 4천 4백억원" is now 172억원 short of the lines: beyond its printed precision
     headline = errors["재정 투자계획 총액 (2018~2022)"]
     assert (headline["stated"], headline["computed"]) == (34400, 34572.22)
+
+
+# --- (c) Korean texts, money in won -------------------------------------------------------------
+
+def test_its_texts_are_korean_not_english_paraphrase() -> None:
+    # table notes were English ("Subtotal rows of nodes …", "Mixed units (per column) …")
+    assert english_in_seed_file(f"plans/{SLUG}.yaml") == []
+
+
+def test_the_plan_page_shows_the_table_notes_in_korean(seeded: None, client: Any) -> None:
+    response = client.get(f"/plans/{SLUG}/")
+    assert response.status_code == 200
+    assert "원문의 소계 행(단위사업 1-1-1, 1-2-1, 1-3-1)." in response.text
+    assert "Subtotal rows" not in response.text and "Mixed units" not in response.text
+
+
+def test_money_in_stated_figures_is_stored_in_won(seeded: None) -> None:
+    assert unconverted_money(SLUG) == []
+    # Ⅴ-② "건립비 1개소당 약 156억원 소요"; Ⅴ-⑤ "고용보조금 월 1백만원 지급"
+    assert _figure("smart-anchor-cost-each").value == 156 * EOK
+    assert _figure("foreign-hire-subsidy-monthly").value == MILLION

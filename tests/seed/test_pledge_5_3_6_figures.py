@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from rtis.plans.models import BudgetLine, Node, Plan, StatedTable
 from tests.seed.helpers import SeedData, labels, seed_fixture
+from tests.seed.seed_texts import english_in_seed_file, unconverted_money
 
 SLUG = "pledge-5-3-6"
 MILLION = 1_000_000  # (단위 : 백만원)
@@ -276,3 +277,17 @@ def test_perturbed_participation_cell_breaks_the_printed_total(seeded: None) -> 
     assert finding["rule"] == "figure-table-sum" and finding["severity"] == "error"
     assert _labels(finding) == ["전문가 및 단체 자문회의 개최"]
     assert (finding["stated"], finding["computed"], finding["suggestion"]) == (19, 18, "18회")
+
+
+# --- (c) Korean texts, money in won -------------------------------------------------------------
+
+def test_its_texts_are_korean_not_english_paraphrase() -> None:
+    # the table notes and the pledge's reading notes were English ("Executed amounts (all rows …")
+    assert english_in_seed_file(f"plans/{SLUG}.yaml") == []
+
+
+def test_money_in_stated_figures_is_stored_in_won(seeded: None) -> None:
+    assert unconverted_money(SLUG) == []
+    # p.366 "총 사업비 85,035백만원"; p.369 "64개 과제 149억 지원"
+    assert _figure("total-project-cost").value == 85_035 * MILLION
+    assert _figure("rnd-support-2014-amount").value == 149 * 100 * MILLION

@@ -17,6 +17,7 @@ import pytest
 from rtis.checks.run import run_checks
 from rtis.lib.consistency import Finding
 from rtis.plans.models import BudgetLine, Node, Plan, StatedFigure, StatedTable
+from tests.seed.seed_texts import english_in_seed_file, english_prose, unconverted_money
 
 SLUG = "st-promotion-5th"
 MILLION = 1_000_000  # 백만원
@@ -412,3 +413,30 @@ def test_perturbed_table_cell_breaks_its_group_total(seeded: Plan) -> None:
     assert (finding.severity, finding.rule) == ("error", "sum")
     assert finding.figures[0]["label"] == "서울시 연구기관별 연구개발비-지출현황(2015) · 기업 · 2015"
     assert (num(finding.stated), num(finding.computed)) == (Decimal(6_614_019), Decimal(6_614_119))
+
+
+# --- (c) Korean texts, money in won -------------------------------------------------------------
+
+# Ⅳ-4-3 heading "서울혁신챌린지(Seoul Innovation Challenge)": printed in English by the document
+PRINTED_IN_ENGLISH = ["Seoul Innovation Challenge"]
+
+
+def test_its_texts_are_korean_not_english_paraphrase() -> None:
+    # budget notes ("no source split printed (total per task)") and the statistics tables'
+    # notes ("statistics series; …") were English
+    assert english_in_seed_file(f"plans/{SLUG}.yaml", PRINTED_IN_ENGLISH) == []
+
+
+def test_the_budget_line_notes_are_korean(seeded: Plan) -> None:
+    notes = set(BudgetLine.objects.filter(node__plan__slug=SLUG).values_list("note", flat=True))
+    assert "원문 행 '서울혁신챌린지': 재원 구분 없이 과제별 합계만 인쇄됨." in notes
+    assert not [n for n in notes if english_prose(n)]
+
+
+def test_money_in_stated_figures_is_stored_in_won(seeded: Plan) -> None:
+    assert unconverted_money(SLUG) == []
+    # Ⅳ-1-2 "편드규모(안) : 300억", "산학연협력기업부설연구소 설치지원(28.6억원)",
+    # Ⅰ-3 "10조 306억 원"
+    assert figure("fund-4ir-size") == 300 * EOK
+    assert figure("plan4-2014-project-corporate-labs") == num("28.6") * EOK
+    assert figure("total-rd-expenditure-2015") == 100_306 * EOK

@@ -309,8 +309,8 @@ def test_only_planners_load_pledge_data(officer: User, plan: Plan) -> None:
 
 
 def test_the_executed_table_must_name_a_node_of_the_plan(db: Any, tmp_path: Path) -> None:
-    copy, _line = _broken_copy(tmp_path, "all rows are data for node 5-3-6-1;",
-                               "all rows are data for node 5-3-6-7;")
+    copy, _line = _broken_copy(tmp_path, "모든 행이 단위사업 5-3-6-1의 자료",
+                               "모든 행이 node 5-3-6-7의 자료")
     with pytest.raises(SeedError) as caught:
         load_seed(directory=copy, only=SLUG)
     problem = next(p for p in caught.value.problems if p[2] == "stated_tables[1].note")
