@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -108,6 +109,18 @@ TEMPLATES = [
         },
     },
 ]
+
+# Sign-in through the city's directory (LDAP) when RTIS_LDAP_SERVER_URI is set; local accounts
+# (the ModelBackend) keep working next to it, e.g. for the admin. See docs/operations.md.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if env_str("RTIS_LDAP_SERVER_URI", ""):
+    from rtis.config.directory import directory_settings
+
+    try:
+        globals().update(directory_settings(os.environ))
+    except SettingError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
+    AUTHENTICATION_BACKENDS = ["rtis.orgs.directory.DirectoryBackend", *AUTHENTICATION_BACKENDS]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

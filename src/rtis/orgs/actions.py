@@ -106,3 +106,34 @@ def do_create_user(
     record_create(actor, user, fields={"username": username, "role": role,
                                        "departments": [d.name for d in departments or []]})
     return user
+
+
+@transaction.atomic
+def do_sync_directory_user(actor: Any | None, user: User, *, role: str,
+                           departments: list[Department], created: bool = False) -> User:
+    """Give a directory user the role and departments its groups say, auditing what changed.
+
+    `created`: the directory sign-in has just made the account (it has no local password).
+    """
+    _require_admin(actor)
+    if role not in Role.values:
+        raise ValidationError({"role": f"알 수 없는 역할 '{role}' / unknown role '{role}'"})
+    changes: dict[str, list[Any]] = {}
+    wanted = {"role": role, "is_staff": role == Role.ADMIN, "is_superuser": role == Role.ADMIN}
+    for name, value in wanted.items():
+        if getattr(user, name) != value:
+            changes[name] = [getattr(user, name), value]
+            setattr(user, name, value)
+    if changes:
+        user.save(update_fields=list(changes))
+    before = sorted(user.departments.values_list("name", flat=True))
+    after = sorted(d.name for d in departments)
+    if before != after:
+        user.departments.set(departments)
+        changes["departments"] = [before, after]
+    if created:
+        record_create(actor, user, fields={"username": user.username, "role": role,
+                                           "departments": after, "source": "directory"})
+    elif changes:
+        record_change(actor, user, changes, reason="directory")
+    return user
