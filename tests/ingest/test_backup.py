@@ -26,6 +26,7 @@ from rtis.ingest.backup import (
     EXCLUDED_MODELS,
     FORMAT,
     MANIFEST,
+    MIGRATION_FILLED,
     SECRET_FIELDS,
     BackupError,
     exported_models,
@@ -33,7 +34,7 @@ from rtis.ingest.backup import (
     write_backup,
 )
 from rtis.orgs.models import Department, User
-from rtis.plans.models import Plan
+from rtis.plans.models import FundingSource, Plan
 from rtis.reports.actions import do_generate_report
 from rtis.tracking.actions import (
     do_approve_entry,
@@ -45,8 +46,6 @@ from rtis.tracking.actions import (
 from rtis.tracking.models import ExecutionRecord, ExecutionStatus, Notification
 from tests.conftest import PASSWORD
 
-# Tables `rtis migrate` fills (data migrations); an "empty" database still holds their rows.
-MIGRATION_FILLED = {"plans.fundingsource"}
 SECRET_LOOKING = re.compile(r"password|secret|token|api_?key|otp|hash", re.I)
 # Fields whose names look secret but are not: digests of public content.
 NOT_SECRETS = {"ingest.importbatch.file_sha256", "reports.reportsnapshot.content_sha256"}
@@ -166,6 +165,7 @@ def test_every_exclusion_names_a_model_and_says_why_in_both_languages() -> None:
     for label, reason in EXCLUDED_MODELS.items():
         assert label in labels, f"stale exclusion {label}"
         assert re.search("[가-힣]", reason) and " / " in reason, label
+    assert set(MIGRATION_FILLED) <= {m._meta.label_lower for m in exported_models()}
     for label, names in SECRET_FIELDS.items():
         model = apps.get_model(label)
         assert names <= {f.name for f in model._meta.concrete_fields}, label
@@ -199,12 +199,23 @@ def test_a_restored_database_exports_exactly_what_was_backed_up(
     assert before["tracking.notification"] > 0 and before["reports.reportsnapshot"] == 1
     empty_the_database()
     summary = restore(first)
+    assert summary.rows == sum(before.values())
     assert counts() == before
     assert comparable(archive_bytes()) == comparable(first)
-    assert summary.kept == before["plans.fundingsource"]
     record = ExecutionRecord.objects.get(pk=tracked.pk)
     assert record.status == ExecutionStatus.APPROVED
     assert (record.created_at, record.updated_at) == (tracked.created_at, tracked.updated_at)
+
+
+def test_funding_source_labels_edited_in_admin_replace_those_of_a_new_database(
+    tracked: ExecutionRecord,
+) -> None:
+    FundingSource.objects.filter(code="city").update(label="서울시비")
+    data = archive_bytes()
+    empty_the_database()
+    FundingSource.objects.filter(code="city").update(label="시비")  # as `rtis migrate` wrote it
+    restore(data)
+    assert FundingSource.objects.get(code="city").label == "서울시비"
 
 
 def test_restored_users_keep_roles_and_departments_but_no_password(

@@ -20,6 +20,8 @@ import datetime as dt
 import decimal
 import hashlib
 import json
+import logging
+import time
 import uuid
 import zipfile
 import zlib
@@ -39,6 +41,8 @@ from django.utils.duration import duration_string
 
 import rtis
 
+logger = logging.getLogger("rtis.ingest")
+
 FORMAT = "rtis-backup/1"
 MANIFEST = "manifest.json"
 DATA_DIR = "data/"
@@ -57,6 +61,12 @@ EXCLUDED_MODELS: dict[str, str] = {
                         "auth tables outside the archive",
     "orgs.user_user_permissions": "역할로 권한을 정하므로 쓰지 않습니다; 권한 ID는 DB마다 다릅니다 / "
                                   "rights come from roles; permission ids differ per database",
+}
+
+# Tables `rtis migrate` fills: in a new database their rows give way to the archive's (whose
+# labels may have been edited in /admin/). Elsewhere a row already there must be the archive's.
+MIGRATION_FILLED: dict[str, str] = {
+    "plans.fundingsource": "migration plans/0002_funding_sources",
 }
 
 # Fields never written (secrets), by model label. Imported users get an unusable password.
@@ -111,7 +121,12 @@ def exported_models() -> list[type[models.Model]]:
 def columns_of(model: type[models.Model], with_secrets: bool = False) -> list[models.Field[Any, Any]]:
     """The columns a backup writes for a model: its own concrete fields, secrets left out."""
     secret = set() if with_secrets else SECRET_FIELDS.get(model._meta.label_lower, frozenset())
-    return [f for f in model._meta.local_concrete_fields if f.name not in secret]
+    return [f for f in stored_fields(model) if f.name not in secret]
+
+
+def stored_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    """The model's own columns that hold data (a generated column is computed by the database)."""
+    return [f for f in model._meta.local_concrete_fields if not getattr(f, "generated", False)]
 
 
 def entry_name(model: type[models.Model]) -> str:
@@ -476,8 +491,11 @@ def _load_table(archive: zipfile.ZipFile, table: TableSummary, model: type[model
     cols = columns_of(model, with_secrets=manifest.password_hashes)
     by_name = {f.attname: f for f in cols}
     pk = model._meta.pk.attname
+    if model._meta.label_lower in MIGRATION_FILLED and not replace:
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"DELETE FROM {_quote(using, model)}")
     existing = {} if replace else _existing_rows(model, cols, label, using)
-    fields = list(model._meta.local_concrete_fields)
+    fields = stored_fields(model)
     set_password = model._meta.label_lower == PASSWORD_MODEL and not manifest.password_hashes
     connection = connections[using]
     batch: list[models.Model] = []
@@ -556,6 +574,7 @@ def restore_backup(source: str | Path | IO[bytes], *, label: str | None = None,
     kept. `dry_run` does everything, then rolls back.
     """
     label = label or (str(source) if isinstance(source, str | Path) else "archive")
+    started = time.monotonic()
     archive = _open_archive(source, label)
     with archive:
         manifest = read_manifest(archive, label)
@@ -581,7 +600,9 @@ def restore_backup(source: str | Path | IO[bytes], *, label: str | None = None,
                 if dry_run:
                     raise _DryRun
         except _DryRun:
-            pass
+            return summary
+    logger.info("restored backup %s: %d tables, %d rows in %.2fs", label, summary.tables,
+                summary.rows, time.monotonic() - started)
     return summary
 
 
