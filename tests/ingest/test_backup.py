@@ -262,9 +262,22 @@ def test_it_refuses_a_database_that_is_not_empty_and_writes_nothing(
     before = counts()
     with pytest.raises(BackupError, match=r"DB가 비어 있지 않습니다.*--replace") as caught:
         restore(data)
+    assert f"plans.plan ({before['plans.plan']})" in str(caught.value)
     assert "not empty" in str(caught.value)
     assert counts() == before
     assert Plan.objects.get(slug="sample-plan").title == "바뀐 제목"
+
+
+def test_even_a_copy_of_the_archive_is_not_an_empty_database(tracked: ExecutionRecord) -> None:
+    data = archive_bytes()
+    empty_the_database()
+    User.objects.create(username="남은사용자")
+    with pytest.raises(BackupError, match=r"not empty \(tables, rows: orgs\.user \(1\)\)"):
+        restore(data)
+    User.objects.all().delete()
+    restore(data)
+    with pytest.raises(BackupError, match=r"not empty"):
+        restore(data)
 
 
 def test_replace_erases_the_database_and_restores_the_archive_signing_everyone_out(

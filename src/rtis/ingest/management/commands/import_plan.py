@@ -74,10 +74,8 @@ class Command(BaseCommand):
             self.stdout.write(f"검사 통과, 저장하지 않음 / valid, nothing saved (--dry-run): "
                               f"표 {summary.tables}개 tables, {summary.rows}행 rows")
             return
-        kept = (f"; `rtis migrate`가 쓴 같은 행 {summary.kept}개 유지 / {summary.kept} identical "
-                f"rows written by `rtis migrate` kept" if summary.kept else "")
         self.stdout.write(f"가져옴 / restored: {path} (표 {summary.tables}개 tables, "
-                          f"{summary.rows}행 rows{kept})")
+                          f"{summary.rows}행 rows)")
         if summary.users and not summary.password_hashes:
             names = ", ".join(summary.users[:10]) + (" …" if len(summary.users) > 10 else "")
             self.stderr.write(
