@@ -205,7 +205,6 @@ class TableSummary:
 class BackupSummary:
     tables: list[TableSummary] = field(default_factory=list)
     password_hashes: bool = False
-    users_without_password: int = 0
 
     @property
     def rows(self) -> int:
@@ -274,9 +273,6 @@ def write_backup(target: str | Path | IO[bytes], *, password_hashes: bool = Fals
             info = zipfile.ZipInfo(MANIFEST, date_time=ENTRY_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
-    if not password_hashes:
-        user = apps.get_model(PASSWORD_MODEL)
-        summary.users_without_password = user._base_manager.using(using).count()
     return summary
 
 
