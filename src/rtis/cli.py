@@ -16,10 +16,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "createuser": ("createuser", "사용자 만들기 (역할·부서 지정)", "create a user with a role"),
     "load-seed": ("load_seed", "서울 시드 데이터 적재 (있는 계획은 유지)",
                   "load the Seoul seed dataset (keeps existing plans)"),
-    "export": ("export_plan", "계획 내보내기: export plan SLUG --format json",
-               "export a plan as rtis-plan/1 JSON"),
-    "import": ("import_plan", "계획 가져오기: import plan FILE (전부 아니면 전무)",
-               "import a plan file (all or nothing)"),
+    "export": ("export_plan", "내보내기: export plan SLUG --format json | export all -o 백업.zip (DB 전체)",
+               "export a plan as rtis-plan/1 JSON, or the whole database (rtis-backup/1)"),
+    "import": ("import_plan", "가져오기: import plan FILE | import all 백업.zip (전부 아니면 전무)",
+               "import a plan file, or restore a whole-database archive (all or nothing)"),
     "check": ("check_data", "데이터 점검: 인쇄된 합계와 계산값 비교",
               "consistency check of stated vs computed figures"),
     "report": ("report", "보고서 만들기: report KIND --plan SLUG --format hwpx|pdf|xlsx|html -o FILE",
@@ -65,6 +65,23 @@ def _ensure_demo_secret() -> None:
     os.environ["RTIS_SECRET_KEY_FILE"] = str(path)
 
 
+def _use_stored_demo_secret() -> None:
+    """Outside `rtis demo`, sign with the key `rtis demo` keeps in the var folder if none is set.
+
+    So `rtis export …` and the other commands work on the demo database as they are; said once
+    on stderr, since a server should have its own key (docs/operations.md §5).
+    """
+    if os.environ.get("RTIS_SECRET_KEY") or os.environ.get("RTIS_SECRET_KEY_FILE"):
+        return
+    # The folder settings use: RTIS_VAR_DIR, else var/ of the checkout (src/rtis/cli.py -> ../../).
+    var_dir = os.environ.get("RTIS_VAR_DIR") or str(Path(__file__).resolve().parents[2] / "var")
+    path = Path(var_dir) / "secret_key"
+    if path.is_file():
+        os.environ["RTIS_SECRET_KEY_FILE"] = str(path)
+        print(f"rtis: 비밀키 설정이 없어 데모가 저장한 키 {path}를 씁니다 / no secret key "
+              f"configured: using the key the demo stored in {path}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Dispatch `rtis <command>` to its management command."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -81,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     if name == "demo" and not wants_help:
         os.environ.setdefault("RTIS_VAR_DIR", str(Path.cwd() / "var"))
         _ensure_demo_secret()
+    elif not wants_help:
+        _use_stored_demo_secret()
     if wants_help:
         print(f"rtis {name}: {COMMANDS[name][1]} / {COMMANDS[name][2]}\n")
     from django.core.exceptions import ImproperlyConfigured

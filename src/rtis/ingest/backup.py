@@ -1,0 +1,593 @@
+"""rtis-backup/1: the whole database of the rtis apps in one ZIP archive, and back.
+
+The archive holds `manifest.json` and one JSON-lines file per table (`data/<app>.<model>.jsonl`,
+one row per line, columns by their database attribute name, rows in primary-key order). The
+manifest names the format, the RTIS version, the applied migrations of the rtis apps and, for
+each table, its columns, row count and SHA-256. The set of tables is not a hand-kept list: every
+concrete model of every `rtis.*` app, with the many-to-many tables they declare, is written,
+except what `EXCLUDED_MODELS` names with its reason; secrets (`SECRET_FIELDS`) are never written
+unless the operator asks for password hashes.
+
+Writing streams table by table inside one read transaction (a consistent snapshot); reading
+checks every checksum first, then loads all tables in one transaction, keeping primary keys, and
+either everything is restored or nothing (`BackupError` names the file, the line and the reason).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import hashlib
+import json
+import logging
+import time
+import uuid
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.apps import apps
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.core.management.color import no_style
+from django.db import DatabaseError, connections, models, transaction
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
+from django.utils.duration import duration_string
+
+import rtis
+
+logger = logging.getLogger("rtis.ingest")
+
+FORMAT = "rtis-backup/1"
+MANIFEST = "manifest.json"
+DATA_DIR = "data/"
+# Entries carry a fixed date so that the same data gives the same archive entries.
+ENTRY_DATE = (1980, 1, 1, 0, 0, 0)
+BATCH = 500
+
+# Models of the rtis apps a backup leaves out, each with the reason. Every other model of an
+# rtis app is written; tests/ingest/test_backup.py fails on an entry naming no model.
+EXCLUDED_MODELS: dict[str, str] = {
+    "orgs.user_groups": "RTIS는 Django 그룹 대신 역할(role)을 씁니다; 그룹은 보관 파일 밖의 auth "
+                        "표를 가리킵니다 / RTIS uses roles, not Django groups, which live in "
+                        "auth tables outside the archive",
+    "orgs.user_user_permissions": "역할로 권한을 정하므로 쓰지 않습니다; 권한 ID는 DB마다 다릅니다 / "
+                                  "rights come from roles; permission ids differ per database",
+}
+
+# Tables `rtis migrate` fills: in a new database their rows give way to the archive's (whose
+# labels may have been edited in /admin/). Any other table must be empty. A new data migration
+# of an rtis app must be named here (tests/ingest/test_backup_demo.py restores into a new one).
+MIGRATION_FILLED: dict[str, str] = {
+    "plans.fundingsource": "migration plans/0002_funding_sources",
+}
+
+# Fields never written (secrets), by model label. Imported users get an unusable password.
+SECRET_FIELDS: dict[str, frozenset[str]] = {"orgs.user": frozenset({"password"})}
+PASSWORD_MODEL = "orgs.user"
+PASSWORD_FIELD = "password"
+
+
+class BackupError(Exception):
+    """An archive that cannot be written or restored; the message names file, line and reason."""
+
+
+# --- which tables ---------------------------------------------------------------------------
+
+
+def rtis_models() -> list[type[models.Model]]:
+    """Every table-backed model of the rtis apps, with the many-to-many tables they declare."""
+    found: list[type[models.Model]] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("rtis."):
+            continue
+        for model in config.get_models(include_auto_created=True):
+            if model._meta.proxy:
+                continue  # shares its concrete model's table
+            found.append(model)
+    return sorted(found, key=lambda m: m._meta.label_lower)
+
+
+def exported_models() -> list[type[models.Model]]:
+    """The models a backup writes, parents before the tables that refer to them."""
+    chosen = [m for m in rtis_models() if m._meta.label_lower not in EXCLUDED_MODELS]
+    labels = {m._meta.label_lower: m for m in chosen}
+    ordered: list[type[models.Model]] = []
+    seen: set[str] = set()
+
+    def visit(model: type[models.Model], path: set[str]) -> None:
+        label = model._meta.label_lower
+        if label in seen or label in path:
+            return  # a cycle: foreign keys are checked at the end of the transaction anyway
+        for f in model._meta.local_concrete_fields:
+            target = f.related_model if f.is_relation else None
+            if isinstance(target, type) and target._meta.label_lower in labels:
+                visit(target, path | {label})
+        seen.add(label)
+        ordered.append(model)
+
+    for model in chosen:
+        visit(model, set())
+    return ordered
+
+
+def columns_of(model: type[models.Model], with_secrets: bool = False) -> list[models.Field[Any, Any]]:
+    """The columns a backup writes for a model: its own concrete fields, secrets left out."""
+    secret = set() if with_secrets else SECRET_FIELDS.get(model._meta.label_lower, frozenset())
+    return [f for f in stored_fields(model) if f.name not in secret]
+
+
+def stored_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    """The model's own columns that hold data (a generated column is computed by the database)."""
+    return [f for f in model._meta.local_concrete_fields if not getattr(f, "generated", False)]
+
+
+def entry_name(model: type[models.Model]) -> str:
+    return f"{DATA_DIR}{model._meta.label_lower}.jsonl"
+
+
+def migration_state(using: str = "default") -> dict[str, list[str]]:
+    """The applied migrations of the rtis apps, by app label."""
+    labels = {c.label for c in apps.get_app_configs() if c.name.startswith("rtis.")}
+    state: dict[str, list[str]] = {label: [] for label in sorted(labels)}
+    for app, name in MigrationRecorder(connections[using]).applied_migrations():
+        if app in state:
+            state[app].append(name)
+    return {app: sorted(names) for app, names in state.items()}
+
+
+# --- values ---------------------------------------------------------------------------------
+
+
+def encode_value(f: models.Field[Any, Any], value: Any) -> Any:
+    """A column value as JSON: exact text for decimals, dates and times, base64 for bytes."""
+    if value is None or isinstance(f, models.JSONField):
+        return value
+    if isinstance(value, bool | int | str | float):
+        return value
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.timedelta):
+        return duration_string(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    raise BackupError(f"{f.model._meta.label_lower}.{f.name}: 보관할 수 없는 값의 형식 "
+                      f"{type(value).__name__} / cannot write a {type(value).__name__} value")
+
+
+def decode_value(f: models.Field[Any, Any], value: Any) -> Any:
+    """The Python value of a column from its JSON form; raises ValueError saying why not."""
+    if value is None:
+        if not f.null:
+            raise ValueError("빈 값(null)을 허용하지 않는 열입니다 / the column is not nullable")
+        return None
+    if isinstance(f, models.JSONField):
+        return value
+    if isinstance(value, dict | list):
+        raise ValueError(f"목록이나 객체가 아니라 값이어야 합니다 / expected a single value, got "
+                         f"{type(value).__name__}")
+    try:
+        result = f.to_python(value)
+        if isinstance(result, dt.datetime) and timezone.is_naive(result):
+            raise ValueError("시간대가 없는 일시입니다 / a date-time without a time zone")
+        if result is None and not f.null:
+            raise ValueError("빈 값을 허용하지 않는 열입니다 / the column is not nullable")
+        f.run_validators(result)
+    except ValidationError as exc:
+        raise ValueError("; ".join(str(m) for m in exc.messages)) from None
+    except (TypeError, ArithmeticError, OverflowError) as exc:
+        raise ValueError(str(exc) or type(exc).__name__) from None
+    return result
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+@dataclass
+class TableSummary:
+    model: str
+    file: str
+    columns: list[str]
+    rows: int
+    sha256: str
+
+
+@dataclass
+class BackupSummary:
+    tables: list[TableSummary] = field(default_factory=list)
+    password_hashes: bool = False
+
+    @property
+    def rows(self) -> int:
+        return sum(t.rows for t in self.tables)
+
+
+def _snapshot(using: str, outer: bool) -> None:
+    """Make the transaction just begun one consistent, read-only view of the database.
+
+    SQLite gives a transaction a snapshot by itself; PostgreSQL needs REPEATABLE READ, which
+    can only be asked for before the transaction's first query (not inside an outer one).
+    """
+    connection = connections[using]
+    if connection.vendor == "postgresql" and not outer:
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+
+def _rows(model: type[models.Model], cols: list[models.Field[Any, Any]],
+          using: str) -> Iterator[dict[str, Any]]:
+    names = [f.attname for f in cols]
+    query = model._base_manager.using(using).order_by("pk").values_list(*names)
+    for values in query.iterator(chunk_size=2000):
+        yield {f.attname: encode_value(f, v) for f, v in zip(cols, values, strict=True)}
+
+
+def _line(row: dict[str, Any]) -> bytes:
+    return (json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def write_backup(target: str | Path | IO[bytes], *, password_hashes: bool = False,
+                 using: str = "default") -> BackupSummary:
+    """Write every exported table of the database to an rtis-backup/1 archive."""
+    summary = BackupSummary(password_hashes=password_hashes)
+    outer = connections[using].in_atomic_block
+    with transaction.atomic(using=using):
+        _snapshot(using, outer)
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for model in exported_models():
+                cols = columns_of(model, with_secrets=password_hashes)
+                name = entry_name(model)
+                info = zipfile.ZipInfo(name, date_time=ENTRY_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                digest, count = hashlib.sha256(), 0
+                with archive.open(info, "w", force_zip64=True) as out:
+                    for row in _rows(model, cols, using):
+                        line = _line(row)
+                        digest.update(line)
+                        out.write(line)
+                        count += 1
+                summary.tables.append(TableSummary(model._meta.label_lower, name,
+                                                   [f.attname for f in cols], count,
+                                                   digest.hexdigest()))
+            manifest = {
+                "format": FORMAT,
+                "rtis_version": rtis.__version__,
+                "created_at": timezone.now().isoformat(),
+                "database": connections[using].vendor,
+                "password_hashes": password_hashes,
+                "migrations": migration_state(using),
+                "excluded": dict(sorted(EXCLUDED_MODELS.items())),
+                "secret_fields": {k: sorted(v) for k, v in sorted(SECRET_FIELDS.items())
+                                  if not password_hashes},
+                "tables": [vars(t) for t in summary.tables],
+            }
+            info = zipfile.ZipInfo(MANIFEST, date_time=ENTRY_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+    return summary
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+@dataclass
+class Manifest:
+    format: str
+    rtis_version: str
+    password_hashes: bool
+    migrations: dict[str, list[str]]
+    tables: list[TableSummary]
+
+
+def _fail(where: str, reason: str) -> BackupError:
+    return BackupError(f"{where}: {reason}")
+
+
+def _parse_manifest(raw: bytes, where: str) -> Manifest:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise _fail(where, f"JSON이 아닙니다 / not JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise _fail(where, "객체가 아닙니다 / not a JSON object")
+    fmt = data.get("format")
+    if fmt != FORMAT:
+        raise _fail(where, f"형식 {fmt!r}은(는) 읽을 수 없습니다 ({FORMAT}만 읽음) / unsupported "
+                           f"format {fmt!r} (this RTIS reads {FORMAT})")
+    problems: list[str] = []
+
+    def need(key: str, kind: type | tuple[type, ...]) -> Any:
+        value = data.get(key)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            problems.append(f"$.{key}")
+        return value
+
+    version = need("rtis_version", str)
+    hashes = need("password_hashes", bool)
+    migrations = need("migrations", dict)
+    tables_raw = need("tables", list)
+    tables: list[TableSummary] = []
+    if isinstance(migrations, dict):
+        for app, names in migrations.items():
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                problems.append(f"$.migrations.{app}")
+    for i, t in enumerate(tables_raw if isinstance(tables_raw, list) else []):
+        ok = (isinstance(t, dict) and isinstance(t.get("model"), str)
+              and isinstance(t.get("file"), str) and isinstance(t.get("columns"), list)
+              and all(isinstance(c, str) for c in t["columns"])
+              and isinstance(t.get("rows"), int) and not isinstance(t.get("rows"), bool)
+              and t["rows"] >= 0 and isinstance(t.get("sha256"), str))
+        if not ok:
+            problems.append(f"$.tables[{i}]")
+            continue
+        tables.append(TableSummary(t["model"], t["file"], list(t["columns"]), t["rows"],
+                                   t["sha256"]))
+    if problems:
+        raise _fail(where, "빠지거나 잘못된 항목 / missing or malformed: " + ", ".join(problems))
+    return Manifest(fmt, version, hashes, migrations, tables)
+
+
+def _open_archive(source: str | Path | IO[bytes], label: str) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
+        raise _fail(label, f"손상되었거나 잘린 ZIP 파일입니다 / a damaged or truncated ZIP "
+                           f"archive ({exc})") from None
+    except OSError as exc:
+        raise _fail(label, f"읽을 수 없습니다 / cannot read ({exc})") from None
+
+
+def _entry_lines(archive: zipfile.ZipFile, name: str, label: str) -> Iterator[bytes]:
+    """The lines of an archive entry, read in a streaming way; damage is a BackupError."""
+    try:
+        with archive.open(name) as stream:
+            yield from stream
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+            RuntimeError, ValueError) as exc:
+        raise _fail(f"{label}: {name}", f"손상된 항목입니다 / damaged entry ({exc})") from None
+
+
+def read_manifest(archive: zipfile.ZipFile, label: str) -> Manifest:
+    names = archive.namelist()
+    if MANIFEST not in names:
+        raise _fail(label, f"{MANIFEST}이(가) 없습니다: RTIS 백업이 아닙니다 / no {MANIFEST}: "
+                           f"not an RTIS backup")
+    manifest = _parse_manifest(b"".join(_entry_lines(archive, MANIFEST, label)),
+                               f"{label}: {MANIFEST}")
+    listed = {t.file for t in manifest.tables}
+    if len(listed) != len(manifest.tables) or len({t.model for t in manifest.tables}) != len(listed):
+        raise _fail(f"{label}: {MANIFEST}", "같은 표가 두 번 나옵니다 / a table is listed twice")
+    extra = sorted(set(names) - listed - {MANIFEST})
+    missing = sorted(listed - set(names))
+    if extra or missing or len(names) != len(set(names)):
+        raise _fail(label, f"목록과 내용이 다릅니다 / the archive does not match its manifest "
+                           f"(없음 missing: {missing},목록에 없음 unlisted: {extra})")
+    return manifest
+
+
+def verify_archive(archive: zipfile.ZipFile, manifest: Manifest, label: str) -> None:
+    """Check every table's row count and SHA-256 against the manifest, before anything is read."""
+    for table in manifest.tables:
+        digest, count = hashlib.sha256(), 0
+        for line in _entry_lines(archive, table.file, label):
+            digest.update(line)
+            count += 1
+        if digest.hexdigest() != table.sha256:
+            raise _fail(f"{label}: {table.file}", "SHA-256이 목록과 다릅니다: 파일이 바뀌었거나 "
+                                                  "손상되었습니다 / SHA-256 does not match the "
+                                                  "manifest: the file was changed or damaged")
+        if count != table.rows:
+            raise _fail(f"{label}: {table.file}", f"행 수 {count}이(가) 목록의 {table.rows}와 "
+                                                  f"다릅니다 / {count} rows, the manifest says "
+                                                  f"{table.rows}")
+
+
+def _check_compatible(manifest: Manifest, label: str, using: str) -> list[type[models.Model]]:
+    """The models to load, in order; refuses an archive written for another schema."""
+    here = migration_state(using)
+    if manifest.migrations != here:
+        diff = sorted(
+            f"{app}: {sorted(set(manifest.migrations.get(app, [])) ^ set(here.get(app, [])))}"
+            for app in set(manifest.migrations) | set(here)
+            if set(manifest.migrations.get(app, [])) != set(here.get(app, []))
+        )
+        raise _fail(label, f"보관 파일의 DB 구조(마이그레이션)가 이 DB와 다릅니다: {'; '.join(diff)}. "
+                           f"RTIS {manifest.rtis_version} 버전에서 `rtis migrate` 후 가져오고, 그 "
+                           f"다음에 업그레이드하십시오 / the archive's migrations differ from this "
+                           f"database's: restore with RTIS {manifest.rtis_version} after `rtis "
+                           f"migrate`, then upgrade")
+    ordered = exported_models()
+    by_label = {m._meta.label_lower: m for m in ordered}
+    tables = {t.model: t for t in manifest.tables}
+    unknown = sorted(set(tables) - set(by_label))
+    absent = sorted(set(by_label) - set(tables))
+    if unknown or absent:
+        raise _fail(f"{label}: {MANIFEST}", f"표 목록이 이 RTIS와 다릅니다 / the tables differ from "
+                                            f"this RTIS (모르는 표 unknown: {unknown}, 빠진 표 "
+                                            f"missing: {absent})")
+    for model in ordered:
+        table = tables[model._meta.label_lower]
+        expected = [f.attname for f in columns_of(model, with_secrets=manifest.password_hashes)]
+        if table.columns != expected or table.file != entry_name(model):
+            raise _fail(f"{label}: {table.file}", f"열이 이 RTIS와 다릅니다 / the columns differ: "
+                                                  f"{table.columns} ≠ {expected}")
+    return ordered
+
+
+@dataclass
+class RestoreSummary:
+    tables: int = 0
+    rows: int = 0
+    password_hashes: bool = False
+    users: list[str] = field(default_factory=list)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _quote(using: str, model: type[models.Model]) -> str:
+    return connections[using].ops.quote_name(model._meta.db_table)
+
+
+def _wipe(ordered: list[type[models.Model]], using: str) -> None:
+    """Empty the archive's tables and what refers to them outside it (admin log, sessions)."""
+    covered = {m._meta.label_lower for m in ordered}
+    referring = [
+        m for m in apps.get_models(include_auto_created=True)
+        if m._meta.label_lower not in covered and not m._meta.proxy and m._meta.managed
+        and any(f.is_relation and isinstance(f.related_model, type)
+                and f.related_model._meta.label_lower in covered
+                for f in m._meta.local_concrete_fields)
+    ]
+    # Sessions name users by id: after a restore they could sign in someone else.
+    extra = [m for m in apps.get_models() if m._meta.label_lower == "sessions.session"]
+    with connections[using].cursor() as cursor:
+        for model in [*referring, *extra, *reversed(ordered)]:
+            cursor.execute(f"DELETE FROM {_quote(using, model)}")
+
+
+def _refuse_unless_empty(ordered: list[type[models.Model]], label: str, using: str) -> None:
+    """Refuse a database holding rows in any table but those `rtis migrate` fills."""
+    full = [(m._meta.label_lower, m._base_manager.using(using).count()) for m in ordered
+            if m._meta.label_lower not in MIGRATION_FILLED
+            and m._base_manager.using(using).exists()]
+    if full:
+        tables = ", ".join(f"{name} ({count})" for name, count in full)
+        raise _fail(label, f"DB가 비어 있지 않습니다 (표·행 수: {tables}). 새 DB에 `rtis migrate` 후 "
+                           f"가져오거나, DB 내용을 지우고 보관 파일로 바꾸려면 --replace를 쓰십시오 / "
+                           f"the database is not empty (tables, rows: {tables}). Import into a new "
+                           f"database after `rtis migrate`, or use --replace to erase its content "
+                           f"and put the archive's in its place")
+
+
+def _load_table(archive: zipfile.ZipFile, table: TableSummary, model: type[models.Model],
+                manifest: Manifest, label: str, replace: bool, using: str,
+                summary: RestoreSummary) -> None:
+    cols = columns_of(model, with_secrets=manifest.password_hashes)
+    by_name = {f.attname: f for f in cols}
+    pk = model._meta.pk.attname
+    if model._meta.label_lower in MIGRATION_FILLED and not replace:
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"DELETE FROM {_quote(using, model)}")
+    fields = stored_fields(model)
+    set_password = model._meta.label_lower == PASSWORD_MODEL and not manifest.password_hashes
+    connection = connections[using]
+    batch: list[models.Model] = []
+    first_line = 1
+
+    def flush(last_line: int) -> None:
+        if not batch:
+            return
+        try:
+            with transaction.atomic(using=using):
+                model._base_manager._insert(batch, fields=fields, using=using, raw=True)  # type: ignore[attr-defined]
+        except DatabaseError as exc:
+            raise _fail(f"{label}: {table.file} {first_line}–{last_line}행 / lines "
+                        f"{first_line}–{last_line}",
+                        f"DB가 행을 받지 않습니다 / the database refused the rows: {exc}") from None
+        batch.clear()
+
+    line_no = 0
+    for line_no, raw in enumerate(_entry_lines(archive, table.file, label), start=1):
+        where = f"{label}: {table.file} {line_no}행 / line {line_no}"
+        try:
+            row = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise _fail(where, f"JSON이 아닙니다 / not JSON ({exc})") from None
+        if not isinstance(row, dict) or list(row) != table.columns:
+            keys = list(row) if isinstance(row, dict) else type(row).__name__
+            raise _fail(where, f"열이 목록과 다릅니다 / the columns differ from the manifest: "
+                               f"{keys}")
+        values: dict[str, Any] = {}
+        for name, value in row.items():
+            try:
+                values[name] = decode_value(by_name[name], value)
+            except ValueError as exc:
+                raise _fail(f"{where}, {name}", f"값 {value!r}: {exc} / value {value!r}: "
+                                                f"{exc}") from None
+        if set_password:
+            values[PASSWORD_FIELD] = make_password(None)
+        if model._meta.label_lower == PASSWORD_MODEL:
+            summary.users.append(str(values.get("username", values[pk])))
+        if not batch:
+            first_line = line_no
+        batch.append(model(**values))
+        if len(batch) >= max(1, min(BATCH, connection.ops.bulk_batch_size(fields, batch))):
+            flush(line_no)
+        summary.rows += 1
+    flush(line_no)
+    summary.tables += 1
+
+
+def _reset_sequences(ordered: list[type[models.Model]], using: str) -> None:
+    connection = connections[using]
+    statements = connection.ops.sequence_reset_sql(no_style(), ordered)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+def restore_backup(source: str | Path | IO[bytes], *, label: str | None = None,
+                   replace: bool = False, dry_run: bool = False,
+                   using: str = "default") -> RestoreSummary:
+    """Load an rtis-backup/1 archive into the database, all or nothing.
+
+    Refuses a database holding any row but those `rtis migrate` writes (`MIGRATION_FILLED`,
+    which give way to the archive's), unless `replace`, which empties the archive's tables
+    first. `dry_run` does everything, then rolls back.
+    """
+    label = label or (str(source) if isinstance(source, str | Path) else "archive")
+    started = time.monotonic()
+    archive = _open_archive(source, label)
+    with archive:
+        manifest = read_manifest(archive, label)
+        verify_archive(archive, manifest, label)
+        summary = RestoreSummary(password_hashes=manifest.password_hashes)
+        try:
+            with transaction.atomic(using=using):
+                ordered = _check_compatible(manifest, label, using)
+                tables = {t.model: t for t in manifest.tables}
+                if replace:
+                    _wipe(ordered, using)
+                else:
+                    _refuse_unless_empty(ordered, label, using)
+                for model in ordered:
+                    _load_table(archive, tables[model._meta.label_lower], model, manifest, label,
+                                replace, using, summary)
+                try:
+                    connections[using].check_constraints(
+                        table_names=[m._meta.db_table for m in ordered])
+                except DatabaseError as exc:
+                    raise _fail(label, f"참조가 맞지 않습니다 / a reference does not hold: "
+                                       f"{exc}") from None
+                _verify_counts(ordered, tables, label, using)
+                _reset_sequences(ordered, using)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            return summary
+    logger.info("restored backup %s: %d tables, %d rows in %.2fs", label, summary.tables,
+                summary.rows, time.monotonic() - started)
+    return summary
+
+
+def _verify_counts(ordered: list[type[models.Model]], tables: dict[str, TableSummary],
+                   label: str, using: str) -> None:
+    for model in ordered:
+        table = tables[model._meta.label_lower]
+        count = model._base_manager.using(using).count()
+        if count != table.rows:
+            raise _fail(f"{label}: {table.file}", f"가져온 뒤 행 수 {count}이(가) 목록의 "
+                                                  f"{table.rows}와 다릅니다 / {count} rows after "
+                                                  f"the import, the manifest says {table.rows}")
