@@ -80,6 +80,8 @@ def test_it_names_what_reads_as_english(text: str) -> None:
     "▶ 81개: 창업지원시설(42개), 민간 창업지원시설(14개), 대기업(9개), VC, Acc(16개)",
     "온라인 창업 플랫폼 '스타트업 플러스': 기술거래장터 「서울 Tech Trade-On」, 영문 서비스",
     "node 5-3-6-1",
+    "004_a83344de83f6b86a.txt",  # letters glued to digits or underscores are codes
+    "연면적 4,840㎡(B2층~5층), 5G 기반, document_request",
 ])
 def test_printed_korean_passes(text: str) -> None:
     assert english_prose(text) is None

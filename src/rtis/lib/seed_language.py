@@ -23,7 +23,9 @@ from typing import Any
 
 __all__ = ["CODE_KEYS", "MAINTAINER_KEYS", "english_fields", "english_prose"]
 
-LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’\-&.][A-Za-z]+)*")
+# A word of Latin letters; letters glued to digits or underscores are a code ("B2층", "5G",
+# "a83344de", "table_sum"), not a word.
+LATIN_WORD = re.compile(r"(?<![0-9A-Za-z_])[A-Za-z]+(?:['’\-&.][A-Za-z]+)*(?![0-9A-Za-z_])")
 _URL_OR_MAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _QUOTED_TITLE = re.compile(r"「[^」]*」|『[^』]*』")
 # What may stand between two words of one run: spaces, digits and punctuation, not Hangul.
