@@ -310,11 +310,12 @@ class StatedFigure(models.Model):
     @property
     def display_value(self) -> str:
         """Show the value in the printed unit (money is stored in won)."""
-        from rtis.lib.money import UNITS, from_won
+        from rtis.lib.money import won_unit_factor
 
         value = self.value
-        if self.unit_as_printed in UNITS and value == value.to_integral_value():
-            value = from_won(int(value), self.unit_as_printed)
+        factor = won_unit_factor(self.unit_as_printed)
+        if factor is not None and value == value.to_integral_value():
+            value = value / factor
         normal = value.normalize()
         return f"{int(normal):,}" if normal == normal.to_integral_value() else f"{normal:,f}"
 
