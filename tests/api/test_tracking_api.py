@@ -414,7 +414,7 @@ def test_spent_above_committed_is_named_and_nothing_is_saved(officer: User, plan
     errors = problems(response)
     assert list(errors) == ["spent"]
     assert "지출액(900,000,000)이 원인행위액(800,000,000)보다 큽니다" in errors["spent"]
-    assert "spent (900000000) exceeds committed (800000000)" in errors["spent"]
+    assert "the amount spent (900,000,000) exceeds the amount committed (800,000,000)" in errors["spent"]
     assert "spent:" in response.json()["detail"]
     assert not ExecutionRecord.objects.exists()
 
@@ -424,8 +424,8 @@ def test_negative_amounts_are_named_and_nothing_is_saved(officer: User, plan: Pl
     errors = problems(Api(officer).put("/execution", execution_body(
         plan, unit, month, original_budget=-1, carryover=-5)))
     assert set(errors) == {"original_budget", "carryover"}
-    assert "본예산은(는) 음수일 수 없습니다" in errors["original_budget"]
-    assert "carryover cannot be negative" in errors["carryover"]
+    assert "본예산은 음수일 수 없습니다" in errors["original_budget"]
+    assert "the carry-over cannot be negative" in errors["carryover"]
     assert not ExecutionRecord.objects.exists()
 
 

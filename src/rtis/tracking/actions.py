@@ -23,6 +23,7 @@ from rtis.audit.log import (
 from rtis.audit.versioned import update_versioned
 from rtis.config import clock
 from rtis.lib.conflict import EditConflict
+from rtis.lib.korean import particle
 from rtis.orgs.access import is_planner
 from rtis.plans.access import require_node_editor, require_planner
 from rtis.plans.actions import validate_year
@@ -59,6 +60,9 @@ MAX_COMMENT = 2000  # characters of a return comment or a correction reason
 SIGNED_FIELDS = {"transfers"}
 LABELS = {"original_budget": "본예산", "transfers": "예산이체", "carryover": "이월액",
           "committed": "원인행위액", "spent": "지출액"}
+ENGLISH_LABELS = {"original_budget": "the original budget", "transfers": "the transfers",
+                  "carryover": "the carry-over", "committed": "the amount committed",
+                  "spent": "the amount spent"}
 
 
 # --- reporting periods ----------------------------------------------------------------------
@@ -131,30 +135,31 @@ def validate_execution_amounts(values: dict[str, Any]) -> dict[str, int]:
     """Return the five amounts if 0 ≤ spent ≤ committed ≤ current budget, else name each bad field."""
     errors: dict[str, str] = {}
     for name in AMOUNT_FIELDS:
-        value, label = values[name], LABELS[name]
+        value, label, english = values[name], LABELS[name], ENGLISH_LABELS[name]
         if isinstance(value, bool) or not isinstance(value, int):
-            errors[name] = (f"{label}은(는) 원 단위 정수여야 합니다: {value!r} / "
-                            f"{name} must be a whole number of won: {value!r}")
+            errors[name] = (f"{particle(label, '은는')} 원 단위 정수여야 합니다: {value!r} / "
+                            f"{english} must be a whole number of won: {value!r}")
         elif value < 0 and name not in SIGNED_FIELDS:
-            errors[name] = (f"{label}은(는) 음수일 수 없습니다: {value:,} / "
-                            f"{name} cannot be negative: {value}")
+            errors[name] = (f"{particle(label, '은는')} 음수일 수 없습니다: {value:,} / "
+                            f"{english} cannot be negative: {value:,}")
         elif abs(value) > MAX_AMOUNT_WON:
-            errors[name] = (f"{label}이(가) 비정상적으로 큽니다(10^16원 초과): {value:,} / "
-                            f"{name} is absurdly large (over 10^16 won): {value}")
+            errors[name] = (f"{particle(label, '이가')} 너무 큽니다(1경 원 초과): {value:,} / "
+                            f"{english} is too large (over 10 quadrillion won): {value:,}")
     if errors:
         raise ValidationError(errors)
     budget = values["original_budget"] + values["transfers"] + values["carryover"]
     if budget < 0:
         errors["transfers"] = (f"예산이체로 예산현액이 음수가 됩니다: {budget:,} / "
-                               f"the transfers make the current budget negative: {budget}")
+                               f"the transfers make the current budget negative: {budget:,}")
     elif values["committed"] > budget:
         errors["committed"] = (
             f"원인행위액({values['committed']:,})이 예산현액({budget:,})보다 큽니다 / "
-            f"committed ({values['committed']}) exceeds the current budget ({budget})")
+            f"the amount committed ({values['committed']:,}) exceeds the current budget "
+            f"({budget:,})")
     if values["spent"] > values["committed"]:
         errors["spent"] = (f"지출액({values['spent']:,})이 원인행위액({values['committed']:,})보다 "
-                           f"큽니다 / spent ({values['spent']}) exceeds committed "
-                           f"({values['committed']})")
+                           f"큽니다 / the amount spent ({values['spent']:,}) exceeds the amount "
+                           f"committed ({values['committed']:,})")
     if errors:
         raise ValidationError(errors)
     return {name: values[name] for name in AMOUNT_FIELDS}
