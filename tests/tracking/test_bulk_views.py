@@ -159,7 +159,7 @@ def test_an_officer_chooses_among_their_departments_and_the_months(
     groups = response.context["period_groups"]
     assert {title: [p.label for p in periods] for title, periods in groups.items()} == {
         "표본 혁신성장 계획": ["2019-07"]}
-    assert f'<option value="{month.pk}">2019-07 (입력 중)</option>' in response.text
+    assert f'<option value="{month.pk}" selected>2019-07 (입력 중)</option>' in response.text
 
 
 def test_a_planner_chooses_among_every_owning_department(planner: User,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from rtis.config import clock
 from rtis.ingest.tables import MAX_FILE_BYTES
 from rtis.orgs.models import Department
 from rtis.plans.access import plans_for_user
@@ -32,6 +33,8 @@ from rtis.tracking.bulk import (
     template_file_name,
 )
 from rtis.tracking.models import ReportingPeriod
+from rtis.tracking.queries import due_period
+from rtis.web.language import in_language
 
 
 class TemplateChoice(forms.Form):
@@ -43,13 +46,19 @@ class TemplateChoice(forms.Form):
 
 def _index(request: HttpRequest, *, error: str = "", status: int = 200,
            chosen: dict[str, Any] | None = None) -> HttpResponse:
-    periods = entry_periods_for(request.user)
+    periods = list(entry_periods_for(request.user))
     groups: dict[str, list[ReportingPeriod]] = {}
     for period in periods:
         groups.setdefault(period.plan.title, []).append(period)
+    # The choice just made stays chosen after a refusal; else the period that is due.
+    chosen = {k: str(v) for k, v in (chosen or {}).items() if v}
+    if "period" not in chosen:
+        due = due_period(periods, clock.today())
+        chosen["period"] = str(due.pk) if due else ""
     return render(request, "tracking/bulk_index.html", {
         "departments": departments_for(request.user), "period_groups": groups,
-        "chosen": chosen or {}, "error": error, "max_mb": MAX_FILE_BYTES // (1024 * 1024),
+        "chosen": chosen, "error": in_language(error) if error else "",
+        "max_mb": MAX_FILE_BYTES // (1024 * 1024),
     }, status=status)
 
 
@@ -66,8 +75,8 @@ def bulk_template(request: HttpRequest) -> HttpResponse:
     require_bulk_user(request.user)
     form = TemplateChoice(request.GET)
     if not form.is_valid():
-        return _index(request, status=400, error=_(
-            "부서와 기간을 고르십시오 / choose a department and a period"))
+        return _index(request, status=400, error=_("부서와 기간을 고르십시오."),
+                      chosen={k: request.GET.get(k, "") for k in ("department", "period")})
     department = Department.objects.filter(pk=form.cleaned_data["department"]).first()
     if department is None:
         raise Http404(f"부서 {form.cleaned_data['department']}이(가) 없습니다 / no such department")
@@ -91,8 +100,7 @@ def bulk_upload(request: HttpRequest) -> HttpResponse:
     require_bulk_user(request.user)
     upload = request.FILES.get("file")
     if upload is None:
-        return _index(request, status=400, error=_(
-            "올릴 XLSX 파일을 고르십시오 / choose the XLSX file to upload"))
+        return _index(request, status=400, error=_("올릴 XLSX 파일을 고르십시오."))
     name = upload.name or "upload.xlsx"
     if upload.size is not None and upload.size > MAX_FILE_BYTES:
         return _report(request, name, [Problem("", None, "", (

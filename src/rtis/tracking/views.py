@@ -16,14 +16,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from rtis.audit.models import AuditEvent
 from rtis.config import clock
 from rtis.lib.conflict import EditConflict
-from rtis.lib.korean import one_language
 from rtis.orgs.access import department_ids, is_internal, is_planner
 from rtis.plans.access import (
     can_edit_node,
@@ -61,6 +60,7 @@ from rtis.tracking.models import (
     PeriodState,
     ReportingPeriod,
 )
+from rtis.web.language import add_errors, in_language
 
 ENTRY_MODELS: dict[str, type[ApprovalEntry]] = {
     "execution": ExecutionRecord, "indicator": IndicatorReport, "milestone": Milestone}
@@ -82,15 +82,8 @@ def _internal(request: HttpRequest) -> None:
         raise PermissionDenied(_("로그인한 직원만 볼 수 있습니다"))
 
 
-def in_language(message: str) -> str:
-    """Return the half of an action's "한국어 / English" message in the page's language."""
-    return one_language(str(message), get_language() or "ko")
-
-
 def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None,
-                       [in_language(e) for e in errors])
+    add_errors(form, exc)
 
 
 def _conflict_rows(conflict: EditConflict | None, unit: str) -> list[dict[str, Any]]:
