@@ -505,7 +505,7 @@ def test_a_milestone_needs_its_reason_and_a_quarter(officer: User, plan: Plan,
         plan, quarter, state="delayed", completed_on=None, achieved="")))
     assert "지연 사유를 입력하십시오" in errors["delay_reason"]
     errors = problems(Api(officer).put("/milestones", milestone_body(plan, month)))
-    assert "추진일정은(는) 분기 단위로 입력합니다" in errors["period"]
+    assert "추진일정은 분기 단위로 입력합니다" in errors["period"]
     errors = problems(Api(officer).put("/milestones", milestone_body(plan, quarter,
                                                                      state="finished")))
     assert any(field.endswith("state") for field in errors)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["has_final_consonant", "one_language", "particle"]
+__all__ = ["has_final_consonant", "josa", "one_language", "particle"]
 
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
 _RIEUL = 8  # the final ㄹ: "으로" becomes "로" after it
@@ -52,6 +52,11 @@ def particle(word: str, pair: str) -> str:
     if pair == "으로":
         return word + (with_final if final and final != _RIEUL else without)
     return word + (with_final if final else without)
+
+
+def josa(word: object, pair: str) -> str:
+    """Return only the particle the word takes: josa("2019-07", "은는") → "은"."""
+    return particle(str(word), pair)[len(str(word)):]
 
 
 def one_language(message: str, language: str) -> str:

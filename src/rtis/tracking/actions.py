@@ -23,7 +23,7 @@ from rtis.audit.log import (
 from rtis.audit.versioned import update_versioned
 from rtis.config import clock
 from rtis.lib.conflict import EditConflict
-from rtis.lib.korean import particle
+from rtis.lib.korean import josa, particle
 from rtis.orgs.access import is_planner
 from rtis.plans.access import require_node_editor, require_planner
 from rtis.plans.actions import validate_year
@@ -96,7 +96,7 @@ def do_open_period(actor: Any, plan: Plan, *, kind: str, year: int, number: int,
         record_create(actor, period)
         return period
     if period.state == PeriodState.LOCKED:
-        raise ValidationError({"state": f"{period.label}은(는) 확정되어 다시 열 수 없습니다 / "
+        raise ValidationError({"state": f"{period.label}{josa(period.label, '은는')} 확정되어 다시 열 수 없습니다 / "
                                         f"{period.label} is locked and cannot be reopened"})
     changes: dict[str, Any] = {"state": PeriodState.OPEN, "due_on": due_on}
     reason = "reopen" if period.state == PeriodState.CLOSED else ""
@@ -109,8 +109,8 @@ def _move_period(actor: Any, period: ReportingPeriod, allowed_from: set[str], to
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.state not in allowed_from:
         raise ValidationError({"state": (
-            f"{period.label}은(는) '{period.get_state_display()}' 상태라서 "
-            f"'{PeriodState(to).label}'(으)로 바꿀 수 없습니다 / {period.label} is {period.state} "
+            f"{period.label}{josa(period.label, '은는')} '{period.get_state_display()}' 상태라서 "
+            f"'{PeriodState(to).label}'{josa(PeriodState(to).label, '으로')} 바꿀 수 없습니다 / {period.label} is {period.state} "
             f"and cannot become {to}")})
     return update_versioned(actor, period, period.version, {"state": to}, reason)
 
@@ -179,7 +179,7 @@ def _check_target(node: Node, period: ReportingPeriod) -> None:
     _check_period_kind(period, node.plan_id, tracking_settings(node.plan).execution_period,
                        "집행실적")
     if node.children.exists():
-        raise ValidationError({"node": f"'{node.code}'은(는) 단위사업이 아닙니다(하위 과제가 있음) / "
+        raise ValidationError({"node": f"'{node.code}'{josa(node.code, '은는')} 단위사업이 아닙니다(하위 과제가 있음) / "
                                        f"'{node.code}' is not a unit project (it has children)"})
 
 
@@ -187,10 +187,10 @@ def _check_period_open_for(actor: Any, period: ReportingPeriod) -> None:
     """Refuse a locked period to everyone, a closed one to all but planners."""
     if period.state == PeriodState.LOCKED:
         raise ValidationError({"period": (
-            f"{period.label}은(는) 확정되었습니다. 기획 담당자의 정정으로만 바꿀 수 있습니다 / "
+            f"{period.label}{josa(period.label, '은는')} 확정되었습니다. 기획 담당자의 정정으로만 바꿀 수 있습니다 / "
             f"{period.label} is locked; only a planner's recorded correction can change it")})
     if period.state == PeriodState.CLOSED and not is_planner(actor):
-        raise ValidationError({"period": f"{period.label}은(는) 마감되었습니다 / "
+        raise ValidationError({"period": f"{period.label}{josa(period.label, '은는')} 마감되었습니다 / "
                                          f"{period.label} is closed for entry"})
 
 
@@ -283,13 +283,13 @@ def do_save_executions(actor: Any, period: ReportingPeriod,
         try:
             if editable is not None and node.pk not in editable:
                 raise PermissionDenied(
-                    f"'{node.code} {node.title}'은(는) 소속 부서의 과제가 아니어서 수정할 수 없습니다 "
+                    f"'{node.code} {node.title}'{josa(node.title, '은는')} 소속 부서의 과제가 아니어서 수정할 수 없습니다 "
                     f"/ '{node.code}' is not owned by your department")
             if node.plan_id != period.plan_id:
                 raise ValidationError({"period": "과제와 보고 기간의 계획이 다릅니다 / "
                                                  "the period belongs to another plan"})
             if node.pk in has_children:
-                raise ValidationError({"node": f"'{node.code}'은(는) 단위사업이 아닙니다 / "
+                raise ValidationError({"node": f"'{node.code}'{josa(node.code, '은는')} 단위사업이 아닙니다 / "
                                                f"'{node.code}' is not a unit project"})
             record = existing.get(node.pk)
             if record is not None:
@@ -372,7 +372,7 @@ def _transition(actor: Any, entry: E, allowed_from: set[str], to: str,
     entry = type(entry)._default_manager.select_for_update().get(pk=entry.pk)
     if entry.status not in allowed_from:
         raise ValidationError({"status": (
-            f"'{entry.get_status_display()}' 상태에서는 '{ExecutionStatus(to).label}'(으)로 "
+            f"'{entry.get_status_display()}' 상태에서는 '{ExecutionStatus(to).label}'{josa(ExecutionStatus(to).label, '으로')} "
             f"바꿀 수 없습니다 / a {entry.status} entry cannot become {to}")})
     version = entry.version if expected_version is None else expected_version
     return update_versioned(actor, entry, version, {"status": to, **changes}, reason)
@@ -514,7 +514,7 @@ def _check_period_kind(period: ReportingPeriod, plan_id: int, expected: str, wha
                                          "the period belongs to another plan"})
     if period.kind != expected:
         label = PeriodKind(expected).label
-        raise ValidationError({"period": f"{what}은(는) {label} 단위로 입력합니다: {period.label} / "
+        raise ValidationError({"period": f"{what}{josa(what, '은는')} {label} 단위로 입력합니다: {period.label} / "
                                          f"{what} is entered per {expected}: {period.label}"})
 
 
@@ -566,7 +566,7 @@ def do_save_indicator_report(actor: Any, indicator: Indicator, period: Reporting
     number = parse_indicator_value(value)
     if _normal_unit(unit or "") != _normal_unit(indicator.unit):
         raise ValidationError({"unit": (
-            f"'{indicator.name}'의 단위는 '{indicator.unit}'입니다. '{unit}'(으)로 입력할 수 없습니다 / "
+            f"'{indicator.name}'의 단위는 '{indicator.unit}'입니다. '{unit}'{josa(unit, '으로')} 입력할 수 없습니다 / "
             f"'{indicator.name}' is measured in '{indicator.unit}', not '{unit}'")})
     evidence = (evidence or "").strip()
     if len(evidence) > MAX_COMMENT:
@@ -808,7 +808,7 @@ def do_mark_notification_read(actor: Any, pk: int) -> Notification:
     """Mark one of the actor's own notifications read (someone else's does not exist: 404)."""
     note = Notification.objects.filter(pk=pk, user_id=getattr(actor, "pk", None) or 0).first()
     if note is None:
-        raise Http404(f"알림 {pk}이(가) 없습니다 / no notification {pk}")
+        raise Http404(f"알림 {pk}{josa(pk, '이가')} 없습니다 / no notification {pk}")
     if note.read_at is None:
         note.read_at = timezone.now()
         note.save(update_fields=["read_at"])

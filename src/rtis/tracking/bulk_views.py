@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rtis.config import clock
 from rtis.ingest.tables import MAX_FILE_BYTES
+from rtis.lib.korean import josa
 from rtis.orgs.models import Department
 from rtis.plans.access import plans_for_user
 from rtis.tracking.bulk import (
@@ -79,13 +80,13 @@ def bulk_template(request: HttpRequest) -> HttpResponse:
                       chosen={k: request.GET.get(k, "") for k in ("department", "period")})
     department = Department.objects.filter(pk=form.cleaned_data["department"]).first()
     if department is None:
-        raise Http404(f"부서 {form.cleaned_data['department']}이(가) 없습니다 / no such department")
+        raise Http404(f"부서 {form.cleaned_data['department']}{josa(form.cleaned_data['department'], '이가')} 없습니다 / no such department")
     require_department_access(request.user, department)
     period = (ReportingPeriod.objects.select_related("plan")
               .filter(pk=form.cleaned_data["period"], plan__in=plans_for_user(request.user))
               .first())
     if period is None or not is_execution_period(period):
-        raise Http404(f"집행실적 보고 기간 {form.cleaned_data['period']}이(가) 없습니다 / no such "
+        raise Http404(f"집행실적 보고 기간 {form.cleaned_data['period']}{josa(form.cleaned_data['period'], '이가')} 없습니다 / no such "
                       f"execution period")
     data = build_template(period.plan, department, period)
     response = HttpResponse(data, content_type=XLSX_MEDIA_TYPE)
