@@ -517,7 +517,7 @@ def test_a_status_needing_a_reason_or_from_the_future_is_refused(officer: User,
     api = Api(officer)
     errors = problems(api.post("/plans/sample-plan/nodes/2-1-1/status",
                                {"status": "on_hold", "effective_on": "2019-07-01"}))
-    assert "the status on_hold needs a reason" in errors["reason"]
+    assert "the status 'On hold' needs a reason" in errors["reason"]
     errors = problems(api.post("/plans/sample-plan/nodes/2-1-1/status",
                                {"status": "normal", "effective_on": "2999-01-01"}))
     assert "the date is in the future" in errors["effective_on"]

@@ -354,3 +354,15 @@ def test_entry_forms_leave_validation_to_the_server_in_the_page_language(
         assert form and "novalidate" in form.group(0)
     main = body[body.index("<main"):body.index("</main>")]
     assert "onchange=" not in main and "<script>" not in main and "style=" not in main
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("ko", "'지연'에는 사유가 필요합니다"), ("en", "the status 'Delayed' needs a reason")])
+def test_a_status_refusal_is_in_the_page_language(officer: User, plan: Plan, unit: Node,
+                                                  language: str, expected: str) -> None:
+    url = reverse("tracking:status_save", args=[plan.slug, unit.code])
+    body = client_for(officer, language).post(url, {"status": "delayed",
+                                                    "effective_on": "2019-05-01",
+                                                    "reason": ""}).content.decode()
+    error = re.search(r'data-testid="error-reason">([^<]*)<', body)
+    assert error and error.group(1).replace("&#x27;", "'") == expected

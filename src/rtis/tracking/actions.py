@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rtis.audit.log import (
     field_values,
@@ -508,14 +508,26 @@ def do_generate_periods(actor: Any, plan: Plan, year: int) -> list[ReportingPeri
     return created
 
 
+def _in_english(label: Any) -> str:
+    """Return a choice's label in English for the English half of a message."""
+    with translation.override("en"):
+        return str(label)
+
+
+WHAT_IN_ENGLISH = {"집행실적": "budget execution", "성과지표 실적": "an indicator actual",
+                   "추진일정": "a milestone"}
+
+
 def _check_period_kind(period: ReportingPeriod, plan_id: int, expected: str, what: str) -> None:
     if period.plan_id != plan_id:
         raise ValidationError({"period": "과제와 보고 기간의 계획이 다릅니다 / "
                                          "the period belongs to another plan"})
     if period.kind != expected:
         label = PeriodKind(expected).label
-        raise ValidationError({"period": f"{what}{josa(what, '은는')} {label} 단위로 입력합니다: {period.label} / "
-                                         f"{what} is entered per {expected}: {period.label}"})
+        english = WHAT_IN_ENGLISH.get(what, "this entry")
+        raise ValidationError({"period": f"{what}{josa(what, '은는')} {label} 단위로 입력합니다: "
+                                         f"{period.label} / {english} is entered per {expected}: "
+                                         f"{period.label}"})
 
 
 def _locked_period(actor: Any, period: ReportingPeriod) -> ReportingPeriod:
@@ -623,7 +635,8 @@ def _validate_milestone(period: ReportingPeriod, values: dict[str, Any], today: 
     state = values["state"]
     if state not in MilestoneState.values:
         errors["state"] = (f"추진 상태는 완료·진행·지연·미착수 중 하나입니다: {state!r} / "
-                           f"state must be one of {MilestoneState.values}: {state!r}")
+                           f"the state must be done, in progress, delayed or not started: "
+                           f"{state!r}")
     if not values["planned"].strip():
         errors["planned"] = "계획 내용을 입력하십시오 / the planned activity is required"
     for name in ("planned", "achieved", "delay_reason"):
@@ -698,7 +711,8 @@ def do_record_status(actor: Any, node: Node, *, status: str, effective_on: dt.da
     reason = (reason or "").strip()
     if status in STATUSES_NEEDING_REASON and not reason:
         errors["reason"] = (f"'{NodeStatus(status).label}'에는 사유가 필요합니다 / "
-                            f"the status {status} needs a reason")
+                            f"the status '{_in_english(NodeStatus(status).label)}' needs a "
+                            f"reason")
     if len(reason) > MAX_COMMENT:
         errors["reason"] = f"{MAX_COMMENT}자 이내여야 합니다 / at most {MAX_COMMENT} characters"
     today = today or clock.today()
