@@ -137,7 +137,9 @@ class CorrectionForm(ExecutionForm):
 
 
 class IndicatorReportForm(forms.Form):
-    value = forms.CharField(label=_("실적값"), max_length=40)
+    value = forms.CharField(label=_("실적값"), max_length=40, widget=forms.TextInput(
+        attrs={"inputmode": "decimal", "class": "num", "autocomplete": "off",
+               "data-amount": "signed"}))
     unit = forms.CharField(label=_("단위"), max_length=30)
     evidence = forms.CharField(label=_("근거"), required=False, max_length=2000,
                                widget=forms.Textarea(attrs={"rows": 2}))
