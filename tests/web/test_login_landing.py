@@ -39,3 +39,13 @@ def test_a_page_asked_for_before_signing_in_still_wins(officer: User) -> None:
 def test_the_landing_needs_a_signed_in_user(db: None) -> None:
     response = Client().get(reverse("start"))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_an_empty_login_is_answered_by_the_server_in_the_page_language(db: None) -> None:
+    page = Client().get(reverse("login")).content.decode()
+    assert "<form method=\"post\" novalidate>" in page  # no browser-language bubbles
+    client = Client()
+    client.cookies["django_language"] = "en"
+    response = client.post(reverse("login"), {"username": "", "password": ""})
+    assert response.status_code == 200 and 'role="alert"' in response.content.decode()
+    assert '<html lang="en">' in response.content.decode()
