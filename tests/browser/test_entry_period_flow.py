@@ -88,3 +88,36 @@ def test_amounts_are_regrouped_with_thousands_separators_as_they_are_typed(
     field.fill("1234567.5")
     field.press("Tab")
     assert field.input_value() == "1,234,567.5"
+
+
+def test_the_issue_scenario_on_the_seeded_plan_node_2_1_2(
+    page: Any, live_server: Any, plan: Any, planner: Any, officer: Any
+) -> None:
+    """/tracking/plans/innovation-growth-2018/nodes/2-1-2/?period=<November>, as reported."""
+    from rtis.ingest.seed import load_seed
+    from rtis.plans.models import BudgetLine, Plan
+
+    load_seed(None, only="innovation-growth-2018")
+    seeded = Plan.objects.get(slug="innovation-growth-2018")
+    months = {n: do_open_period(planner, seeded, kind="month", year=2018, number=n,
+                                due_on=dt.date(2018, n, 28)) for n in (1, 11)}
+    planned = sum(BudgetLine.objects.filter(node__plan=seeded, node__code="2-1-2", year=2018)
+                  .values_list("amount_won", flat=True))
+    log_in(page, live_server, "officer", PASSWORD)  # 신성장산업과 owns 2-1, hence 2-1-2
+    page.goto(f"{live_server.url}/tracking/plans/innovation-growth-2018/nodes/2-1-2/"
+              f"?period={months[11].pk}")
+    form = page.get_by_test_id("execution-form")
+    assert planned, "the seed plans money for 2-1-2 in 2018"
+    assert f"2018년 {planned // 1_000_000:,}백만원" in \
+        form.get_by_test_id("help-original_budget").inner_text()
+    _amounts(page, {"본예산": "3,000", "예산이체": "0", "이월액": "0", "원인행위액": "1,200",
+                    "지출액": "1,500"})
+    _save(page)
+    page.get_by_test_id("error-spent").wait_for()
+    assert page.get_by_test_id("pick-period").input_value() == str(months[11].pk)
+    _amounts(page, {"지출액": "1,000"})
+    _save(page)
+    page.get_by_text("저장했습니다.").wait_for()
+    record = ExecutionRecord.objects.get(node__plan=seeded, node__code="2-1-2")
+    assert record.period_id == months[11].pk and record.spent == 1_000_000_000
+    assert not ExecutionRecord.objects.filter(period=months[1]).exists()
