@@ -18,6 +18,7 @@ from rtis.tracking.actions import (
     do_open_period,
     do_save_execution,
     do_save_milestone,
+    do_update_tracking_settings,
 )
 from rtis.tracking.models import (
     ExecutionRecord,
@@ -26,6 +27,7 @@ from rtis.tracking.models import (
     PeriodState,
     ReportingPeriod,
     StatusChange,
+    TrackingSettings,
 )
 from rtis.tracking.queries import due_period
 
@@ -366,3 +368,25 @@ def test_a_status_refusal_is_in_the_page_language(officer: User, plan: Plan, uni
                                                     "reason": ""}).content.decode()
     error = re.search(r'data-testid="error-reason">([^<]*)<', body)
     assert error and error.group(1).replace("&#x27;", "'") == expected
+
+
+# --- the plan's tracking settings -------------------------------------------------------------
+
+
+def test_stale_settings_keep_my_choices_and_target_the_stored_version(planner: User,
+                                                                      plan: Plan) -> None:
+    first = do_update_tracking_settings(planner, plan, None, due_days=10)
+    do_update_tracking_settings(planner, plan, first.version, due_days=15)  # someone else
+    url = reverse("tracking:plan_settings", args=[plan.slug])
+    mine = {"execution_period": "month", "indicator_period": "quarter",
+            "milestone_period": "quarter", "due_days": "20", "reminder_days": "3",
+            "projection_threshold": "90.0", "version": first.version}
+    response = client_for(planner).post(url, mine)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert 'name="due_days" value="20"' in body
+    assert f'name="version" value="{first.version + 1}"' in body
+    assert "다른 사람이 먼저 수정했습니다" in body and "changed by someone else" not in body
+    response = client_for(planner).post(url, {**mine, "version": first.version + 1})
+    assert response.status_code == 302
+    assert TrackingSettings.objects.get(plan=plan).due_days == 20

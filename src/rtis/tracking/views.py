@@ -562,7 +562,11 @@ def plan_settings(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             actions.do_update_tracking_settings(request.user, plan, version, **data)
         except EditConflict as exc:
-            messages.error(request, str(exc))
+            # Keep the planner's choices; the next save targets the version now stored.
+            form = SettingsForm({**request.POST.dict(), "version": exc.current_version})
+            form.is_valid()
+            form.add_error(None, in_language(exc))
+            return _plan_page(request, plan, settings_form=form, status=409)
         except ValidationError as exc:
             _add_errors(form, exc)
             return _plan_page(request, plan, settings_form=form, status=400)
@@ -603,7 +607,7 @@ def period_move(request: HttpRequest, slug: str, pk: int, move: str) -> HttpResp
         else:
             raise Http404(move)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, " ".join(in_language(m) for m in exc.messages))
     else:
         period.refresh_from_db()
         messages.success(request, _("%(period)s: %(state)s") % {
