@@ -121,3 +121,34 @@ def test_the_issue_scenario_on_the_seeded_plan_node_2_1_2(
     record = ExecutionRecord.objects.get(node__plan=seeded, node__code="2-1-2")
     assert record.period_id == months[11].pk and record.spent == 1_000_000_000
     assert not ExecutionRecord.objects.filter(period=months[1]).exists()
+
+
+def test_an_english_page_speaks_english_only(
+    browser: Any, live_server: Any, plan: Any, planner: Any, officer: Any
+) -> None:
+    november = _month(planner, plan, 11)
+    context = browser.new_context(locale="ko-KR")  # a Korean browser, English chosen in RTIS
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(f"{live_server.url}/login/")
+        page.locator("input[name=username]").fill("officer")
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.locator("form button[type=submit]").click()
+        page.wait_for_url(f"{live_server.url}/tracking/")
+        page.goto(f"{live_server.url}/tracking/plans/{plan.slug}/nodes/2-1-1/"
+                  f"?period={november.pk}")
+        form = page.get_by_test_id("execution-form")
+        for label, value in {"Original budget": "1,000", "Budget transfers": "0",
+                             "Carry-over": "0", "Committed": "800", "Spent": "x"}.items():
+            form.get_by_label(label).fill(value)
+        assert form.get_by_test_id("help-original_budget").inner_text() == \
+            "Planned for 2019: 2,250 million won"
+        form.get_by_role("button", name="Save", exact=True).click()
+        error = page.get_by_test_id("error-spent")
+        error.wait_for()
+        assert error.inner_text() == "Enter a number, e.g. 1,234,000"
+        assert page.get_by_test_id("pick-period").input_value() == str(november.pk)
+    finally:
+        context.close()
