@@ -74,7 +74,7 @@ def _power(unit: object) -> int:
 def _check_won(won: int, value: object, unit: object) -> int:
     """Refuse an amount that does not fit a signed 64-bit column."""
     if abs(won) > MAX_WON:
-        raise _fail("금액이 너무 큽니다", "amount too large for 64-bit won", value, unit)
+        raise _fail("금액이 너무 큽니다", "the amount is too large", value, unit)
     return won
 
 
@@ -107,7 +107,7 @@ def to_won(value: int | Decimal | str, unit: str) -> int:
     if exponent < 0:
         raise _fail("원 단위 정수가 아닙니다", "not a whole number of won", value, unit)
     if len(digits) + exponent > len(str(MAX_WON)):
-        raise _fail("금액이 너무 큽니다", "amount too large for 64-bit won", value, unit)
+        raise _fail("금액이 너무 큽니다", "the amount is too large", value, unit)
     won = int(digits) * 10**exponent
     return _check_won(-won if sign else won, value, unit)
 

@@ -32,6 +32,7 @@ from rtis.oversight.queries import (
     sessions_for_user,
     status_summary,
 )
+from rtis.web.language import add_errors
 
 
 @require_GET
@@ -109,8 +110,7 @@ def item_edit(request: HttpRequest, key: str, category: str, number: int) -> Htt
             form = AuditItemForm({**request.POST.dict(), "version": exc.current_version})
             item.refresh_from_db()
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_errors(form, exc)
         else:
             messages.success(request, _("저장했습니다."))
             return redirect("oversight:item", key=session.key, category=item.category,

@@ -35,6 +35,7 @@ from rtis.plans.queries import (
     plan_nodes,
     subtree_totals,
 )
+from rtis.web.language import add_errors, in_language
 
 
 def chosen_unit(request: HttpRequest) -> str:
@@ -149,8 +150,7 @@ def node_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
                 # Keep the editor's text, but let the next save target the version now stored.
                 form = NodeForm({**request.POST.dict(), "version": exc.current_version})
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("저장했습니다."))
                 return redirect("plans:node", slug=plan.slug, code=node.code)
@@ -180,11 +180,9 @@ def budget_line_save(request: HttpRequest, slug: str, code: str) -> HttpResponse
                                        note=data["note"] or None,
                                        expected_version=data["version"])
         except MoneyError as exc:
-            form.add_error("amount", str(exc))
+            form.add_error("amount", in_language(exc))
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error("amount" if field == "amount_won" else
-                               (field if field in form.fields else None), errors)
+            add_errors(form, exc, {"amount_won": "amount"})
         except EditConflict as exc:
             conflict = exc
             # Keep the editor's figures; the next save targets the version stored now.
