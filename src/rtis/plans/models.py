@@ -308,6 +308,13 @@ class StatedFigure(models.Model):
         return f"{self.label} {self.printed or self.value}"
 
     @property
+    def is_money(self) -> bool:
+        """Tell whether the figure is an amount of money (stored in won, shown in any unit)."""
+        from rtis.lib.money import UNITS
+
+        return self.unit_as_printed in UNITS and self.value == self.value.to_integral_value()
+
+    @property
     def display_value(self) -> str:
         """Show the value in the printed unit (money is stored in won)."""
         from rtis.lib.money import UNITS, from_won
