@@ -78,7 +78,7 @@ def test_the_history_reads_english_through_the_catalogue(planner: Any) -> None:
                 {"year": 2018, "source": "city", "amount": "80", "unit": "억원", "note": ""})
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     history = section(client.get(node_url("1-1-1")).text, "history")
-    assert "Amount (won)</b>: 7,900,000,000원 → 8,000,000,000원" in history
+    assert "Amount (won)</b>: 7,900,000,000 won → 8,000,000,000 won" in history
     assert "2018 City" in history and "Import" in history
 
 

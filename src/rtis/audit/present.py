@@ -15,6 +15,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from rtis.audit.log import HIDDEN, SYSTEM_ACTOR_NAME
 from rtis.audit.models import AuditEvent
@@ -94,7 +95,7 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any
 
 def _fallback_labels() -> dict[str, str]:
     """Labels of fields that carry no verbose name of their own."""
-    return {"year": _("연도"), "value": _("값"), "period": _("기간"), "note": _("비고"),
+    return {"year": _("연도"), "value": pgettext("history", "값"), "period": _("기간"), "note": _("비고"),
             "label": _("항목"), "role": _("역할"), "unit_as_printed": _("인쇄 단위"),
             "printed": _("인쇄된 표현"), "amount_won": _("금액(원)"), "published": _("공개"),
             "key": _("식별자"), "title": _("명칭"), "columns": _("열"), "rows": _("행"),
@@ -128,10 +129,10 @@ def _value(model: type[models.Model] | None, name: str, value: Any, names: _Name
     if value is None or value == "":
         return "∅"
     if value == HIDDEN:
-        return _("(변경됨)")
+        return pgettext("history", "(변경됨)")
     found = _field(model, name)
     if isinstance(value, bool):
-        return _("예") if value else _("아니오")
+        return pgettext("history", "예") if value else pgettext("history", "아니오")
     if name.endswith(_WON_SUFFIX) and isinstance(value, int):
         return _("%(amount)s원") % {"amount": f"{value:,}"}
     if found is not None and found.is_relation and found.related_model is not None and (
@@ -175,7 +176,7 @@ def present(events: Iterable[AuditEvent]) -> list[Entry]:
                        for name, pair in event.changes.items() if name not in _STRUCTURAL]
         entries.append(Entry(
             event=event,
-            actor=_("시스템") if event.actor_name == SYSTEM_ACTOR_NAME else event.actor_name,
+            actor=pgettext("actor", "시스템") if event.actor_name == SYSTEM_ACTOR_NAME else event.actor_name,
             action=event.get_action_display(),
             target=f"{kind} {target}".strip() if kind else target,
             reason=_reason(event.reason),

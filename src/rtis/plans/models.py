@@ -34,10 +34,14 @@ class FundingSource(models.Model):
 
     @property
     def display_label(self) -> str:
-        """Return the label in the reader's language (Korean unless English was chosen)."""
-        from django.utils.translation import get_language
+        """Return the label in the reader's language: Korean, or English from the catalogue
+        (the stored English label for a source the catalogue does not know)."""
+        from django.utils.translation import get_language, gettext
 
-        return self.label_en if (get_language() or "ko").startswith("en") else self.label
+        if not (get_language() or "ko").startswith("en"):
+            return self.label
+        translated = gettext(self.label)
+        return translated if translated != self.label else (self.label_en or self.label)
 
 
 class Plan(models.Model):
