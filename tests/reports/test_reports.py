@@ -1,4 +1,5 @@
-"""Reports: built from the live data, kept as snapshots, downloadable by planners only."""
+"""Reports: built from the live data, kept as snapshots; planners make them, planners and
+viewers download them."""
 
 from __future__ import annotations
 
@@ -147,14 +148,29 @@ def test_planners_generate_and_download(planner: Any) -> None:
     assert download.status_code == 200 and "21,650" in download.content.decode("utf-8")
 
 
-@pytest.mark.parametrize("who", ["officer", "viewer"])
-def test_others_may_not_generate_or_download(request: Any, who: str, planner: Any) -> None:
-    user = request.getfixturevalue(who)
-    client = client_for(user)
+def test_officers_may_not_generate_or_download(officer: Any, planner: Any) -> None:
+    client = client_for(officer)
     assert client.get(reverse("reports:index")).status_code == 403
     snapshot = do_generate_report(planner, "plan-tables", Plan.objects.get(slug="sample-plan"),
                                   AS_OF)
     assert client.get(reverse("reports:download", args=[snapshot.pk, "html"])).status_code == 403
+
+
+def test_viewers_read_and_download_snapshots_but_may_not_generate(viewer: Any,
+                                                                   planner: Any) -> None:
+    """Council members and auditors (viewers) take the reports planners made."""
+    snapshot = do_generate_report(planner, "plan-tables", Plan.objects.get(slug="sample-plan"),
+                                  AS_OF)
+    client = client_for(viewer)
+    index = client.get(reverse("reports:index"))
+    assert index.status_code == 200
+    assert 'data-testid="report-form"' not in index.text
+    assert reverse("reports:download", args=[snapshot.pk, "pdf"]) in index.text
+    download = client.get(reverse("reports:download", args=[snapshot.pk, "html"]))
+    assert download.status_code == 200 and "21,650" in download.content.decode("utf-8")
+    refused = client.post(reverse("reports:index"), {
+        "kind": "plan-tables", "plan": "sample-plan", "as_of": "2022-01-21"})
+    assert refused.status_code == 403 and ReportSnapshot.objects.count() == 1
 
 
 def test_the_public_is_sent_to_login(plan: Any) -> None:

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rtis.audit.log import history_for_node
+from rtis.audit.present import present
 from rtis.lib.conflict import EditConflict
 from rtis.lib.money import MoneyError, to_won
-from rtis.plans import actions
+from rtis.plans import actions, sources
 from rtis.plans.access import (
     can_edit_node,
     get_budget_line_for_user,
@@ -37,11 +38,13 @@ from rtis.plans.queries import (
 )
 from rtis.web.language import add_errors, in_language
 
+DEFAULT_UNIT = "백만원"
+
 
 def chosen_unit(request: HttpRequest) -> str:
     """Return the display unit the reader asked for (default 백만원, as the documents print)."""
-    unit = request.GET.get("unit", "백만원")
-    return unit if unit in DISPLAY_UNITS else "백만원"
+    unit = request.GET.get("unit", DEFAULT_UNIT)
+    return unit if unit in DISPLAY_UNITS else DEFAULT_UNIT
 
 
 @require_GET
@@ -67,7 +70,8 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         **_budget_context(plan, nodes, unit),
         "nodes": nodes,
         "indicators": plan_indicators(plan),
-        "stated_tables": list(plan.stated_tables.order_by("position")),
+        "stated_tables": sources.tell_apart(list(plan.stated_tables.order_by("position"))),
+        "default_unit": DEFAULT_UNIT,
         "stated_figures": list(plan.stated_figures.order_by("position")),
     }
     return render(request, "plans/plan_detail.html", context)
@@ -100,7 +104,7 @@ def _node_context(request: HttpRequest, plan: Plan, node: Node) -> dict[str, obj
         "matrix": budget_by_source(plan, nodes, root=node),
         "lines": lines,
         "indicators": plan_indicators(plan, subtree),
-        "history": history_for_node(node.pk) if request.user.is_authenticated else [],
+        "history": present(history_for_node(node.pk)) if request.user.is_authenticated else [],
         "references": list(node.references.all()),
         "can_edit": can_edit_node(request.user, node),
         "line_form": _line_form_for(request, node, lines),

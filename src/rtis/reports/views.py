@@ -1,4 +1,4 @@
-"""Report pages for planners: generate, list snapshots, download in every format."""
+"""Report pages: planners generate; planners and viewers list snapshots and download them."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rtis.config import clock
 from rtis.plans.access import require_planner
 from rtis.plans.models import Plan
+from rtis.reports.access import can_generate_reports, require_report_reader
 from rtis.reports.actions import do_generate_report, snapshot_report
 from rtis.reports.models import ReportKind, ReportSnapshot
 from rtis.reports.render import FORMATS, renderer
@@ -23,10 +24,12 @@ from rtis.reports.render import FORMATS, renderer
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_index(request: HttpRequest) -> HttpResponse:
-    require_planner(request.user)
-    plans = list(Plan.objects.order_by("slug"))
+    require_report_reader(request.user)
+    can_generate = can_generate_reports(request.user)
+    plans = list(Plan.objects.order_by("slug")) if can_generate else []
     error = ""
     if request.method == "POST":
+        require_planner(request.user)
         plan = next((p for p in plans if p.slug == request.POST.get("plan")), None)
         try:
             as_of = dt.date.fromisoformat(request.POST.get("as_of") or "")
@@ -46,14 +49,15 @@ def report_index(request: HttpRequest) -> HttpResponse:
     snapshots = ReportSnapshot.objects.select_related("plan", "created_by")[:50]
     return render(request, "reports/index.html", {
         "plans": plans, "kinds": ReportKind.choices, "snapshots": snapshots,
-        "formats": list(FORMATS), "today": clock.today(), "error": error},
+        "formats": list(FORMATS), "today": clock.today(), "error": error,
+        "can_generate": can_generate},
         status=400 if error else 200)
 
 
 @login_required
 @require_GET
 def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    require_planner(request.user)
+    require_report_reader(request.user)
     snapshot = ReportSnapshot.objects.filter(pk=pk).first()
     if snapshot is None or fmt not in FORMATS:
         raise Http404(f"보고서 {pk} ({fmt})이(가) 없습니다 / no report {pk} in {fmt}")
