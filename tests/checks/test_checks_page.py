@@ -67,3 +67,15 @@ def test_numbers_keep_their_printed_digits_and_computed_ones_add_at_most_two() -
 def test_an_unknown_rule_shows_its_code() -> None:
     assert rule_label("total-row") == "합계 행 (계 = 각 행의 합)"
     assert rule_label("brand-new-rule") == "brand-new-rule"
+
+
+def test_a_figures_stored_decimals_are_not_shown_as_printed_digits() -> None:
+    from rtis.checks.present import finding_row
+    from rtis.lib.consistency import Finding
+
+    finding = Finding(severity="info", rule="figure-budget", message="", plan="p",
+                      figures=[{"label": "총 투자규모", "value": 34400,
+                                "provenance": {"unit": "억원"}}],
+                      stated=Decimal("34400.0000"), computed=Decimal("34472.2213"))
+    row = finding_row(finding, {"p": "계획"})
+    assert (row.plan_title, row.stated, row.computed) == ("계획", "34,400억원", "34,472.22억원")

@@ -110,6 +110,17 @@ def finding_row(finding: Finding, plan_titles: dict[str, str]) -> FindingRow:
         computed = from_won(computed, unit)  # a line in won, shown in its printed unit
         return FindingRow(finding, plan_titles.get(finding.plan, finding.plan),
                           rule_label(finding.rule), "", format_printed(computed, unit))
+    if finding.rule.startswith("figure-"):
+        # A figure's value is stored with the column's fixed decimals (34400.0000), not as
+        # printed: its trailing zeros are not printed digits.
+        stated = _trimmed(stated)
     return FindingRow(finding, plan_titles.get(finding.plan, finding.plan),
                       rule_label(finding.rule), format_printed(stated, unit),
                       format_computed(computed, stated, unit))
+
+
+def _trimmed(value: Any) -> Any:
+    number = _number(value)
+    if number is None:
+        return value
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
