@@ -63,9 +63,12 @@ def import_index(request: HttpRequest) -> HttpResponse:
                 error = " ".join(exc.messages)
             else:
                 return redirect("ingest:batch", pk=batch.pk)
+    # The plan the planner came from (?plan=slug on the plan pages' links), kept after an error.
+    chosen = request.POST.get("plan") or request.GET.get("plan", "")
     batches = ImportBatch.objects.select_related("plan", "created_by")[:30]
     return render(request, "ingest/index.html", {"plans": plans, "batches": batches,
-                                                 "error": error}, status=400 if error else 200)
+                                                 "chosen": chosen, "error": error},
+                  status=400 if error else 200)
 
 
 def _mapping_from_post(batch: ImportBatch, post: Any) -> list[dict[str, Any]]:

@@ -411,7 +411,8 @@ def check_figure(figure: Figure, claim: dict[str, Any], data: DataSource) -> lis
                  f"{_json(computed)}" + (" (인쇄 자릿수 범위 / within the printed precision)"
                                          if severity == "info" else "")),
         figures=[{"label": figure.label, "value": _json(stated),
-                  "provenance": {**figure.provenance, "printed": figure.printed}}],
+                  "provenance": {**figure.provenance, "printed": figure.printed,
+                                 "unit": figure.unit}}],
         stated=stated, computed=computed,
         suggestion=f"{_json(computed)}{figure.unit}" if severity == "error" else "")]
 

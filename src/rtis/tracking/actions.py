@@ -398,6 +398,7 @@ def do_approve_entry(actor: Any, entry: E, expected_version: int | None = None) 
                         expected_version, {"return_comment": ""}, "approve")
     if isinstance(entry, IndicatorReport):
         _publish_indicator_actual(actor, entry)
+    notify.entry_approved(entry)
     return entry
 
 

@@ -109,6 +109,15 @@ def entry_returned(entry: ApprovalEntry, comment: str) -> None:
            f"{entry_label(entry)}{josa(entry_label(entry), '이가')} 반려되었습니다: {comment}", entry_url(entry))
 
 
+def entry_approved(entry: ApprovalEntry) -> None:
+    """Tell the owning department's officers, in the app (no mail), that an entry was approved."""
+    node = entry.owner_node()
+    officers = _officers_of(owning_department_ids(node))
+    key = f"approved:{entry._meta.label_lower}:{entry.pk}:{entry.version}"
+    notify(officers, NotificationKind.APPROVED, key, f"승인되었습니다: {entry_label(entry)}",
+           entry_url(entry), email=False)
+
+
 def entry_submitted(entry: ApprovalEntry) -> None:
     """Put a submitted entry in the planners' in-app list (no mail: they see the queue)."""
     key = f"submitted:{entry._meta.label_lower}:{entry.pk}:{entry.version}"

@@ -33,7 +33,7 @@ from rtis.plans.access import (
 )
 from rtis.plans.models import BudgetLine, Indicator, IndicatorTarget, Node, Plan
 from rtis.plans.templatetags.rtis_money import number
-from rtis.tracking import actions, notify, queries
+from rtis.tracking import actions, notify, queries, queue
 from rtis.tracking.forms import (
     CorrectionForm,
     ExecutionForm,
@@ -463,13 +463,48 @@ def _entry(kind: str, pk: int) -> ApprovalEntry:
 @login_required
 @require_GET
 def approvals(request: HttpRequest) -> HttpResponse:
-    """The planners' queue: every submitted entry, oldest period first."""
+    """The planners' queue: submitted entries with department, submitter and time, filtered."""
     if not is_planner(request.user):
         raise PermissionDenied(_("기획 담당자만 결재할 수 있습니다"))
-    plan_slug = request.GET.get("plan", "")
-    entries = queries.submitted_entries(plan_slug or None)
+    filters = queue.QueueFilters.from_query(request.GET)
     return render(request, "tracking/approvals.html", {
-        "entries": entries, "plans": plans_for_user(request.user), "plan_slug": plan_slug})
+        "queue": queue.approval_queue(filters), "filters": filters,
+        "plans": plans_for_user(request.user), "kinds": QUEUE_KINDS,
+        "here": request.get_full_path()})
+
+
+QUEUE_KINDS = [("execution", gettext_lazy("예산 집행 실적")),
+               ("indicator", gettext_lazy("성과지표 실적")), ("milestone", gettext_lazy("추진일정"))]
+
+
+@login_required
+@require_POST
+def approvals_decide(request: HttpRequest) -> HttpResponse:
+    """Approve or return the selected entries, one action call each; report every outcome."""
+    if not is_planner(request.user):
+        raise PermissionDenied(_("기획 담당자만 결재할 수 있습니다"))
+    decision = request.POST.get("decision", "")
+    tokens = request.POST.getlist("entry")
+    comment = request.POST.get("comment", "").strip()
+    if decision not in {"approve", "return"} or not tokens:
+        messages.error(request, _("결재할 항목을 고르십시오."))
+    elif decision == "return" and not comment:
+        messages.error(request, _("반려하려면 반려 사유를 입력하십시오. 아무것도 반려하지 않았습니다."))
+    else:
+        outcomes = queue.decide_entries(request.user, decision, tokens, comment)
+        done = [o.label for o in outcomes if o.ok]
+        if done:
+            text = (_("%(n)d건을 승인했습니다: %(entries)s") if decision == "approve"
+                    else _("%(n)d건을 반려했습니다: %(entries)s"))
+            messages.success(request, text % {"n": len(done), "entries": ", ".join(done)})
+        for outcome in outcomes:
+            if not outcome.ok:
+                messages.error(request, _("처리하지 못했습니다: %(entry)s — %(reason)s") % {
+                    "entry": outcome.label, "reason": outcome.reason})
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("tracking:approvals")
 
 
 def _after_decision(request: HttpRequest, entry: ApprovalEntry) -> HttpResponse:
