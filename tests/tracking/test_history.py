@@ -130,7 +130,10 @@ def test_the_command_refuses_an_unknown_plan_and_reports_what_it_entered(
 def test_a_year_of_execution_obeys_the_constraints_and_a_printed_january() -> None:
     for seed in range(200):
         months = year_of_execution(random.Random(seed), 1_234_567_000,
-                                   (Decimal("5.5"), Decimal("2.6")) if seed % 2 else None)
+                                   (1, (Decimal("5.5"), Decimal("2.6"))) if seed % 2 else None)
+        december = months[-1]
+        budget = december["original_budget"] + december["transfers"] + december["carryover"]
+        assert 0.6 <= december["spent"] / budget <= 1
         previous = 0
         for m in months:
             budget = m["original_budget"] + m["transfers"] + m["carryover"]

@@ -13,8 +13,9 @@ database, gives the same values):
   - execution: 본예산 = the node's planned money for the year (BudgetLine, funding sources the
     city executes: not SH공사 or 민자); spending follows the usual Korean curve (slow spring,
     December rush) to a year-end rate of 90–99.5 % for most units and 62–88 % for a few. Where
-    the plan prints execution by department (seed 004, "예산" table, '22.1.21. 기준), January's
-    record takes that department's printed 원인행위 and 지출 rates;
+    a document prints the office's execution by department for a month (seed 004, "예산" table,
+    '22.1.21. 기준), that month's record takes the owning department's printed 원인행위 and 지출
+    rates (the 계 row's for a department the table does not list);
   - indicator actuals: quarterly, year to date for counts, levels for rates, ending near the
     year's target (achievement 88–112 %, a few 60–85 %);
   - milestones: most done on time, some done late or still delayed, with a reason in Korean.
@@ -119,12 +120,26 @@ def _floor(won: float) -> int:
     return int(won // ROUND_WON) * ROUND_WON
 
 
-def year_of_execution(rng: random.Random, budget: int,
-                      first_month_rates: tuple[Decimal, Decimal] | None = None
-                      ) -> list[dict[str, int]]:
+Printed = tuple[int, tuple[Decimal, Decimal]]  # month, (원인행위 %, 지출 %) as a table prints them
+
+
+def spending_curve(rng: random.Random) -> list[float]:
+    """Return a unit's own share of its year's spending reached by each month (ends at 1)."""
+    shares, reached = [], 0.0
+    for base in SPENT_CURVE[:-1]:
+        reached = min(1.0, max(reached, base * rng.uniform(0.85, 1.15)))
+        shares.append(reached)
+    return [*shares, 1.0]
+
+
+def year_of_execution(rng: random.Random, budget: int, printed: Printed | None = None,
+                      curve: list[float] | None = None) -> list[dict[str, int]]:
     """Return twelve months of year-to-date amounts obeying spent ≤ committed ≤ 예산현액.
 
-    `first_month_rates` (원인행위, 지출 in %) fixes January as a printed table says.
+    `curve` is the unit's spending pattern (a unit spends alike from year to year, which is
+    what the year-end projection relies on), varied a little for the year. `printed` fixes one
+    month's 원인행위 and 지출 rates as a printed table says; the months before stay below them,
+    the months after above.
     """
     transfers = carryover = 0
     if budget and rng.random() < 0.15:
@@ -135,23 +150,28 @@ def year_of_execution(rng: random.Random, budget: int,
     spent_end = rng.uniform(0.9, 0.995) if rng.random() < 0.85 else rng.uniform(0.62, 0.88)
     committed_end = min(1.0, spent_end + rng.uniform(0.003, 0.03))
     shares, reached = [], 0.0
-    for base in SPENT_CURVE[:-1]:
-        reached = min(1.0, max(reached, base * rng.uniform(0.85, 1.15)))
+    for share in (curve or spending_curve(rng))[:-1]:
+        reached = min(1.0, max(reached, share * rng.uniform(0.96, 1.04)))
         shares.append(reached)
     shares.append(1.0)
-    floor_spent = floor_committed = 0
-    if first_month_rates is not None:
-        floor_committed = _floor(current * float(first_month_rates[0]) / 100)
-        floor_spent = min(floor_committed, _floor(current * float(first_month_rates[1]) / 100))
+    printed_month, printed_committed, printed_spent = 0, 0, 0  # no printed month: no bounds
+    if printed is not None:
+        printed_month = printed[0]
+        printed_committed = _floor(current * float(printed[1][0]) / 100)
+        printed_spent = min(printed_committed, _floor(current * float(printed[1][1]) / 100))
     months = []
     for month, share in enumerate(shares, start=1):
         spent = _floor(current * spent_end * share)
         # Contracts (원인행위) run ahead of payments, most of all in spring.
         committed = _floor(current * committed_end * min(1.0, share * 1.3 + 0.04))
-        if month == 1 and first_month_rates is not None:
-            spent, committed = floor_spent, floor_committed
-        spent = min(current, max(spent, floor_spent))
-        committed = min(current, max(committed, floor_committed, spent))
+        if month < printed_month:
+            spent, committed = min(spent, printed_spent), min(committed, printed_committed)
+        elif month == printed_month:
+            spent, committed = printed_spent, printed_committed
+        else:
+            spent, committed = max(spent, printed_spent), max(committed, printed_committed)
+        spent = min(current, spent)
+        committed = min(current, max(committed, spent))
         months.append({"original_budget": budget, "transfers": transfers,
                        "carryover": carryover, "committed": committed, "spent": spent})
     return months
@@ -202,20 +222,26 @@ class _History:
                 if department is not None else None)
         return self._officers[department] or self.planner
 
-    def _printed_rates(self) -> dict[int | None, tuple[Decimal, Decimal]]:
-        """Map department id (None: the 계 row) → printed (원인행위, 지출) rates of the plan."""
-        table = StatedTable.objects.filter(plan=self.plan, key=PRINTED_EXECUTION_TABLE).first()
-        if table is None:
-            return {}
-        columns = list(table.columns)
-        found: dict[int | None, tuple[Decimal, Decimal]] = {}
-        for row in table.rows:
-            values = dict(zip(columns, row["values"], strict=False))
-            rates = (Decimal(str(values["집행률 원인행위액"])), Decimal(str(values["집행률 지출액"])))
-            if row["label"] == PRINTED_TOTAL_ROW:
-                found[None] = rates
-            elif (department := find_department(row["label"])) is not None:
-                found[department.pk] = rates
+    def _printed_rates(self) -> dict[tuple[int, int], dict[int | None, tuple[Decimal, Decimal]]]:
+        """Map (year, month) → department id (None: the 계 row) → printed (원인행위, 지출) rates.
+
+        From any document's printed execution by department (seed 004: the whole office's
+        budget as of '22.1.21.), for the months of this plan's years.
+        """
+        found: dict[tuple[int, int], dict[int | None, tuple[Decimal, Decimal]]] = {}
+        for table in StatedTable.objects.filter(key=PRINTED_EXECUTION_TABLE,
+                                                as_of__year__in=self.years):
+            assert table.as_of is not None
+            rates_by_department = found.setdefault((table.as_of.year, table.as_of.month), {})
+            columns = list(table.columns)
+            for row in table.rows:
+                values = dict(zip(columns, row["values"], strict=False))
+                rates = (Decimal(str(values["집행률 원인행위액"])),
+                         Decimal(str(values["집행률 지출액"])))
+                if row["label"] == PRINTED_TOTAL_ROW:
+                    rates_by_department[None] = rates
+                elif (department := find_department(row["label"])) is not None:
+                    rates_by_department[department.pk] = rates
         return found
 
     # -- periods --
@@ -283,10 +309,14 @@ class _History:
             if unit.pk in done:
                 continue
             rng = _rng(self.seed, self.plan.slug, unit.code, period.year, "execution")
-            rates = None
-            if self.printed:
-                rates = self.printed.get(self.owner.get(unit.pk)) or self.printed.get(None)
-            months = year_of_execution(rng, self.budgets.get((unit.pk, period.year), 0), rates)
+            printed: Printed | None = None
+            for (year, month), by_department in self.printed.items():
+                rates = by_department.get(self.owner.get(unit.pk)) or by_department.get(None)
+                if year == period.year and rates is not None:
+                    printed = (month, rates)
+            curve = spending_curve(_rng(self.seed, self.plan.slug, unit.code, "curve"))
+            months = year_of_execution(rng, self.budgets.get((unit.pk, period.year), 0), printed,
+                                       curve)
             actor = self.actor_for(unit)
             record = do_save_execution(actor, unit, period, None, **months[period.number - 1])
             self._finish(actor, record, story.get(unit.pk, ExecutionStatus.APPROVED))
