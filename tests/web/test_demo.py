@@ -163,3 +163,18 @@ def test_running_the_demo_again_keeps_users_data_and_adds_nothing() -> None:
                                         ReportingPeriod, AuditEvent)] == counts
     draft.refresh_from_db()
     assert (draft.version, draft.spent) == (saved.version, 0)
+
+
+def test_running_the_demo_again_drops_an_earlier_demos_empty_periods_of_2026() -> None:
+    from rtis.orgs.models import User
+    from rtis.tracking.actions import do_open_period
+
+    plan = Plan.objects.get(slug=DEMO_TRACKED_PLAN)
+    planner = User.objects.get(username="planner")
+    for number in (1, 2):
+        do_open_period(planner, plan, kind="month", year=2026, number=number,
+                       due_on=dt.date(2026, number, 10))
+    setup_demo([].append)
+    assert not ReportingPeriod.objects.filter(year=2026).exists()
+    assert AuditEvent.objects.filter(action="delete", target_type__endswith="reportingperiod",
+                                     reason__startswith="demo").count() == 2
