@@ -10,11 +10,12 @@ from rtis.plans.models import Node, Plan
 from rtis.tracking.models import ExecutionStatus, ReportingPeriod, period_end
 
 
-def default_as_of(plans: Iterable[Plan]) -> dict[str, dt.date]:
+def default_as_of(plans: Iterable[Plan], today: dt.date | None = None) -> dict[str, dt.date]:
     """Return each plan's default as-of date: what its data covers, not the wall clock.
 
-    The end of the latest period with approved execution; without any, the plan's last year's
-    end, or today (rtis.config.clock) when the plan is still running. One query.
+    The end of the latest period with approved execution; without any, today
+    (rtis.config.clock) kept within the plan's years: the last day of its period once it has
+    ended, its first day before it starts. One query.
     """
     plans = list(plans)
     latest: dict[int, dt.date] = {}
@@ -24,8 +25,9 @@ def default_as_of(plans: Iterable[Plan]) -> dict[str, dt.date]:
     for plan_id, kind, year, number in approved:
         end = period_end(kind, year, number)
         latest[plan_id] = max(latest.get(plan_id, end), end)
-    today = clock.today()
-    return {p.slug: latest.get(p.pk) or min(dt.date(p.period_end, 12, 31), today)
+    today = today or clock.today()
+    return {p.slug: latest.get(p.pk) or min(max(today, dt.date(p.period_start, 1, 1)),
+                                           dt.date(p.period_end, 12, 31))
             for p in plans}
 
 
