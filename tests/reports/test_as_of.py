@@ -8,16 +8,16 @@ from typing import Any
 from rtis.orgs.models import User
 from rtis.plans.models import Plan
 from rtis.reports.queries import default_as_of as defaults
-
-
-def default_as_of(plan: Any, today: Any = None) -> Any:
-    return defaults([plan], today)[plan.slug]
 from rtis.tracking.actions import (
     do_approve_entry,
     do_open_period,
     do_save_execution,
     do_submit_entry,
 )
+
+
+def default_as_of(plan: Any, today: Any = None) -> Any:
+    return defaults([plan], today)[plan.slug]
 
 
 def test_without_tracked_figures_it_is_today_kept_within_the_plans_years(plan: Plan) -> None:
