@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                "generate a report (work report, plan tables, pledge card)"),
     "remind": ("remind", "제출 기한 알림 보내기 (매일 실행; 같은 알림은 한 번만)",
                "send due-date reminders (run daily; each is sent once)"),
+    "unlock": ("unlock_signin", "로그인 잠금 풀기: unlock 아이디|주소 (목록: unlock --list)",
+               "clear a sign-in lock of an account or address (--list shows locks)"),
     "manage": ("", "Django 관리 명령 직접 실행 (예: rtis manage shell)",
                "run any Django management command"),
 }

@@ -18,6 +18,7 @@ from rtis.plans.models import Plan
 from rtis.reports.actions import do_generate_report, snapshot_report
 from rtis.reports.models import ReportKind, ReportSnapshot
 from rtis.reports.render import FORMATS, renderer
+from rtis.web.csp import allow_inline_styles
 
 
 @login_required
@@ -63,4 +64,7 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     name = f"{snapshot.kind}-{snapshot.plan.slug if snapshot.plan else 'rtis'}-{snapshot.as_of}"
     disposition = "inline" if fmt == "html" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{name}.{extension}"'
+    if fmt == "html":
+        # The standalone report carries its print CSS inline: allow that block, by hash, only.
+        allow_inline_styles(response, data.decode("utf-8"))
     return response
