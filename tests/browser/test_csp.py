@@ -22,10 +22,11 @@ document.addEventListener("securitypolicyviolation", function (e) {
                     ":" + e.lineNumber + " sample=" + e.sample);
 });
 """
-PUBLIC_PAGES = ["/login/", "/admin/login/", "/plans/", "/plans/sample-plan/", "/plans/sample-plan/nodes/2-1-1/",
-                f"/oversight/", f"/oversight/{KEY}/", f"/oversight/{KEY}/items/corrective/1/",
+PUBLIC_PAGES = ["/login/", "/admin/login/", "/plans/", "/plans/sample-plan/",
+                "/plans/sample-plan/nodes/2-1-1/", "/oversight/", f"/oversight/{KEY}/", f"/oversight/{KEY}/items/corrective/1/",
                 "/orgs/", "{department}"]
-PLANNER_PAGES = PUBLIC_PAGES[2:] + [
+PLANNER_PAGES = [
+    *PUBLIC_PAGES[2:],
     "/plans/sample-plan/nodes/2-1-1/edit/",
     "/tracking/", "/tracking/plans/sample-plan/", "/tracking/plans/sample-plan/nodes/2-1-1/",
     "/tracking/approvals/", "/tracking/bulk/",
@@ -97,7 +98,7 @@ def test_the_public_sees_every_public_page_without_a_policy_violation(
 
 def test_an_inline_script_would_be_reported(browser: Any, live_server: Any, plan: Plan) -> None:
     """The watch itself works: an injected inline style is refused and reported."""
-    context, page, errors = watched_page(browser)
+    context, page, _ = watched_page(browser)
     try:
         page.goto(f"{live_server.url}/plans/")
         page.evaluate("""() => { const s = document.createElement('style');
@@ -111,7 +112,7 @@ def test_an_inline_script_would_be_reported(browser: Any, live_server: Any, plan
 def test_a_confirm_question_guards_a_delete(browser: Any, live_server: Any, plan: Plan,
                                            planner: Any) -> None:
     """The delete button's question (formerly an inline handler) still asks; "no" keeps the line."""
-    context, page, errors = watched_page(browser)
+    context, page, _ = watched_page(browser)
     try:
         log_in(page, live_server, "planner", PASSWORD)
         page.goto(f"{live_server.url}/plans/sample-plan/nodes/2-1-1/")
