@@ -19,8 +19,13 @@ SIGNED_IN_AT = "rtis_signed_in_at"
 LAST_SEEN = "rtis_last_seen"
 # Kept in the fresh session after an idle or absolute sign-out, read once by the login page.
 ENDED = "rtis_session_ended"
-# Activity is written at most this often: one session write per request would be wasteful.
+# Activity is written at most this often (a tenth of the idle time, at most 30 seconds): one
+# session write per request would be wasteful.
 TOUCH_EVERY = 30
+
+
+def _touch_every() -> int:
+    return min(TOUCH_EVERY, max(1, int(settings.SESSION_IDLE_SECONDS) // 10))
 
 
 def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
@@ -69,7 +74,7 @@ class SessionTimeoutMiddleware:
                 session[SIGNED_IN_AT] = session[LAST_SEEN] = int(now)
             elif remaining_seconds(request, now) <= 0:
                 return self._end(request)
-            elif not _is_status_check(request) and now - session[LAST_SEEN] >= TOUCH_EVERY:
+            elif not _is_status_check(request) and now - session[LAST_SEEN] >= _touch_every():
                 session[LAST_SEEN] = int(now)
         return self.get_response(request)
 
