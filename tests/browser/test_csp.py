@@ -133,3 +133,28 @@ def test_a_confirm_question_guards_a_delete(browser: Any, live_server: Any, plan
         assert page.locator("form[data-confirm] button").count() == before
     finally:
         context.close()
+
+
+def test_an_admin_works_in_the_admin_without_a_policy_violation(
+        browser: Any, live_server: Any, plan: Plan) -> None:
+    from rtis.orgs.actions import do_create_user
+    from rtis.orgs.models import Role
+
+    chief = do_create_user(None, "chief", PASSWORD, Role.ADMIN)
+    department = Department.objects.order_by("pk").first()
+    assert department is not None
+    context, page, errors = watched_page(browser)
+    try:
+        page.goto(f"{live_server.url}/admin/login/")
+        page.get_by_label("사용자 이름").fill("chief")
+        page.get_by_label("비밀번호").fill(PASSWORD)
+        page.get_by_role("button", name="로그인").click()
+        page.wait_for_url(f"{live_server.url}/admin/")
+        found = visit_all(page, errors, live_server.url, [
+            "/admin/", "/admin/orgs/user/", f"/admin/orgs/user/{chief.pk}/change/",
+            "/admin/orgs/department/", f"/admin/orgs/department/{department.pk}/change/",
+            "/admin/orgs/department/add/", "/admin/web/signinthrottle/", "/admin/audit/auditevent/",
+        ])
+        assert found == []
+    finally:
+        context.close()

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rtis.audit.models import AuditAction, AuditEvent
 from rtis.orgs.actions import do_create_user
@@ -235,3 +235,25 @@ def test_only_admins_clear_locks(planner: User) -> None:
 
     with pytest.raises(PermissionDenied):
         do_unlock_sign_in(planner, "planner")
+
+
+def test_the_gate_must_be_the_first_backend(settings: Any) -> None:
+    from rtis.web.checks import check_sign_in_gate
+
+    assert check_sign_in_gate(None) == []
+    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend",
+                                        "rtis.web.signin.SignInGateBackend"]
+    assert [e.id for e in check_sign_in_gate(None)] == ["rtis.E002"]
+
+
+@pytest.mark.django_db
+def test_the_lock_is_explained_in_english_when_chosen(planner: User, settings: Any) -> None:
+    settings.SIGNIN_MAX_FAILURES = 1
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        response = attempt(client, LOGIN, "planner", "wrong-password-123")
+    finally:
+        translation.deactivate()
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert "(Seoul time)" in response.content.decode()
