@@ -63,4 +63,6 @@ def test_the_admin_refuses_a_weak_password() -> None:
     response = client.post("/admin/orgs/user/add/", {
         "username": "choi", "password1": "short", "password2": "short", "usable_password": "true"})
     assert response.status_code == 200
+    errors = " ".join(str(e) for e in response.context["adminform"].form.errors.get("password2", []))
+    assert "10" in errors  # the configured minimum length
     assert not User.objects.filter(username="choi").exists()
