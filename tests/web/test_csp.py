@@ -92,3 +92,4 @@ def test_no_template_has_inline_script_style_or_handlers(template: Path) -> None
     assert not re.search(r"\sstyle=", text)
     assert not re.search(r"\son[a-z]+=", text)
     assert "javascript:" not in text
+    assert "hx-on" not in text  # htmx may not evaluate code (allowEval is off)

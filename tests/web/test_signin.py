@@ -257,3 +257,15 @@ def test_the_lock_is_explained_in_english_when_chosen(planner: User, settings: A
         translation.deactivate()
     assert "Too many failed sign-ins" in response.content.decode()
     assert "(Seoul time)" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_success_does_not_reset_the_addresss_count(planner: User, settings: Any) -> None:
+    """An attacker holding one valid account cannot clear the count of their guesses."""
+    settings.SIGNIN_MAX_FAILURES_PER_ADDRESS = 4
+    for n in range(3):
+        attempt(Client(), LOGIN, f"guess{n}", "wrong-password-123", address="10.7.7.7")
+    attempt(Client(), LOGIN, "planner", PASSWORD, address="10.7.7.7")
+    attempt(Client(), LOGIN, "guess9", "wrong-password-123", address="10.7.7.7")
+    row = SignInThrottle.objects.get(kind=ThrottleKind.ADDRESS, key="10.7.7.7")
+    assert row.is_locked(timezone.now())
