@@ -28,6 +28,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                "send due-date reminders (run daily; each is sent once)"),
     "demo-history": ("demo_history", "데모용 과거 실적 만들기 (가상 자료, 입력·결재 요청·승인 거침)",
                      "enter invented past reporting for a demo (through submit and approve)"),
+    "unlock": ("unlock_signin", "로그인 잠금 풀기: unlock 아이디|주소 (목록: unlock --list)",
+               "clear a sign-in lock of an account or address (--list shows locks)"),
     "manage": ("", "Django 관리 명령 직접 실행 (예: rtis manage shell)",
                "run any Django management command"),
 }

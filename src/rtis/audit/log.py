@@ -135,3 +135,23 @@ def record_deletes(actor: Any | None, objs: Iterable[models.Model], reason: str 
 def history_for_node(node_id: int, limit: int = 200) -> list[AuditEvent]:
     """Return the changes of a node and of everything that hangs off it, newest first."""
     return list(AuditEvent.objects.filter(node_id=node_id).order_by("-at", "-id")[:limit])
+
+
+def record_sign_in_event(actor: Any | None, action: str, name: str, details: Mapping[str, Any],
+                         user_id: int | None = None, reason: str = "") -> AuditEvent:
+    """Record a sign-in, a failed one, a lock or an unlock; the target is the account name."""
+    event = AuditEvent(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        # A sign-in (or a failed one) is by whoever typed the name; a lock is the system's.
+        actor_name=getattr(actor, "username", "") or (
+            name if action in {AuditAction.LOGIN, AuditAction.LOGIN_FAILED} else SYSTEM_ACTOR_NAME
+        )[:150],
+        action=action,
+        target_type="signin",
+        target_id=str(user_id) if user_id is not None else "",
+        target_repr=name[:300],
+        changes={k: jsonable(v) for k, v in details.items()},
+        reason=reason[:300],
+    )
+    event.save()
+    return event

@@ -11,6 +11,11 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("생성")
     UPDATE = "update", _("수정")
     DELETE = "delete", _("삭제")
+    # Sign-in events (rtis.web.signin): not data changes, but part of the same trail.
+    LOGIN = "login", _("로그인")
+    LOGIN_FAILED = "login_fail", _("로그인 실패")
+    LOCK = "lock", _("로그인 잠금")
+    UNLOCK = "unlock", _("잠금 해제")
 
 
 class AuditEvent(models.Model):

@@ -15,6 +15,7 @@ from rtis.lib.env import (
     env_choice,
     env_database_url,
     env_date,
+    env_int,
     env_list,
     env_secret,
     env_str,
@@ -42,6 +43,26 @@ try:
     RTIS_TODAY = env_date("RTIS_TODAY")
 except SettingError as exc:
     raise ImproperlyConfigured(str(exc)) from None
+
+try:
+    # Sign-in throttling (rtis.web.signin): per account and per client address.
+    SIGNIN_MAX_FAILURES = env_int("RTIS_SIGNIN_MAX_FAILURES", 5, 1, 1000)
+    SIGNIN_MAX_FAILURES_PER_ADDRESS = env_int("RTIS_SIGNIN_MAX_FAILURES_PER_ADDRESS", 20, 1, 100000)
+    SIGNIN_LOCK_SECONDS = 60 * env_int("RTIS_SIGNIN_LOCK_MINUTES", 1, 1, 1440)
+    SIGNIN_LOCK_MAX_SECONDS = 60 * env_int("RTIS_SIGNIN_LOCK_MAX_MINUTES", 60, 1, 10080)
+    # A counter with no failure for this long starts again from zero.
+    SIGNIN_RESET_SECONDS = 3600 * env_int("RTIS_SIGNIN_RESET_HOURS", 24, 1, 8760)
+    # Addresses (or networks) of reverse proxies whose X-Forwarded-For is believed.
+    TRUSTED_PROXIES = env_list("RTIS_TRUSTED_PROXIES", [])
+    PASSWORD_MIN_LENGTH = env_int("RTIS_PASSWORD_MIN_LENGTH", 10, 8, 128)
+    # Sessions: signed out after this much inactivity, and at the latest this long after sign-in.
+    SESSION_IDLE_SECONDS = 60 * env_int("RTIS_SESSION_IDLE_MINUTES", 30, 1, 1440)
+    SESSION_MAX_SECONDS = 3600 * env_int("RTIS_SESSION_MAX_HOURS", 8, 1, 720)
+    SESSION_WARN_SECONDS = 60 * env_int("RTIS_SESSION_WARN_MINUTES", 5, 1, 60)
+    CSP_REPORT_ONLY = env_bool("RTIS_CSP_REPORT_ONLY", False)
+except SettingError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -76,6 +97,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "rtis.web.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "rtis.web.middleware.ChosenLanguageMiddleware",
@@ -83,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rtis.web.sessions.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -106,14 +129,20 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "rtis.tracking.context_processors.menu_counts",
+                "rtis.web.sessions.session_context",
             ],
         },
     },
 ]
 
+# The gate comes first: it refuses locked accounts and addresses before any backend checks a
+# password, whichever door (login page, /admin/login/, a test client) called authenticate().
 # Sign-in through the city's directory (LDAP) when RTIS_LDAP_SERVER_URI is set; local accounts
 # (the ModelBackend) keep working next to it, e.g. for the admin. See docs/operations.md.
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "rtis.web.signin.SignInGateBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 if env_str("RTIS_LDAP_SERVER_URI", ""):
     from rtis.config.directory import directory_settings
 
@@ -121,11 +150,12 @@ if env_str("RTIS_LDAP_SERVER_URI", ""):
         globals().update(directory_settings(os.environ))
     except SettingError as exc:
         raise ImproperlyConfigured(str(exc)) from None
-    AUTHENTICATION_BACKENDS = ["rtis.orgs.directory.DirectoryBackend", *AUTHENTICATION_BACKENDS]
+    AUTHENTICATION_BACKENDS.insert(1, "rtis.orgs.directory.DirectoryBackend")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -174,3 +204,11 @@ LOGGING = {
         "django.request": {"level": "WARNING", "filters": ["one_line_refusals"]},
     },
 }
+
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+# Every response carries this policy (rtis.web.csp); no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)

@@ -131,3 +131,22 @@ def env_database_url(name: str, default: str, environ: Mapping[str, str] | None 
             "(use sqlite:///path or postgres://user@host/db)"
         )
     return value
+
+
+def env_int(name: str, default: int, minimum: int, maximum: int,
+            environ: Mapping[str, str] | None = None) -> int:
+    """Return the variable as a whole number between minimum and maximum (inclusive)."""
+    environ = os.environ if environ is None else environ
+    if name not in environ:
+        return default
+    raw = environ[name].strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not minimum <= value <= maximum:
+        raise SettingError(
+            f"{name}: '{raw}'은(는) {minimum}~{maximum} 사이의 정수가 아닙니다 "
+            f"/ {name}: '{raw}' is not a whole number from {minimum} to {maximum}"
+        )
+    return value

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 
 from rtis.audit.log import record_change, record_create
 from rtis.orgs.access import is_planner
@@ -81,6 +83,23 @@ def find_department(name: str) -> Department | None:
     return entry.department if entry else None
 
 
+def _password_problems(password: str, user: User, language: str) -> str:
+    with translation.override(language):
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            return " ".join(exc.messages)
+    return ""
+
+
+def _validate_password(password: str, user: User) -> None:
+    """Apply the password rules (AUTH_PASSWORD_VALIDATORS), saying what failed in both languages."""
+    korean = _password_problems(password, user, "ko")
+    if korean:
+        english = _password_problems(password, user, "en")
+        raise ValidationError({"password": f"{korean} / {english}"})
+
+
 @transaction.atomic
 def do_create_user(
     actor: Any | None,
@@ -98,6 +117,7 @@ def do_create_user(
         raise ValidationError({"username": f"이미 있는 사용자 '{username}' / '{username}' exists"})
     user = User(username=username, role=role, email=email, is_staff=role == Role.ADMIN)
     user.is_superuser = role == Role.ADMIN
+    _validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()

@@ -19,6 +19,7 @@ from rtis.reports.forms import ReportForm
 from rtis.reports.models import ReportKind, ReportSnapshot
 from rtis.reports.queries import default_as_of, nodes_by_plan
 from rtis.reports.render import FORMATS, renderer
+from rtis.web.csp import allow_inline_styles
 
 
 @login_required
@@ -82,4 +83,7 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     name = f"{snapshot.kind}-{snapshot.plan.slug if snapshot.plan else 'rtis'}-{snapshot.as_of}"
     disposition = "inline" if fmt == "html" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{name}.{extension}"'
+    if fmt == "html":
+        # The standalone report carries its print CSS inline: allow that block, by hash, only.
+        allow_inline_styles(response, data.decode("utf-8"))
     return response

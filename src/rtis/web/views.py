@@ -1,7 +1,11 @@
-"""Where a person lands after signing in."""
+"""Signing in and where a person lands after it: the sign-in page explains a lock and an ended
+session; officers and planners land on their work list."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -9,6 +13,17 @@ from django.views.decorators.http import require_GET
 
 from rtis.orgs.access import is_planner
 from rtis.orgs.models import Role
+from rtis.web.forms import SignInForm
+from rtis.web.sessions import ENDED
+
+
+class SignInView(auth_views.LoginView):
+    authentication_form = SignInForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["session_ended"] = bool(self.request.session.pop(ENDED, False))
+        return context
 
 
 @login_required

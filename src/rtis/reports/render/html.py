@@ -19,7 +19,7 @@ def render_html(report: Report) -> bytes:
                 blocks.append({"type": "p", "text": block.text, "style": block.style})
             elif isinstance(block, TableBlock):
                 blocks.append({"type": "table", "table": block, "rows": [
-                    {"style": row.style, "indent": row.indent, "cells": [
+                    {"style": row.style, "indent": min(max(row.indent, 0), 6), "cells": [
                         {"text": format_number(c, block.decimals_of(i)) if not isinstance(c, str)
                          else c, "numeric": (not isinstance(c, str) and block.decimals_of(i)
                          is not None) or isinstance(c, int)}

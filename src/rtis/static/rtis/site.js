@@ -20,21 +20,7 @@
         }
       });
     }
-    // <form data-confirm="…">: ask before submitting (deleting, locking).
-    document.addEventListener("submit", function (event) {
-      var form = event.target;
-      var question = form && form.getAttribute && form.getAttribute("data-confirm");
-      if (question && !window.confirm(question)) {
-        event.preventDefault();
-      }
-    });
-    // <select data-autosubmit>: choosing an option submits its form (a button is in <noscript>).
-    document.addEventListener("change", function (event) {
-      var target = event.target;
-      if (target && target.matches && target.matches("select[data-autosubmit]") && target.form) {
-        target.form.submit();
-      }
-    });
+    // data-confirm and data-autosubmit are app.js's.
   }
 
   if (document.readyState === "loading") {
