@@ -12,8 +12,8 @@ from django.db import transaction
 
 from rtis.audit.log import record_create, record_creates, record_deletes
 from rtis.ingest.planfile import PlanDoc, PlanFileError, load_json_text, parse_plan_doc
-from rtis.orgs.access import is_planner
 from rtis.lib.org_history import HistoryFields
+from rtis.orgs.access import is_planner
 from rtis.orgs.actions import (
     do_create_department,
     find_department,

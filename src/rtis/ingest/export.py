@@ -66,7 +66,9 @@ class _Names:
             add(department_id)
         reorganisations: dict[int, Reorganisation] = {}
         for i in ordered:
-            for span in [*names.get(i, []), *links.get(i, [])]:
+            spans: list[DepartmentName | DepartmentParent] = [*names.get(i, []),
+                                                              *links.get(i, [])]
+            for span in spans:
                 if span.reorganisation is not None:
                     reorganisations[span.reorganisation.pk] = span.reorganisation
         keys = _reorganisation_keys(list(reorganisations.values()))

@@ -11,6 +11,7 @@ from django.db import transaction
 from rtis.audit.log import record_deletes
 from rtis.ingest.actions import do_import_plan, do_load_references, known_department_names
 from rtis.ingest.planfile import PlanFileError, parse_plan_doc
+from rtis.lib.org_history import OrgHistoryFile
 from rtis.lib.seed_schema import (
     SeedAuditFile,
     SeedError,
@@ -19,7 +20,6 @@ from rtis.lib.seed_schema import (
     parse_seed_text,
     seed_to_plan_doc,
 )
-from rtis.lib.org_history import OrgHistoryFile
 from rtis.orgs.actions import do_load_org_history
 from rtis.oversight.actions import do_import_council_session
 from rtis.oversight.models import CouncilSession

@@ -78,11 +78,12 @@ def _overlap(a: Span, b: Span) -> bool:
     return a_start <= b_end and b_start <= a_end
 
 
-def span_problems(spans: list[NameSpanDoc] | list[ParentSpanDoc], path: str,
+def span_problems(spans: list[NameSpanDoc] | list[ParentSpanDoc] | list[Span], path: str,
                   reorganisations: set[str]) -> list[tuple[str, str]]:
     """Return (path, message) for spans out of order, overlapping or naming no reorganisation."""
     problems: list[tuple[str, str]] = []
-    for i, span in enumerate(spans):
+    listed: list[Span] = list(spans)
+    for i, span in enumerate(listed):
         if span.valid_from and span.valid_to and span.valid_to < span.valid_from:
             problems.append((f"{path}[{i}].valid_to", "종료일이 시작일보다 앞섭니다 / valid_to "
                                                       "precedes valid_from"))
@@ -91,7 +92,7 @@ def span_problems(spans: list[NameSpanDoc] | list[ParentSpanDoc], path: str,
                                                             f"'{span.reorganisation}' / unknown "
                                                             "reorganisation"))
         for j in range(i):
-            if _overlap(spans[j], span):
+            if _overlap(listed[j], span):
                 problems.append((f"{path}[{i}]", f"{path}[{j}]와(과) 기간이 겹칩니다 / overlaps "
                                                  f"{path}[{j}]"))
     return problems

@@ -39,6 +39,11 @@ class Hierarchy:
     def parent_id(self, department_id: int) -> int | None:
         return self.units[department_id].parent_id
 
+    def children(self, department_id: int) -> list[Unit]:
+        """Return the units directly under a department that day, by name."""
+        return sorted((u for u in self.units.values() if u.parent_id == department_id),
+                      key=lambda u: (u.name, u.id))
+
     def chain(self, department_id: int) -> list[Unit]:
         """Return the department and its ancestors on the day, the top unit first."""
         chain: list[Unit] = []
@@ -125,9 +130,21 @@ def aliases_of(department: Department) -> list[DepartmentAlias]:
     return list(DepartmentAlias.objects.filter(department=department).order_by("name"))
 
 
-def parent_history(department: Department) -> list[DepartmentParent]:
-    """Return a department's dated parents, oldest first, with the parents' names (one query)."""
-    return list(DepartmentParent.objects.filter(department=department)
-                .select_related("parent", "reorganisation")
-                .prefetch_related("parent__names")
-                .order_by(F("valid_from").asc(nulls_first=True), "pk"))
+def parent_history(department: Department, day: dt.date) -> list[DepartmentParent]:
+    """Return a department's dated parents, oldest first (one query, two with the names).
+
+    Each gets `parent_name`: the parent's name within the span, on the day asked about when the
+    span holds it, else on the span's nearest end.
+    """
+    links = list(DepartmentParent.objects.filter(department=department)
+                 .select_related("parent", "reorganisation")
+                 .prefetch_related("parent__names")
+                 .order_by(F("valid_from").asc(nulls_first=True), "pk"))
+    for link in links:
+        then = day
+        if link.valid_to is not None and then > link.valid_to:
+            then = link.valid_to
+        if link.valid_from is not None and then < link.valid_from:
+            then = link.valid_from
+        link.parent_name = link.parent.name_on(then) if link.parent else ""  # type: ignore[attr-defined]
+    return links

@@ -50,10 +50,16 @@ def session_detail(request: HttpRequest, key: str) -> HttpResponse:
         items = items.filter(category=category)
     if status in Status.values:
         items = items.filter(status=status)
+    # Items reach a department under any name they print it by (aliases, misprints).
+    departments = session_departments(session)
+    department_id, _error = _chosen_department(request, {d.pk for d in departments})
+    if department_id is not None:
+        items = items.filter(departments__id=department_id)
     return render(request, "oversight/session_detail.html", {
         "session": session, "summary": status_summary(session), "items": items,
         "category": category, "status": status, "categories": Category.choices,
-        "statuses": Status.choices, "printed": session.summary_table})
+        "statuses": Status.choices, "printed": session.summary_table,
+        "departments": departments, "department_id": department_id})
 
 
 def _item_form(item: AuditItem) -> AuditItemForm:
