@@ -174,8 +174,18 @@ def test_organisation_pages_show_the_chain_and_history_of_the_day_asked(
     assert chain is not None and OLD_CHAIN in text_of(chain.group(1))
     assert "2018-12-31" in detail.text and "001_a43e24d910e99ac0.txt" in detail.text
     bio = Department.objects.get(name="바이오 AI산업과")
-    aliases = client.get(reverse("orgs:detail", args=[bio.pk])).text
-    assert "바이오시산업과" in aliases and "IV-2 시정·처리 요구사항 35, 36" in aliases
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("orgs:detail", args=[bio.pk])).text
+    aliases = re.search(r'data-testid="aliases">(.*?)</table>', page, re.S)
+    assert aliases is not None and "바이오시산업과" in aliases.group(1)
+    assert "IV-2 시정·처리 요구사항 35, 36" in aliases.group(1)
+    items = re.search(r'data-testid="council-items">(.*?)</table>', page, re.S)
+    assert items is not None  # the items printed under a variant are the department's too
+    assert "/oversight/audit-2021/items/corrective/35/" in items.group(1)
+    assert "/oversight/audit-2021/items/document_request/14/" in items.group(1)
+    Plan.objects.filter(slug="econ-office-report-2022").update(published=False)
+    hidden = client.get(reverse("orgs:detail", args=[bio.pk])).text
+    assert 'data-testid="council-items"' not in hidden  # the public: published reports only
 
 
 def test_the_plan_page_query_count_does_not_grow_with_departments(

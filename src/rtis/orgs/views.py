@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET
 from rtis.config import clock
 from rtis.orgs.models import Department, DepartmentKind
 from rtis.orgs.queries import aliases_of, hierarchy_on, parent_history
+from rtis.oversight.models import AuditItem
+from rtis.oversight.queries import sessions_for_user
 from rtis.plans.models import NodeDepartment
 
 
@@ -49,8 +51,13 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         roles = roles.filter(node__plan__published=True)
     org = hierarchy_on(day)
+    # Council items reach the department under any name they printed it by (aliases).
+    items = (AuditItem.objects.filter(departments=department,
+                                      session__in=sessions_for_user(request.user))
+             .select_related("session").order_by("session__key", "category", "number"))
     return render(request, "orgs/department_detail.html",
                   {"department": department, "day": day, "name_on_day": org.name(department.pk),
                    "chain": org.chain(department.pk), "parents": parent_history(department, day),
-                   "aliases": aliases_of(department), "roles": roles, "error": error},
+                   "aliases": aliases_of(department), "roles": roles, "items": items,
+                   "error": error},
                   status=400 if error else 200)
