@@ -164,11 +164,15 @@ def find_department(name: str) -> Department | None:
     return Department.objects.filter(pk=folded).first() if folded else None
 
 
-def reorganisation_from_doc(doc: ReorganisationDoc) -> Reorganisation:
-    """Find a reorganisation by date and title, or create it; its note and source follow the doc."""
-    found, _created = Reorganisation.objects.update_or_create(
-        effective_on=doc.effective_on, title=doc.title,
-        defaults={"note": doc.note, "provenance": doc.provenance})
+def reorganisation_from_doc(doc: ReorganisationDoc, *, update: bool = False) -> Reorganisation:
+    """Find a reorganisation by date and title, or create it (with update: note and source too)."""
+    values = {"note": doc.note, "provenance": doc.provenance}
+    if update:
+        found, _created = Reorganisation.objects.update_or_create(
+            effective_on=doc.effective_on, title=doc.title, defaults=values)
+    else:
+        found, _created = Reorganisation.objects.get_or_create(
+            effective_on=doc.effective_on, title=doc.title, defaults=values)
     return found
 
 
@@ -243,7 +247,8 @@ def do_load_org_history(actor: Any | None, doc: OrgHistoryFile) -> list[str]:
     found by any name the file gives it.
     """
     _require_admin(actor)
-    reorganisations = {r.key: reorganisation_from_doc(r) for r in doc.reorganisations}
+    reorganisations = {r.key: reorganisation_from_doc(r, update=True)
+                       for r in doc.reorganisations}
     created: list[str] = []
     by_name: dict[str, Department] = {}
     for d in doc.departments:

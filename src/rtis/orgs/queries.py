@@ -119,12 +119,6 @@ class NameIndex:
         return self.folded.get(fold(name))
 
 
-def unresolved_names(names: list[str], index: NameIndex | None = None) -> list[str]:
-    """Return the names that resolve to no department, in the order given."""
-    index = index or NameIndex()
-    return [n for n in names if index.resolve(n) is None]
-
-
 def aliases_of(department: Department) -> list[DepartmentAlias]:
     """Return a department's printed variants (one query)."""
     return list(DepartmentAlias.objects.filter(department=department).order_by("name"))
