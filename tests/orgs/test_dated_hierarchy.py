@@ -208,3 +208,23 @@ def test_a_reorganisation_file_refuses_overlapping_spans(db: Any) -> None:
     with pytest.raises(SeedError) as caught:
         parse_seed_text(text, "orgs.yaml")
     assert "겹칩니다" in str(caught.value)
+
+
+def test_reports_and_pages_keep_the_name_a_department_had_on_the_plans_day(
+        plan: Any, viewer: Any) -> None:
+    from rtis.orgs.actions import do_rename_department
+    from rtis.orgs.models import Reorganisation
+    from rtis.reports.builders.pledge_card import build_pledge_card
+    from rtis.reports.builders.work_report import build_work_report
+
+    reorg = Reorganisation.objects.create(effective_on=dt.date(2020, 1, 1), title="개편")
+    do_rename_department(None, Department.objects.get(name="경제정책과"), "경제정책담당관", reorg)
+    plan = Plan.objects.get(pk=plan.pk)
+    report = build_work_report(plan, dt.date(2020, 6, 30))
+    assert report.organisation == "경제정책과"
+    card = json.dumps(build_pledge_card(plan, plan.nodes.get(code="1-1"), dt.date(2020, 6, 30))
+                      .to_dict(), ensure_ascii=False)
+    assert "소관부서: 경제정책과" in card and "경제정책담당관" not in card
+    page = client_for(viewer).get(reverse("plans:node", args=[plan.slug, "1-1"]))
+    owners = re.search(r'data-testid="owners">(.*?)</dd>', page.text, re.S)
+    assert owners is not None and "경제진흥본부 → 경제정책과" in text_of(owners.group(1))
