@@ -35,8 +35,9 @@ def test_an_admin_edit_of_a_department_is_audited(admin_user: Any) -> None:
     response = client.post(url, {
         "name": "문화융합경제과", "kind": "bureau", "parent": department.parent_id or "",
         "established_on": "", "abolished_on": "2022-01-01",
-        "names-TOTAL_FORMS": "0", "names-INITIAL_FORMS": "0",
-        "names-MIN_NUM_FORMS": "0", "names-MAX_NUM_FORMS": "1000"})
+        **{f"{prefix}-{key}": value for prefix in ("names", "parent_links", "aliases")
+           for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"),
+                              ("MIN_NUM_FORMS", "0"), ("MAX_NUM_FORMS", "1000"))}})
     assert response.status_code == 302, response.content[:500]
     event = AuditEvent.objects.filter(target_type="orgs.department", action="update").latest("id")
     assert event.actor_name == "root"

@@ -249,3 +249,39 @@ def test_only_an_administrator_may_create_users(department: Department, role: st
 def test_it_refuses_a_malformed_username(admin: User, username: str) -> None:
     with pytest.raises(ValidationError):
         do_create_user(admin, username, PASSWORD, Role.VIEWER)
+
+
+def test_moving_a_department_keeps_where_it_stood_before(db: Any) -> None:
+    from rtis.orgs.actions import do_create_department, do_move_department
+    from rtis.orgs.queries import hierarchy_on
+
+    old = do_create_department(None, "가본부", kind="office")
+    new = do_create_department(None, "나실", kind="office")
+    unit = do_create_department(None, "다과", parent=old)
+    reorg = Reorganisation.objects.create(effective_on=dt.date(2019, 1, 1), title="개편")
+    do_move_department(None, unit, new, reorg, provenance={"document": "x.txt"})
+    unit.refresh_from_db()
+    assert unit.parent == new
+    assert hierarchy_on(dt.date(2018, 12, 31)).path(unit.pk) == "가본부 → 다과"
+    assert hierarchy_on(dt.date(2019, 1, 1)).path(unit.pk) == "나실 → 다과"
+    assert unit.parent_on(dt.date(2018, 6, 1)) == old
+
+
+def test_only_an_administrator_moves_a_department(db: Any, planner: Any) -> None:
+    from rtis.orgs.actions import do_create_department, do_move_department
+
+    unit = do_create_department(None, "라과")
+    reorg = Reorganisation.objects.create(effective_on=dt.date(2019, 1, 1), title="개편")
+    with pytest.raises(PermissionDenied):
+        do_move_department(planner, unit, None, reorg)
+
+
+def test_an_alias_cannot_take_another_departments_name(db: Any, planner: Any) -> None:
+    from rtis.orgs.actions import do_add_department_alias, do_create_department, find_department
+
+    first = do_create_department(None, "마과")
+    do_create_department(None, "바과")
+    alias = do_add_department_alias(planner, first, "마 과장실", provenance={"section": "IV-2"})
+    assert find_department("마 과장실") == first and alias.provenance == {"section": "IV-2"}
+    with pytest.raises(ValidationError, match="바과"):
+        do_add_department_alias(planner, first, "바과")

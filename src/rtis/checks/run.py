@@ -5,6 +5,7 @@ from __future__ import annotations
 from rtis.checks.data import PlanData, as_table
 from rtis.lib.claims import Figure, check_figure, check_table_claims
 from rtis.lib.consistency import Finding, Table, check_table
+from rtis.orgs.queries import NameIndex
 from rtis.plans.models import BudgetLine, Plan
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -29,7 +30,34 @@ def _period_findings(plan: Plan) -> list[Finding]:
     return findings
 
 
-def check_plan(plan: Plan) -> list[Finding]:
+def _department_findings(plan: Plan, index: NameIndex) -> list[Finding]:
+    """Name every department printed on the plan's council items that resolves to nothing."""
+    from rtis.oversight.models import AuditItem
+
+    findings = []
+    items = (AuditItem.objects.filter(session__plan=plan).select_related("session")
+             .order_by("session__key", "category", "number"))
+    for item in items:
+        for name in item.department_names:
+            if index.resolve(name) is not None:
+                continue
+            where = f"{item.session.title} {item.get_category_display()} {item.number}"
+            findings.append(Finding(
+                severity="warning", rule="department-unresolved",
+                message=(f"{where}: 인쇄된 부서명 '{name}'이(가) 어느 부서에도 해당하지 않아 이 "
+                         f"지적사항이 부서별 목록에서 빠집니다 / the printed department name "
+                         f"'{name}' resolves to no department, so the item is missing from "
+                         "department filters"),
+                plan=plan.slug,
+                figures=[{"label": where, "value": name, "provenance": item.provenance}],
+                stated=name, computed=None,
+                suggestion=("seed/orgs/departments.yaml에 그 부서의 이름(names) 또는 다른 표기"
+                            "(aliases)로 출처와 함께 등록하십시오 / record it in "
+                            "seed/orgs/departments.yaml as a name or an alias, with its source")))
+    return findings
+
+
+def check_plan(plan: Plan, index: NameIndex | None = None) -> list[Finding]:
     """Return every finding of one plan."""
     data = PlanData(plan)
     findings: list[Finding] = []
@@ -58,6 +86,7 @@ def check_plan(plan: Plan) -> list[Finding]:
                                   **summary.get("provenance", {})})
         findings.extend(check_table_claims(table, summary["claims"], data))
     findings.extend(_period_findings(plan))
+    findings.extend(_department_findings(plan, index or NameIndex()))
     return findings
 
 
@@ -66,5 +95,6 @@ def run_checks(plan_slug: str | None = None) -> list[Finding]:
     plans = Plan.objects.order_by("slug")
     if plan_slug:
         plans = plans.filter(slug=plan_slug)
-    findings = [f for plan in plans for f in check_plan(plan)]
+    index = NameIndex()  # every name a department is known by, loaded once
+    findings = [f for plan in plans for f in check_plan(plan, index)]
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.plan))

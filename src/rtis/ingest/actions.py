@@ -12,9 +12,15 @@ from django.db import transaction
 
 from rtis.audit.log import record_create, record_creates, record_deletes
 from rtis.ingest.planfile import PlanDoc, PlanFileError, load_json_text, parse_plan_doc
+from rtis.lib.org_history import HistoryFields
 from rtis.orgs.access import is_planner
-from rtis.orgs.actions import do_create_department, find_department
-from rtis.orgs.models import Department, DepartmentName
+from rtis.orgs.actions import (
+    do_create_department,
+    find_department,
+    reorganisation_from_doc,
+    write_department_history,
+)
+from rtis.orgs.models import Department, DepartmentAlias, DepartmentName
 from rtis.plans.models import (
     BudgetLine,
     FundingSource,
@@ -33,10 +39,10 @@ logger = logging.getLogger("rtis.ingest")
 
 
 def known_department_names() -> set[str]:
-    """Return every name (current or former) a department is known by."""
-    return set(DepartmentName.objects.values_list("name", flat=True)) | set(
-        Department.objects.values_list("name", flat=True)
-    )
+    """Return every name (current, former or a printed variant) a department is known by."""
+    return (set(DepartmentName.objects.values_list("name", flat=True))
+            | set(Department.objects.values_list("name", flat=True))
+            | set(DepartmentAlias.objects.values_list("name", flat=True)))
 
 
 def parse_plan_file_text(text: str, source: str) -> PlanDoc:
@@ -48,6 +54,7 @@ def parse_plan_file_text(text: str, source: str) -> PlanDoc:
 
 def _resolve_departments(actor: Any, doc: PlanDoc) -> dict[str, Department]:
     resolved: dict[str, Department] = {}
+    created: set[str] = set()
     pending = list(doc.departments)
     # Parents first: a department listed before its parent waits one round.
     for _round in range(len(pending) + 1):
@@ -60,11 +67,34 @@ def _resolve_departments(actor: Any, doc: PlanDoc) -> dict[str, Department]:
             if existing is None:
                 parent = resolved.get(d.parent) or find_department(d.parent) if d.parent else None
                 existing = do_create_department(actor, d.name, kind=d.kind, parent=parent)
+                created.add(d.name)
             resolved[d.name] = existing
         if not waiting:
             break
         pending = waiting
+    _write_histories(actor, doc, resolved, created)
     return resolved
+
+
+def _write_histories(actor: Any, doc: PlanDoc, resolved: dict[str, Department],
+                     created: set[str]) -> None:
+    """Give departments new to the database the file's dated history; add printed variants.
+
+    A department the database already knows keeps its own history (the organisation's seed or
+    an earlier import is authoritative); only aliases it lacks are added.
+    """
+    reorganisations = {r.key: reorganisation_from_doc(r) for r in doc.reorganisations}
+
+    def resolve(name: str) -> Department | None:
+        return resolved.get(name) or find_department(name)
+
+    for d in doc.departments:
+        if d.name not in resolved:
+            continue
+        history = d if d.name in created else HistoryFields(aliases=[
+            a for a in d.aliases if find_department(a.name) is None])
+        if history.names or history.parents or history.aliases:
+            write_department_history(actor, resolved[d.name], history, resolve, reorganisations)
 
 
 def _department(name: str, resolved: dict[str, Department]) -> Department:
@@ -141,6 +171,7 @@ def do_import_plan(actor: Any | None, doc: PlanDoc, *, replace: bool = False,
     meta = doc.plan
     plan = Plan.objects.create(
         slug=meta.slug, title=meta.title, document_number=meta.document_number or "",
+        policy_number=meta.policy_number or "",
         approved_on=meta.approved_on, period_start=meta.period[0], period_end=meta.period[1],
         department=_department(meta.department, resolved) if meta.department else None,
         summary=meta.summary, source_document=meta.source_document or "", published=meta.published,

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, WithJsonSchema
 
 from rtis.lib.claims import FIGURE_CLAIM_MODELS, TABLE_CLAIM_MODELS, validate_claims
+from rtis.lib.org_history import HistoryFields, ReorganisationDoc, span_problems
 
 FORMAT = "rtis-plan/1"
 YEAR = Field(ge=1990, le=2100)
@@ -30,6 +31,7 @@ class PlanMeta(Strict):
     slug: str = Field(pattern=SLUG_RE, max_length=80)
     title: str = Field(min_length=1, max_length=300)
     document_number: str | None = Field(default=None, max_length=100)
+    policy_number: str | None = Field(default=None, max_length=100)  # 방침번호 as printed
     approved_on: dt.date | None = None
     period: tuple[StrictInt, StrictInt]
     department: str | None = None
@@ -38,7 +40,9 @@ class PlanMeta(Strict):
     published: bool = False
 
 
-class DepartmentDoc(Strict):
+class DepartmentDoc(HistoryFields):
+    # name and parent as on the plan's approval date; names, parents (dated, naming parents by
+    # their `name` in this list) and aliases: the department's history (lib/org_history.py).
     name: str = Field(min_length=1, max_length=100)
     parent: str | None = None
     kind: Literal["office", "bureau", "department", "agency", "external"] = "department"
@@ -107,6 +111,7 @@ class StatedTableDoc(Strict):
 class PlanDoc(Strict):
     format: Literal["rtis-plan/1"]
     plan: PlanMeta
+    reorganisations: list[ReorganisationDoc] = []
     departments: list[DepartmentDoc] = []
     nodes: list[NodeDoc]
     budget_lines: list[BudgetLineDoc] = []
@@ -179,10 +184,19 @@ def _semantic_problems(doc: PlanDoc, known_sources: set[str],
         problems.append(("$.plan.period", f"기간은 1990~2100 사이, 시작≤종료여야 합니다 / the period "
                                           f"must lie within 1990–2100 with start ≤ end: {start}–{end}"))
     departments = known_departments | {d.name for d in doc.departments}
+    reorganisations = {r.key for r in doc.reorganisations}
     for i, d in enumerate(doc.departments):
         if d.parent and d.parent not in departments:
             problems.append((f"$.departments[{i}].parent", f"알 수 없는 부서 '{d.parent}' / "
                                                            f"unknown department '{d.parent}'"))
+        for j, span in enumerate(d.parents):
+            if span.parent is not None and span.parent not in departments:
+                problems.append((f"$.departments[{i}].parents[{j}].parent",
+                                 f"알 수 없는 부서 '{span.parent}' / unknown department "
+                                 f"'{span.parent}'"))
+        for kind in ("names", "parents"):
+            problems += [(f"$.{path}", message) for path, message in span_problems(
+                getattr(d, kind), f"departments[{i}].{kind}", reorganisations)]
     if doc.plan.department and doc.plan.department not in departments:
         problems.append(("$.plan.department", f"알 수 없는 부서 '{doc.plan.department}' / "
                                               f"unknown department '{doc.plan.department}'"))

@@ -11,6 +11,7 @@ from django.db import transaction
 from rtis.audit.log import record_deletes
 from rtis.ingest.actions import do_import_plan, do_load_references, known_department_names
 from rtis.ingest.planfile import PlanFileError, parse_plan_doc
+from rtis.lib.org_history import OrgHistoryFile
 from rtis.lib.seed_schema import (
     SeedAuditFile,
     SeedError,
@@ -19,6 +20,7 @@ from rtis.lib.seed_schema import (
     parse_seed_text,
     seed_to_plan_doc,
 )
+from rtis.orgs.actions import do_load_org_history
 from rtis.oversight.actions import do_import_council_session
 from rtis.oversight.models import CouncilSession
 from rtis.plans.models import FundingSource, Plan
@@ -74,6 +76,18 @@ def _audit_files(directory: Path) -> list[tuple[Path, SeedAuditFile]]:
     return found
 
 
+def _org_files(directory: Path) -> list[tuple[Path, OrgHistoryFile]]:
+    """Return the organisation history files (seed/orgs/), loaded before any plan."""
+    found = []
+    for path in seed_files(directory):
+        if path.parent.name == "orgs":
+            parsed = parse_seed_text(path.read_text(encoding="utf-8"),
+                                     str(path.relative_to(directory.parent)))
+            if isinstance(parsed, OrgHistoryFile):
+                found.append((path, parsed))
+    return found
+
+
 def _clear_tracking_entries(actor: Any | None, slug: str) -> None:
     """Delete a replaced plan's entries that hold its reporting periods (audited).
 
@@ -99,9 +113,15 @@ def load_seed(actor: Any | None = None, *, replace: bool = False,
     """Load every seed plan that is not in the database yet (or replace them all)."""
     plans, others = read_seed(directory, only)
     sessions = _audit_files(directory)
-    audit_paths = {path for path, _ in sessions}
+    orgs = _org_files(directory)
+    audit_paths = {path for path, _ in sessions} | {path for path, _ in orgs}
     report = SeedReport(other_files=[p.name for p in others if p not in audit_paths
                                      and "references" not in p.name])
+    # The organisation's dated history first: plans then find their departments (under any
+    # name they print) and keep the hierarchy of their own day, whichever plan loads last.
+    for path, org in orgs:
+        if do_load_org_history(actor, org):
+            report.created.append(f"orgs/{path.name}")
     sources = set(FundingSource.objects.values_list("code", flat=True))
     for path, seed in plans:
         exists = Plan.objects.filter(slug=seed.plan.slug).exists()

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from rtis.lib.claims import FIGURE_CLAIM_MODELS, TABLE_CLAIM_MODELS, validate_claims
 from rtis.lib.kdate import quarter_bounds
 from rtis.lib.money import UNITS, MoneyError, to_won, won_unit_factor
+from rtis.lib.org_history import OrgHistoryFile, org_file_problems
 from rtis.lib.seed_language import english_fields
 from rtis.lib.yamlines import YamlError, line_of, load_with_lines
 
@@ -41,6 +42,7 @@ class SeedPlan(Strict):
     slug: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     title: str
     document_number: str | None = None
+    policy_number: str | None = None  # 방침번호 as printed on the approval sheet
     approved_on: dt.date | None = None
     period: tuple[StrictInt, StrictInt]
     department: str | None = None
@@ -304,10 +306,11 @@ class SeedAuditFile(Strict):
     items: list[SeedAuditItem]
 
 
-FORMATS: dict[str, type[Strict]] = {
+FORMATS: dict[str, type[BaseModel]] = {
     "rtis-seed/1": SeedPlanFile,
     "rtis-references/1": SeedReferencesFile,
     "rtis-audit/1": SeedAuditFile,
+    "rtis-orgs/1": OrgHistoryFile,  # the organisation's dated history (seed/orgs/)
 }
 
 
@@ -327,7 +330,7 @@ def _dotted(path: tuple[Any, ...]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
 
-def parse_seed_text(text: str, file_name: str) -> Strict:
+def parse_seed_text(text: str, file_name: str) -> BaseModel:
     """Parse and validate one seed file; raise SeedError naming file and line."""
     try:
         data, lines = load_with_lines(text, file_name)
@@ -361,6 +364,10 @@ def parse_seed_text(text: str, file_name: str) -> Strict:
             raise SeedError(problems)
     elif language_problems:
         raise SeedError(language_problems)
+    if isinstance(parsed, OrgHistoryFile):
+        org_problems = org_file_problems(parsed)
+        if org_problems:
+            raise SeedError([(file_name, None, path, message) for path, message in org_problems])
     if isinstance(parsed, SeedAuditFile):
         summary = parsed.summary_table
         problems = [(file_name, line_of(lines, ("summary_table", "claims")),
@@ -376,7 +383,7 @@ def parse_seed_text(text: str, file_name: str) -> Strict:
     return parsed
 
 
-def _language_problems(parsed: Strict, data: Any, lines: dict[tuple[Any, ...], int],
+def _language_problems(parsed: BaseModel, data: Any, lines: dict[tuple[Any, ...], int],
                        file_name: str) -> list[tuple[str, int | None, str, str]]:
     """Refuse English prose in the user-visible texts of a Korean document (seed_language)."""
     if getattr(parsed, "language", "ko") != "ko":
@@ -757,6 +764,7 @@ def seed_to_plan_doc(seed: SeedPlanFile) -> dict[str, Any]:
         "plan": {
             "slug": seed.plan.slug, "title": seed.plan.title,
             "document_number": seed.plan.document_number,
+            "policy_number": seed.plan.policy_number,
             "approved_on": seed.plan.approved_on.isoformat() if seed.plan.approved_on else None,
             "period": list(seed.plan.period), "department": seed.plan.department,
             "summary": seed.plan.summary, "source_document": doc,

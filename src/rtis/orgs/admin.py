@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from rtis.audit.admin import AuditedModelAdmin
-from rtis.orgs.models import Department, DepartmentName, Reorganisation, User
+from rtis.orgs.models import (
+    Department,
+    DepartmentAlias,
+    DepartmentName,
+    DepartmentParent,
+    Reorganisation,
+    User,
+)
 
 
 class DepartmentNameInline(admin.TabularInline):
@@ -10,12 +17,26 @@ class DepartmentNameInline(admin.TabularInline):
     extra = 0
 
 
+class DepartmentParentInline(admin.TabularInline):
+    model = DepartmentParent
+    fk_name = "department"
+    extra = 0
+    autocomplete_fields = ["parent"]
+
+
+class DepartmentAliasInline(admin.TabularInline):
+    model = DepartmentAlias
+    extra = 0
+
+
 @admin.register(Department)
 class DepartmentAdmin(AuditedModelAdmin):
     list_display = ["name", "kind", "parent", "established_on", "abolished_on"]
     list_filter = ["kind"]
-    search_fields = ["name", "names__name"]
-    inlines = [DepartmentNameInline]
+    search_fields = ["name", "names__name", "aliases__name"]
+    # The parent of today follows the dated history (상위 조직 이력) below; edit that instead.
+    readonly_fields = ["parent"]
+    inlines = [DepartmentNameInline, DepartmentParentInline, DepartmentAliasInline]
     list_select_related = ["parent"]
 
 

@@ -24,6 +24,8 @@ class Reorganisation(models.Model):
     effective_on = models.DateField(_("시행일"))
     title = models.CharField(_("제목"), max_length=200)
     note = models.TextField(_("비고"), blank=True)
+    # Where the change is attested: {document, section, page, ...}.
+    provenance = models.JSONField(_("출처"), default=dict, blank=True)
 
     class Meta:
         ordering = ["effective_on", "id"]
@@ -68,6 +70,26 @@ class Department(models.Model):
                 return entry.name
         return self.name
 
+    def parent_on(self, day: dt.date) -> Department | None:
+        """Return the parent on the given day: the dated history, else the parent of today."""
+        links = list(self.parent_links.select_related("parent"))
+        if not links:
+            return self.parent
+        for link in links:
+            if link.covers(day):
+                return link.parent
+        return None
+
+
+def _covers(valid_from: dt.date | None, valid_to: dt.date | None, day: dt.date) -> bool:
+    return (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to)
+
+
+def covering(day: dt.date, prefix: str = "") -> Q:
+    """Return a filter for rows with valid_from/valid_to whose span holds the day."""
+    return ((Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day}))
+            & (Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})))
+
 
 class DepartmentName(models.Model):
     """One name of a department and the dates it was in force."""
@@ -79,6 +101,7 @@ class DepartmentName(models.Model):
     reorganisation = models.ForeignKey(
         Reorganisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="names"
     )
+    provenance = models.JSONField(_("출처"), default=dict, blank=True)
 
     class Meta:
         ordering = ["department", "valid_from"]
@@ -98,9 +121,63 @@ class DepartmentName(models.Model):
 
     def covers(self, day: dt.date) -> bool:
         """Tell whether this name was in force on the day (a name ends the day before its successor)."""
-        started = self.valid_from is None or self.valid_from <= day
-        not_ended = self.valid_to is None or day <= self.valid_to
-        return started and not_ended
+        return _covers(self.valid_from, self.valid_to, day)
+
+
+class DepartmentParent(models.Model):
+    """Where a department stood in the hierarchy from one date to another (조직개편 moves it)."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE,
+                                   related_name="parent_links")
+    # None: a top unit over that span (directly under the city).
+    parent = models.ForeignKey(Department, verbose_name=_("상위 조직"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="child_links")
+    valid_from = models.DateField(_("시작일"), null=True, blank=True)
+    valid_to = models.DateField(_("종료일"), null=True, blank=True)
+    reorganisation = models.ForeignKey(
+        Reorganisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="moves"
+    )
+    provenance = models.JSONField(_("출처"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["department", "valid_from"]
+        verbose_name = _("상위 조직 이력")
+        verbose_name_plural = _("상위 조직 이력")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="department_parent_dates_in_order",
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("department")),
+                                   name="department_parent_not_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} → {self.parent or '—'}"
+
+    def covers(self, day: dt.date) -> bool:
+        """Tell whether the department stood under this parent on the day."""
+        return _covers(self.valid_from, self.valid_to, day)
+
+
+class DepartmentAlias(models.Model):
+    """A way a document printed a department's name (spacing, a misprint, a variant)."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("표기"), max_length=100, unique=True)
+    note = models.CharField(_("비고"), max_length=300, blank=True)
+    # Where the variant is printed: {document, section, items, ...}.
+    provenance = models.JSONField(_("출처"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["department", "name"]
+        verbose_name = _("부서명 이표기")
+        verbose_name_plural = _("부서명 이표기")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Role(models.TextChoices):

@@ -9,7 +9,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from rtis.config import clock
-from rtis.orgs.models import Department
+from rtis.orgs.models import Department, DepartmentKind
+from rtis.orgs.queries import aliases_of, hierarchy_on, parent_history
+from rtis.oversight.models import AuditItem
+from rtis.oversight.queries import sessions_for_user
 from rtis.plans.models import NodeDepartment
 
 
@@ -27,14 +30,11 @@ def chosen_day(request: HttpRequest) -> tuple[dt.date, str]:
 @require_GET
 def department_list(request: HttpRequest) -> HttpResponse:
     day, error = chosen_day(request)
-    departments = list(Department.objects.prefetch_related("names").order_by("kind", "name"))
-    by_id = {d.pk: d for d in departments}  # parents come from here, with their names prefetched
-    rows = []
-    for d in departments:
-        existed = (d.established_on is None or d.established_on <= day) and (
-            d.abolished_on is None or day < d.abolished_on)
-        rows.append({"department": d, "name": d.name_on(day), "existed": existed,
-                     "parent": by_id[d.parent_id].name_on(day) if d.parent_id else ""})
+    org = hierarchy_on(day)  # names and parents in force that day, in one query
+    units = sorted(org.units.values(), key=lambda u: (u.kind, u.name))
+    rows = [{"unit": u, "name": u.name, "existed": u.existed,
+             "kind_label": DepartmentKind(u.kind).label,
+             "parent": " → ".join(p.name for p in org.chain(u.id)[:-1])} for u in units]
     return render(request, "orgs/department_list.html",
                   {"rows": rows, "day": day, "error": error}, status=400 if error else 200)
 
@@ -50,6 +50,14 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
              .select_related("node__plan").order_by("node__plan__slug", "node__position"))
     if not request.user.is_authenticated:
         roles = roles.filter(node__plan__published=True)
+    org = hierarchy_on(day)
+    # Council items reach the department under any name they printed it by (aliases).
+    items = (AuditItem.objects.filter(departments=department,
+                                      session__in=sessions_for_user(request.user))
+             .select_related("session").order_by("session__key", "category", "number"))
     return render(request, "orgs/department_detail.html",
-                  {"department": department, "day": day, "name_on_day": department.name_on(day),
-                   "roles": roles, "error": error}, status=400 if error else 200)
+                  {"department": department, "day": day, "name_on_day": org.name(department.pk),
+                   "chain": org.chain(department.pk), "parents": parent_history(department, day),
+                   "aliases": aliases_of(department), "roles": roles, "items": items,
+                   "error": error},
+                  status=400 if error else 200)

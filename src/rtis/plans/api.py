@@ -12,7 +12,13 @@ from rtis.ingest.export import dumps, export_plan
 from rtis.ingest.planfile import PlanDoc, number_to_json
 from rtis.plans.access import get_node_for_user, get_plan_for_user, plans_for_user
 from rtis.plans.models import BudgetLine, Plan
-from rtis.plans.queries import budget_by_area, budget_by_source, plan_indicators, plan_nodes
+from rtis.plans.queries import (
+    budget_by_area,
+    budget_by_source,
+    name_departments_on_plan_day,
+    plan_indicators,
+    plan_nodes,
+)
 
 router = Router()
 
@@ -35,9 +41,10 @@ class PlanOut(Schema):
     slug: str
     title: str
     document_number: str | None
+    policy_number: str | None = Field(default=None, description="방침번호 / policy number as printed")
     approved_on: dt.date | None
     period: list[int]
-    department: str | None
+    department: str | None = Field(description="결재일 당시 부서명 / the name on the approval date")
     published: bool
     summary: str
 
@@ -97,15 +104,18 @@ class LineFilter(Schema):
 
 def _plan_out(plan: Plan) -> dict[str, Any]:
     return {"slug": plan.slug, "title": plan.title,
-            "document_number": plan.document_number or None, "approved_on": plan.approved_on,
+            "document_number": plan.document_number or None,
+            "policy_number": plan.policy_number or None, "approved_on": plan.approved_on,
             "period": [plan.period_start, plan.period_end],
-            "department": plan.department.name if plan.department else None,
+            "department": plan.department.name_on(plan.org_day) if plan.department else None,
             "published": plan.published, "summary": plan.summary}
 
 
 @router.get("", response=list[PlanOut], summary="계획 목록 / list plans")
 def list_plans(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_plan_out(p) for p in plans_for_user(request.user)]
+    plans = plans_for_user(request.user).select_related("department").prefetch_related(
+        "department__names")
+    return [_plan_out(p) for p in plans]
 
 
 @router.get("/{slug}", response={200: PlanOut, 404: ErrorOut}, summary="계획 / one plan")
@@ -118,6 +128,7 @@ def get_plan(request: HttpRequest, slug: str) -> dict[str, Any]:
 def list_nodes(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     plan = get_plan_for_user(request.user, slug)
     nodes = plan_nodes(plan)
+    name_departments_on_plan_day(plan, nodes)
     code_of = {n.pk: n.code for n in nodes}
     return [_node_out(n, code_of) for n in nodes]
 
@@ -127,8 +138,8 @@ def _node_out(n: Any, code_of: dict[int, str]) -> dict[str, Any]:
     return {"code": n.code, "title": n.title, "depth": n.depth,
             "parent": code_of.get(n.parent_id) if n.parent_id else None,
             "level_name": n.level_name, "kind": n.kind or None,
-            "departments": [r.department.name for r in roles if r.role == "owner"],
-            "cooperating_departments": [r.department.name for r in roles if r.role == "cooperating"],
+            "departments": [r.shown_name for r in roles if r.role == "owner"],
+            "cooperating_departments": [r.shown_name for r in roles if r.role == "cooperating"],
             "description": n.description, "provenance": n.provenance}
 
 
@@ -138,8 +149,10 @@ def get_node(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
     plan = get_plan_for_user(request.user, slug)
     node = get_node_for_user(request.user, plan, code)
     nodes = plan_nodes(plan)
+    chosen = next(n for n in nodes if n.pk == node.pk)
+    name_departments_on_plan_day(plan, [chosen])
     code_of = {n.pk: n.code for n in nodes}
-    return _node_out(next(n for n in nodes if n.pk == node.pk), code_of)
+    return _node_out(chosen, code_of)
 
 
 @router.get("/{slug}/budget-lines",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -50,6 +51,8 @@ class Plan(models.Model):
     slug = models.SlugField(_("식별자"), max_length=80, unique=True)
     title = models.CharField(_("계획명"), max_length=300)
     document_number = models.CharField(_("문서번호"), max_length=100, blank=True)
+    # 방침번호 as printed on the approval sheet ("서울특별시장 방침 제29호"), blank if none.
+    policy_number = models.CharField(_("방침번호"), max_length=100, blank=True)
     approved_on = models.DateField(_("결재일자"), null=True, blank=True)
     period_start = models.PositiveSmallIntegerField(
         _("시작연도"), validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
@@ -84,6 +87,13 @@ class Plan(models.Model):
     @property
     def years(self) -> list[int]:
         return list(range(self.period_start, self.period_end + 1))
+
+    @property
+    def org_day(self) -> dt.date:
+        """Return the day whose organisation the plan shows: its approval date, else today."""
+        from rtis.config import clock
+
+        return self.approved_on or clock.today()
 
     def audit_scope(self) -> tuple[int | None, int | None]:
         return self.pk, None

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Sum
 
+from rtis.orgs.queries import Hierarchy, hierarchy_on
 from rtis.plans.models import BudgetLine, FundingSource, Indicator, Node, NodeDepartment, Plan
 
 
@@ -158,3 +159,17 @@ def subtree_totals(plan: Plan, nodes: list[Node]) -> dict[int, int]:
             totals[current] += int(amount)
             current = parent_of.get(current)
     return dict(totals)
+
+
+def name_departments_on_plan_day(plan: Plan, nodes: Iterable[Node]) -> Hierarchy:
+    """Give the nodes' department roles the names and chains in force on the plan's day.
+
+    Each role gets `shown_name` and `shown_path` ('경제진흥본부 → 경제기획관 → 경제정책과'): a
+    plan shows its departments as they stood on its approval date (one query for them all).
+    """
+    org = hierarchy_on(plan.org_day)
+    for node in nodes:
+        for role in node.department_roles.all():
+            role.shown_name = org.name(role.department_id)  # type: ignore[attr-defined]
+            role.shown_path = org.path(role.department_id)  # type: ignore[attr-defined]
+    return org

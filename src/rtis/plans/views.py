@@ -31,6 +31,7 @@ from rtis.plans.queries import (
     budget_by_area,
     budget_by_source,
     descendant_ids,
+    name_departments_on_plan_day,
     plan_indicators,
     plan_list_with_totals,
     plan_nodes,
@@ -65,10 +66,13 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     totals = subtree_totals(plan, nodes)
     for node in nodes:
         node.total_won = totals.get(node.pk, 0)  # type: ignore[attr-defined]
+    org = name_departments_on_plan_day(plan, nodes)
     unit = chosen_unit(request)
     context = {
         **_budget_context(plan, nodes, unit),
         "nodes": nodes,
+        "org_day": org.day,
+        "department_chain": org.chain(plan.department_id) if plan.department_id else [],
         "indicators": plan_indicators(plan),
         "stated_tables": sources.tell_apart(list(plan.stated_tables.order_by("position"))),
         "default_unit": DEFAULT_UNIT,
@@ -88,6 +92,7 @@ def plan_budget(request: HttpRequest, slug: str) -> HttpResponse:
 def _node_context(request: HttpRequest, plan: Plan, node: Node) -> dict[str, object]:
     nodes = plan_nodes(plan)
     node = next(n for n in nodes if n.pk == node.pk)
+    org = name_departments_on_plan_day(plan, [node])
     by_id = {n.pk: n for n in nodes}
     ancestors: list[Node] = []
     current = by_id.get(node.parent_id) if node.parent_id else None
@@ -99,6 +104,7 @@ def _node_context(request: HttpRequest, plan: Plan, node: Node) -> dict[str, obj
                  .order_by("node__position", "year", "source__position"))
     return {
         "plan": plan, "node": node, "ancestors": ancestors, "unit": chosen_unit(request),
+        "org_day": org.day,
         "units": DISPLAY_UNITS,
         "children": [n for n in nodes if n.parent_id == node.pk],
         "matrix": budget_by_source(plan, nodes, root=node),

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from rtis.lib.report_model import Block, Paragraph, Report, Row, Section, TableBlock, format_number
+from rtis.orgs.queries import hierarchy_on
 from rtis.plans.models import FundingSource, Node, Plan
 from rtis.plans.queries import Matrix, budget_by_source, descendant_ids, plan_indicators, plan_nodes
 from rtis.reports.builders.common import in_unit, matrix_table
@@ -210,8 +211,10 @@ def _participation_section(node_ids: set[int], nodes: list[Node], as_of: dt.date
 
 def _contact_section(node: Node, chain: list[Node]) -> Section:
     roles = list(node.department_roles.all())
-    owners = ", ".join(r.department.name for r in roles if r.role == "owner") or "—"
-    cooperating = ", ".join(r.department.name for r in roles if r.role == "cooperating") or "—"
+    org = hierarchy_on(node.plan.org_day)  # names as they stood on the plan's day
+    owners = ", ".join(org.name(r.department_id) for r in roles if r.role == "owner") or "—"
+    cooperating = ", ".join(org.name(r.department_id) for r in roles
+                            if r.role == "cooperating") or "—"
     blocks: list[Block] = [Paragraph(_("소관부서: {names}").format(names=owners)),
                            Paragraph(_("협조부서: {names}").format(names=cooperating))]
     owner, contacts = node_contacts(chain)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Literal
 
 from rtis.lib.report_model import Block, Paragraph, Report, Row, Section, TableBlock
+from rtis.orgs.queries import hierarchy_on
 from rtis.oversight.models import AuditItem, Category, Status
 from rtis.oversight.queries import status_summary
 from rtis.plans.models import BudgetLine, FundingSource, Node, Plan, StatedTable
@@ -172,9 +173,10 @@ def build_work_report(plan: Plan, as_of: dt.date) -> Report:
     printed = [t for t in plan.stated_tables.order_by("position")
                if any(word in t.key for word in PRINTED_STATUS_TABLES)
                and not (tracked is not None and EXECUTION_TABLE in t.key)]
+    org = hierarchy_on(plan.org_day)  # the organisation as it stood when the plan was approved
     general: list[Block] = [Paragraph(
-        f"조직: {plan.department.name if plan.department else ''} "
-        f"{', '.join(d.name for d in plan.department.children.all()) if plan.department else ''}")]
+        f"조직: {org.name(plan.department_id) if plan.department_id else ''} "
+        f"{', '.join(u.name for u in org.children(plan.department_id)) if plan.department_id else ''}")]
     general += [_printed_table(t) for t in printed]
     if tracked is not None:
         general.append(tracked)
@@ -189,7 +191,7 @@ def build_work_report(plan: Plan, as_of: dt.date) -> Report:
     sections += _audit_sections(plan)
     return Report(kind="work-report", title=plan.title, as_of=as_of,
                   subtitle=f"{as_of.year}. {as_of.month}.", sections=sections,
-                  organisation=plan.department.name if plan.department else "서울특별시",
+                  organisation=org.name(plan.department_id) if plan.department_id else "서울특별시",
                   meta={"plan": plan.slug, "plan_version": plan.version, "year": year,
                         "nodes": len(nodes),
                         "audit_items": AuditItem.objects.filter(session__plan=plan).count()})
