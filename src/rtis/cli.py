@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                "generate a report (work report, plan tables, pledge card)"),
     "remind": ("remind", "제출 기한 알림 보내기 (매일 실행; 같은 알림은 한 번만)",
                "send due-date reminders (run daily; each is sent once)"),
+    "demo-history": ("demo_history", "데모용 과거 실적 만들기 (가상 자료, 입력·결재 요청·승인 거침)",
+                     "enter invented past reporting for a demo (through submit and approve)"),
     "manage": ("", "Django 관리 명령 직접 실행 (예: rtis manage shell)",
                "run any Django management command"),
 }
@@ -47,7 +49,7 @@ def usage() -> str:
     lines += [
         "",
         "환경변수 / environment: RTIS_DATABASE_URL, RTIS_SECRET_KEY(_FILE), RTIS_DEBUG,",
-        "  RTIS_ALLOWED_HOSTS, RTIS_TIME_ZONE, RTIS_LANGUAGE (docs/operations.md)",
+        "  RTIS_ALLOWED_HOSTS, RTIS_TIME_ZONE, RTIS_LANGUAGE, RTIS_TODAY (docs/operations.md)",
     ]
     return "\n".join(lines)
 
@@ -82,6 +84,27 @@ def _use_stored_demo_secret() -> None:
               f"configured: using the key the demo stored in {path}", file=sys.stderr)
 
 
+def _use_demo_today(create: bool) -> None:
+    """Fix RTIS_TODAY to the demo's day stored in the var folder (written first by `rtis demo`).
+
+    An RTIS_TODAY already in the environment wins (empty: follow the clock). Like the secret,
+    this runs before settings are imported.
+    """
+    from rtis.lib.demo_day import TODAY_FILE, VARIABLE, read_demo_today, write_demo_today
+
+    if VARIABLE in os.environ:
+        return
+    var_dir = Path(os.environ.get("RTIS_VAR_DIR") or Path(__file__).resolve().parents[2] / "var")
+    if create:
+        write_demo_today(var_dir)
+    day = read_demo_today(var_dir)
+    if day is not None:
+        os.environ[VARIABLE] = day
+        print(f"rtis: 데모 기준일 {day} ({var_dir / TODAY_FILE}에서 읽음; RTIS_TODAY로 바꿀 수 "
+              f"있음) / today is {day} (the demo's day; set RTIS_TODAY to change it)",
+              file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Dispatch `rtis <command>` to its management command."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -100,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         _ensure_demo_secret()
     elif not wants_help:
         _use_stored_demo_secret()
+    if not wants_help:
+        _use_demo_today(create=name == "demo")
     if wants_help:
         print(f"rtis {name}: {COMMANDS[name][1]} / {COMMANDS[name][2]}\n")
     from django.core.exceptions import ImproperlyConfigured

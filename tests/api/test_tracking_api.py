@@ -414,7 +414,7 @@ def test_spent_above_committed_is_named_and_nothing_is_saved(officer: User, plan
     errors = problems(response)
     assert list(errors) == ["spent"]
     assert "지출액(900,000,000)이 원인행위액(800,000,000)보다 큽니다" in errors["spent"]
-    assert "spent (900000000) exceeds committed (800000000)" in errors["spent"]
+    assert "the amount spent (900,000,000) exceeds the amount committed (800,000,000)" in errors["spent"]
     assert "spent:" in response.json()["detail"]
     assert not ExecutionRecord.objects.exists()
 
@@ -424,8 +424,8 @@ def test_negative_amounts_are_named_and_nothing_is_saved(officer: User, plan: Pl
     errors = problems(Api(officer).put("/execution", execution_body(
         plan, unit, month, original_budget=-1, carryover=-5)))
     assert set(errors) == {"original_budget", "carryover"}
-    assert "본예산은(는) 음수일 수 없습니다" in errors["original_budget"]
-    assert "carryover cannot be negative" in errors["carryover"]
+    assert "본예산은 음수일 수 없습니다" in errors["original_budget"]
+    assert "the carry-over cannot be negative" in errors["carryover"]
     assert not ExecutionRecord.objects.exists()
 
 
@@ -505,7 +505,7 @@ def test_a_milestone_needs_its_reason_and_a_quarter(officer: User, plan: Plan,
         plan, quarter, state="delayed", completed_on=None, achieved="")))
     assert "지연 사유를 입력하십시오" in errors["delay_reason"]
     errors = problems(Api(officer).put("/milestones", milestone_body(plan, month)))
-    assert "추진일정은(는) 분기 단위로 입력합니다" in errors["period"]
+    assert "추진일정은 분기 단위로 입력합니다" in errors["period"]
     errors = problems(Api(officer).put("/milestones", milestone_body(plan, quarter,
                                                                      state="finished")))
     assert any(field.endswith("state") for field in errors)
@@ -517,7 +517,7 @@ def test_a_status_needing_a_reason_or_from_the_future_is_refused(officer: User,
     api = Api(officer)
     errors = problems(api.post("/plans/sample-plan/nodes/2-1-1/status",
                                {"status": "on_hold", "effective_on": "2019-07-01"}))
-    assert "the status on_hold needs a reason" in errors["reason"]
+    assert "the status 'On hold' needs a reason" in errors["reason"]
     errors = problems(api.post("/plans/sample-plan/nodes/2-1-1/status",
                                {"status": "normal", "effective_on": "2999-01-01"}))
     assert "the date is in the future" in errors["effective_on"]

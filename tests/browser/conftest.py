@@ -41,4 +41,5 @@ def log_in(page: Any, live_server: Any, username: str, password: str) -> None:
     page.get_by_label("아이디").fill(username)
     page.get_by_label("비밀번호").fill(password)
     page.get_by_role("button", name="로그인").click()
-    page.wait_for_url(f"{live_server.url}/plans/")
+    # Officers and planners land on 내 업무, viewers on the plans (web/views.py start).
+    page.wait_for_url(lambda url: url.startswith(live_server.url) and "/login/" not in url)

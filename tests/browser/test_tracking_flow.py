@@ -14,8 +14,8 @@ from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AMOUNTS = {"본예산(원)": "1000000000", "예산이체(원)": "-100000000", "이월액(원)": "200000000",
-           "원인행위액(원)": "800000000", "지출액(원)": "500000000"}
+AMOUNTS = {"본예산": "1,000", "예산이체": "-100", "이월액": "200",  # 백만원, as the plan prints
+           "원인행위액": "800", "지출액": "500"}
 
 
 def _fill(page: Any, values: dict[str, str]) -> None:
@@ -62,7 +62,7 @@ def test_execution_is_entered_returned_fixed_approved_and_locked(
         assert "지출액이 회계 시스템과 다릅니다" in returned.inner_text()
         returned.get_by_role("link").first.click()
         assert "지출액이 회계 시스템과 다릅니다" in o.get_by_test_id("return-comment").inner_text()
-        _fill(o, {"지출액(원)": "550000000"})
+        _fill(o, {"지출액": "550"})
         o.get_by_role("button", name="저장 후 결재 요청").click()
         o.get_by_text("저장하고 결재를 요청했습니다.").wait_for()
 
@@ -109,17 +109,17 @@ def test_two_people_saving_the_same_month_see_a_conflict(
     try:
         a.goto(node_url)
         b.goto(node_url)
-        _fill(a, {"지출액(원)": "350000000"})
+        _fill(a, {"지출액": "350"})
         a.get_by_role("button", name="저장", exact=True).click()
         a.get_by_text("저장했습니다.").wait_for()
 
-        _fill(b, {"지출액(원)": "400000000"})
+        _fill(b, {"지출액": "400"})
         b.get_by_role("button", name="저장", exact=True).click()
         conflict = b.get_by_test_id("conflict")
         conflict.wait_for()
-        assert "350000000" in b.get_by_test_id("current-spent").inner_text()
-        assert b.get_by_test_id("execution-form").get_by_label("지출액(원)").input_value() \
-            == "400000000"
+        assert b.get_by_test_id("current-spent").inner_text() == "350"
+        assert b.get_by_test_id("execution-form").get_by_label("지출액").input_value() \
+            == "400"
         b.get_by_role("button", name="저장", exact=True).click()  # re-apply mine
         b.get_by_text("저장했습니다.").wait_for()
         assert ExecutionRecord.objects.get(node=unit, period=month).spent == 400_000_000

@@ -172,3 +172,73 @@ def test_a_budget_table_in_an_hwpx_document_is_imported(planner: Any) -> None:
     assert batch.mapping[0]["rows"] == {"1": "1-1-1"}
     client.post(reverse("ingest:batch", args=[batch.pk]), {"action": "commit"})
     assert BudgetLine.objects.get(node__code="1-1-1", year=2019).amount_won == 10_500_000_000
+
+
+# --- where the planner came from, titles, nothing to import ------------------------------------
+
+
+def test_the_upload_form_defaults_to_the_plan_the_planner_came_from(planner: Any,
+                                                                    private_plan: Any) -> None:
+    client = client_for(planner)
+    plan_page = client.get(reverse("plans:detail", args=["sample-plan"])).content.decode()
+    assert f'{reverse("ingest:index")}?plan=sample-plan' in plan_page
+    page = client.get(reverse("ingest:index"), {"plan": "sample-plan"}).content.decode()
+    assert '<option value="sample-plan" selected>' in page
+    assert '<option value="private-plan" selected>' not in page
+    page = client.get(reverse("ingest:index"), {"plan": "private-plan"}).content.decode()
+    assert '<option value="private-plan" selected>' in page
+
+
+def test_the_plan_stays_chosen_after_a_failed_upload(planner: Any, private_plan: Any) -> None:
+    response = client_for(planner).post(reverse("ingest:index"), {
+        "plan": "sample-plan", "file": SimpleUploadedFile("x.xlsx", b"not a workbook")})
+    assert response.status_code == 400
+    assert '<option value="sample-plan" selected>' in response.content.decode()
+
+
+def test_viewers_see_no_import_link_on_the_plan_page(viewer: Any) -> None:
+    page = client_for(viewer).get(reverse("plans:detail", args=["sample-plan"])).content.decode()
+    assert 'data-testid="planner-links"' not in page
+
+
+def test_rows_numbered_by_the_table_are_matched_by_title(planner: Any) -> None:
+    client = client_for(planner)
+    rows = [["사업명", "2018", "2019"], ["1. 도심제조 스마트앵커 조성", 7900, 10500],
+            ["2. 글로벌협력동 신축 (신규)", 1500, 2250]]
+    upload(client, xlsx_bytes(rows))
+    assert ImportBatch.objects.get().mapping[0]["rows"] == {"1": "1-1-1", "2": "2-1-1"}
+
+
+def test_commit_is_disabled_and_refused_when_nothing_would_change(planner: Any) -> None:
+    client = client_for(planner)
+    # Exactly what the plan already holds for 1-1-1 (7,900 and 10,000 백만원, 시비).
+    upload(client, xlsx_bytes([["사업명", "2018", "2019"], ["도심제조 스마트앵커 조성", 7900, 10000]]))
+    batch = ImportBatch.objects.get()
+    page = client.get(reverse("ingest:batch", args=[batch.pk]))
+    body = page.content.decode()
+    assert len(page.context["preview"].candidates) == 2 and page.context["preview"].changes == []
+    assert 'data-testid="nothing-to-import"' in body
+    assert 'data-testid="commit" disabled' in body
+    response = client.post(reverse("ingest:batch", args=[batch.pk]), {"action": "commit"})
+    assert response.status_code == 400
+    batch.refresh_from_db()
+    assert batch.status == "staged"
+
+
+def test_commit_is_disabled_when_no_row_is_matched(planner: Any) -> None:
+    client = client_for(planner)
+    upload(client, xlsx_bytes([["사업명", "2018", "2019"], ["알 수 없는 사업", 1, 2]]))
+    batch = ImportBatch.objects.get()
+    body = client.get(reverse("ingest:batch", args=[batch.pk])).content.decode()
+    assert 'data-testid="nothing-to-import"' in body
+    assert 'data-testid="commit" disabled' in body
+
+
+def test_the_preview_counts_the_values_that_change(planner: Any) -> None:
+    client = client_for(planner)
+    upload(client, xlsx_bytes(BUDGET))
+    batch = ImportBatch.objects.get()
+    page = client.get(reverse("ingest:batch", args=[batch.pk]))
+    # 1-1-1: 2018 same, 2019 and 2020 change; 2-1-1: 2018 same, 2020 new.
+    assert len(page.context["preview"].changes) == 3
+    assert 'data-testid="commit">' in page.content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -84,3 +85,57 @@ def test_any_printed_amounts_round_trip_to_won(amounts: list[int]) -> None:
 def test_a_mapping_survives_its_json_form() -> None:
     mapping = guess_mapping(0, GRID, TITLES)
     assert TableMapping.from_dict(mapping.to_dict()) == mapping
+
+
+# --- rows matched by title, whatever numbering and spacing the table prints ---------------------
+
+PLAN_TITLES = {"1": "도심제조 활력 도시", "1-1": "도심제조 스마트 앵커 조성",
+               "1-1-1": "도심제조 스마트앵커 조성", "2-1-1": "글로벌협력동 신축",
+               "3": "4차 산업혁명 대응", "3-1": "기반 조성", "4-1": "기반 조성"}
+
+
+@pytest.mark.parametrize(("label", "code"), [
+    ("① 글로벌협력동 신축", "2-1-1"),
+    ("1. 글로벌협력동 신축(신규)", "2-1-1"),
+    ("(2) 글로벌협력동신축", "2-1-1"),
+    ("가. 글로벌 협력동 신축", "2-1-1"),
+    ("□ 4차 산업혁명 대응", "3"),
+    ("Ⅱ. 4차 산업혁명 대응", "3"),
+    ("도심제조 스마트앵커 조성", "1-1-1"),  # spelt exactly: not its parent's spaced title
+    ("4-1 기반 조성", "4-1"),  # two nodes share the title: the printed code tells them apart
+])
+def test_a_row_label_is_matched_to_a_node_title_through_numbering_and_spacing(
+        label: str, code: str) -> None:
+    grid = [["사업명", "2018", "2019"], [label, "1", "2"]]
+    assert guess_mapping(0, grid, PLAN_TITLES).rows == {1: code}
+
+
+@pytest.mark.parametrize("label", ["1", "2-1-1", "1-1", "기반 조성", "도심제조 앵커"])
+def test_a_bare_number_an_ambiguous_or_unknown_title_is_left_for_the_planner(label: str
+                                                                            ) -> None:
+    grid = [["사업명", "2018", "2019"], [label, "1", "2"]]
+    assert guess_mapping(0, grid, PLAN_TITLES).rows == {}
+
+
+def test_a_tables_own_numbering_does_not_pick_the_node() -> None:
+    # The table numbers its rows 1, 2; the plan's codes differ: the titles decide.
+    grid = [["번호", "사업명", "2018", "2019"],
+            ["1", "글로벌협력동 신축", "1", "2"],
+            ["2", "도심제조 스마트앵커 조성", "3", "4"]]
+    mapping = guess_mapping(0, grid, PLAN_TITLES)
+    assert mapping.rows == {1: "2-1-1", 2: "1-1-1"}
+    assert mapping.label_column == 1
+
+
+def test_a_printed_hierarchy_maps_each_row_to_its_most_specific_title() -> None:
+    # Merged area cells repeat down the rows; the rightmost title is the row's own.
+    grid = [["분야", "사업명", "2018", "2019"],
+            ["도심제조 활력 도시", "도심제조 스마트앵커 조성", "1", "2"],
+            ["도심제조 활력 도시", "글로벌협력동 신축", "3", "4"]]
+    assert guess_mapping(0, grid, PLAN_TITLES).rows == {1: "1-1-1", 2: "2-1-1"}
+
+
+def test_each_node_is_proposed_for_its_first_row_only() -> None:
+    grid = [["사업명", "2018", "2019"], ["글로벌협력동 신축", "1", "2"],
+            ["글로벌협력동 신축", "3", "4"]]
+    assert guess_mapping(0, grid, PLAN_TITLES).rows == {1: "2-1-1"}

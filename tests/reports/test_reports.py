@@ -1,4 +1,5 @@
-"""Reports: built from the live data, kept as snapshots, downloadable by planners only."""
+"""Reports: built from the live data, kept as snapshots; planners make them, planners and
+viewers download them."""
 
 from __future__ import annotations
 
@@ -147,14 +148,29 @@ def test_planners_generate_and_download(planner: Any) -> None:
     assert download.status_code == 200 and "21,650" in download.content.decode("utf-8")
 
 
-@pytest.mark.parametrize("who", ["officer", "viewer"])
-def test_others_may_not_generate_or_download(request: Any, who: str, planner: Any) -> None:
-    user = request.getfixturevalue(who)
-    client = client_for(user)
+def test_officers_may_not_generate_or_download(officer: Any, planner: Any) -> None:
+    client = client_for(officer)
     assert client.get(reverse("reports:index")).status_code == 403
     snapshot = do_generate_report(planner, "plan-tables", Plan.objects.get(slug="sample-plan"),
                                   AS_OF)
     assert client.get(reverse("reports:download", args=[snapshot.pk, "html"])).status_code == 403
+
+
+def test_viewers_read_and_download_snapshots_but_may_not_generate(viewer: Any,
+                                                                   planner: Any) -> None:
+    """Council members and auditors (viewers) take the reports planners made."""
+    snapshot = do_generate_report(planner, "plan-tables", Plan.objects.get(slug="sample-plan"),
+                                  AS_OF)
+    client = client_for(viewer)
+    index = client.get(reverse("reports:index"))
+    assert index.status_code == 200
+    assert 'data-testid="report-form"' not in index.text
+    assert reverse("reports:download", args=[snapshot.pk, "pdf"]) in index.text
+    download = client.get(reverse("reports:download", args=[snapshot.pk, "html"]))
+    assert download.status_code == 200 and "21,650" in download.content.decode("utf-8")
+    refused = client.post(reverse("reports:index"), {
+        "kind": "plan-tables", "plan": "sample-plan", "as_of": "2022-01-21"})
+    assert refused.status_code == 403 and ReportSnapshot.objects.count() == 1
 
 
 def test_the_public_is_sent_to_login(plan: Any) -> None:
@@ -179,3 +195,72 @@ def test_bad_input_is_400_and_unknown_downloads_404(planner: Any) -> None:
 
 def test_every_format_is_declared() -> None:
     assert set(FORMATS) == {"html", "pdf", "xlsx", "hwpx"}
+
+
+# --- the report form ---------------------------------------------------------------------------
+
+
+def test_the_form_keeps_the_planners_choices_after_an_error(planner: Any) -> None:
+    response = client_for(planner).post(reverse("reports:index"), {
+        "kind": "pledge-card", "plan": "sample-plan", "node": "sample-plan:2-1",
+        "as_of": "2022-13-40"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'value="pledge-card" selected' in page
+    assert 'value="sample-plan" selected' in page
+    assert 'value="sample-plan:2-1" selected' in page
+    assert 'value="2022-13-40"' in page
+    assert "YYYY-MM-DD" in page
+    assert ReportSnapshot.objects.count() == 0
+
+
+def test_a_pledge_card_node_is_picked_from_the_plans_tree(planner: Any) -> None:
+    client = client_for(planner)
+    page = client.get(reverse("reports:index")).content.decode()
+    assert '<option value="sample-plan:2-1-1">2-1-1 글로벌협력동 신축</option>' in page
+    response = client.post(reverse("reports:index"), {
+        "kind": "pledge-card", "plan": "sample-plan", "node": "sample-plan:2-1",
+        "as_of": "2019-12-31"})
+    assert response.status_code == 302
+    snapshot = ReportSnapshot.objects.get()
+    assert snapshot.node_code == "2-1" and "홍릉 서울바이오허브 조성" in snapshot.title
+
+
+def test_it_refuses_a_node_of_another_plan(planner: Any, private_plan: Any) -> None:
+    response = client_for(planner).post(reverse("reports:index"), {
+        "kind": "pledge-card", "plan": "sample-plan", "node": "private-plan:2-1",
+        "as_of": "2019-12-31"})
+    assert response.status_code == 400
+    assert "고른 과제가 고른 계획에 속하지 않습니다" in response.content.decode()
+    assert ReportSnapshot.objects.count() == 0
+
+
+def test_other_reports_ignore_a_chosen_node(planner: Any, private_plan: Any) -> None:
+    response = client_for(planner).post(reverse("reports:index"), {
+        "kind": "plan-tables", "plan": "sample-plan", "node": "private-plan:2-1",
+        "as_of": "2019-12-31"})
+    assert response.status_code == 302
+    assert ReportSnapshot.objects.get().node_code == ""
+
+
+def test_the_as_of_date_defaults_to_the_plans_data_not_the_wall_clock(
+        planner: Any, officer: Any, settings: Any) -> None:
+    import datetime as dt
+
+    from rtis.tracking.actions import do_approve_entry, do_save_execution, do_submit_entry
+    from tests.tracking.conftest import AMOUNTS, open_month
+
+    settings.RTIS_TODAY = dt.date(2030, 5, 1)  # long after the sample plan (2018–2020) ended
+    client = client_for(planner)
+    plan = Plan.objects.get(slug="sample-plan")
+    page = client.get(reverse("reports:index"), {"plan": plan.slug}).content.decode()
+    assert f'value="{plan.period_end}-12-31"' in page  # no approved month yet: the plan's end
+    unit = plan.nodes.get(code="2-1-1")
+    for number in (7, 8):
+        record = do_submit_entry(officer, do_save_execution(
+            officer, unit, open_month(planner, plan, number), None, **AMOUNTS))
+        if number == 7:
+            do_approve_entry(planner, record)
+    page = client.get(reverse("reports:index"), {"plan": plan.slug}).content.decode()
+    assert 'value="2019-07-31"' in page  # the latest approved month, not August (submitted)
+    assert dt.date(2030, 5, 1).isoformat() not in page

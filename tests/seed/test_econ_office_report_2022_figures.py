@@ -255,7 +255,17 @@ def test_stated_figures(seeded: None) -> None:
     assert _figure("hongneung-rnd-centre-2022").value == 350 * MILLION
     # IV-4-4 "12개 과제(과제별 2천만원 이내), ▶(소요예산) 256백만원"
     assert _figure("gvalley-scaleup-projects-2022").value == 12
-    assert _figure("gvalley-scaleup-cap-2022").unit_as_printed == "만원"
+    assert _figure("gvalley-scaleup-cap-2022").value == 20_000_000
+    assert _figure("gvalley-scaleup-cap-2022").unit_as_printed == "천만원"
+    # Money printed with 억 or 만원 in running text is stored in won too, shown as printed:
+    # IV-3-4 "50억 투자유치(고려대 수호, 5월)", IV-1-3 "업체별 300만원 지원"
+    assert _figure("campus-town-investment-case").value == 50 * EOK
+    assert _figure("campus-town-investment-case").display_value == "50"
+    assert _figure("fashion-support-per-firm").value == 3_000_000
+    assert _figure("fashion-support-per-firm").display_value == "300"
+    # IV-2-4 "월 최대 236만원 지급"; IV-3-5 "총 43억 기관 투자 유치"
+    assert _figure("newdeal-monthly-max-2022").value == 2_360_000
+    assert _figure("food-centre-case1-total").value == 43 * EOK
     # IV-4-5 "현 공정률 22.8%(터파기공사 중)"
     assert _figure("robot-museum-progress").value == Decimal("22.8")
     # IV-5-5 "총사업비 : 9,853억원"

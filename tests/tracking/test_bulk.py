@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from rtis.audit.models import AuditEvent
+from rtis.lib.korean import josa
 from rtis.orgs.models import Department, User
 from rtis.plans.models import Indicator, Node, Plan
 from rtis.tracking.actions import (
@@ -271,8 +272,8 @@ def test_a_planner_uploads_any_departments_template(plan: Plan, planner: User,
 BAD_AMOUNTS = [
     ({**AMOUNTS, "spent": 900_000_000}, "spent", "지출액(900,000,000)이 원인행위액(800,000,000)보다"),
     ({**AMOUNTS, "committed": 1_200_000_000}, "committed", "원인행위액(1,200,000,000)이 예산현액"),
-    ({**AMOUNTS, "carryover": -1}, "carryover", "이월액은(는) 음수일 수 없습니다"),
-    ({**AMOUNTS, "original_budget": -5}, "original_budget", "본예산은(는) 음수일 수 없습니다"),
+    ({**AMOUNTS, "carryover": -1}, "carryover", "이월액은 음수일 수 없습니다"),
+    ({**AMOUNTS, "original_budget": -5}, "original_budget", "본예산은 음수일 수 없습니다"),
     ({**AMOUNTS, "committed": 1234.5}, "committed", "원 단위 정수여야 합니다"),
     ({**AMOUNTS, "spent": "오백만원"}, "spent", "금액으로 읽을 수 없습니다"),
     ({**AMOUNTS, "transfers": -2_000_000_000}, "transfers", "예산현액이 음수"),
@@ -318,7 +319,7 @@ def test_a_locked_period_is_refused_naming_the_period(plan: Plan, officer: User,
         saved, problems = submit(who, data)
         assert saved == 0 and counts() == before
         assert [(p.sheet, p.row, p.column) for p in problems] == [(SHEET, 3, HEADER["period"])]
-        assert "2019-07은(는) 확정되어 입력할 수 없습니다" in problems[0].reason
+        assert "2019-07은 확정되어 입력할 수 없습니다" in problems[0].reason
 
 
 def test_a_closed_period_is_refused_to_officers_but_not_planners(
@@ -352,7 +353,7 @@ def test_a_code_changed_to_another_departments_unit_is_refused(
     saved, problems = submit(officer, data)
     assert saved == 0 and counts() == before
     assert [(p.sheet, p.row, p.column) for p in problems] == [(SHEET, 3, HEADER["code"])]
-    assert "'1-1-1'은(는) 신성장산업과의 과제가 아닙니다" in problems[0].reason
+    assert "'1-1-1'은 신성장산업과의 과제가 아닙니다" in problems[0].reason
 
 
 def test_an_added_row_for_another_departments_unit_is_refused_even_for_a_planner(
@@ -366,8 +367,8 @@ def test_an_added_row_for_another_departments_unit_is_refused_even_for_a_planner
 
 
 @pytest.mark.parametrize(("change", "column", "reason"), [
-    ({"code": "2-1"}, "code", "'2-1'은(는) 단위사업이 아닙니다"),
-    ({"code": "9-9-9"}, "code", "이 계획에 과제번호 '9-9-9'이(가) 없습니다"),
+    ({"code": "2-1"}, "code", "'2-1'은 단위사업이 아닙니다"),
+    ({"code": "9-9-9"}, "code", "이 계획에 과제번호 '9-9-9'가 없습니다"),
     ({"code": None}, "code", "과제번호가 비어 있습니다"),
     ({"period": "2019-08"}, "period", "기간이 이 서식의 기간(2019-07)과 다릅니다"),
     ({"version": 7}, "version", "저장된 실적이 없는데 버전이 적혀 있습니다"),
@@ -392,7 +393,7 @@ def test_a_duplicated_row_is_refused(wide_plan: Plan, officer: User,
     saved, problems = submit(officer, data)
     assert saved == 0
     assert [(p.row, p.column, p.reason.split(" / ")[0]) for p in problems] == [
-        (4, HEADER["code"], "과제번호 '2-1-1'이(가) 3행에도 있습니다")]
+        (4, HEADER["code"], "과제번호 '2-1-1'이 3행에도 있습니다")]
 
 
 def test_another_departments_workbook_is_refused_whole(plan: Plan, officer: User,
@@ -414,7 +415,7 @@ def test_a_readme_changed_to_another_department_is_refused(plan: Plan, officer: 
     book.save(buffer)
     saved, problems = submit(other_officer, buffer.getvalue())
     assert saved == 0 and not ExecutionRecord.objects.exists()
-    assert "'2-1-1'은(는) 문화융합경제과의 과제가 아닙니다" in problems[0].reason
+    assert "'2-1-1'은 문화융합경제과의 과제가 아닙니다" in problems[0].reason
 
 
 # --- edit conflicts -----------------------------------------------------------------------------
@@ -429,7 +430,7 @@ def test_a_row_changed_since_the_download_is_a_conflict_naming_who_and_what(
     saved, problems = submit(officer, data)
     assert saved == 0 and counts() == before
     assert [(p.row, p.column) for p in problems] == [(3, HEADER["version"])]
-    assert problems[0].reason.startswith("충돌: 내려받은 뒤 planner이(가)")
+    assert problems[0].reason.startswith("충돌: 내려받은 뒤 planner가")
     assert "(원인행위액(원); 버전 1 → 2)" in problems[0].reason
     assert saved_amounts(record)["committed"] == 900_000_000
 
@@ -630,7 +631,7 @@ def test_indicator_actuals_are_saved_with_evidence(wide_plan: Plan, officer: Use
     ({"value": 1.23456}, "G 실적값", "소수 넷째 자리까지"),
     ({"value": "많음"}, "G 실적값", "실적값은 숫자여야 합니다"),
     ({"unit": "명"}, "H 단위", "'허브 입주기업수'의 단위는 '개'입니다"),
-    ({"code": "1-1"}, "A 과제번호", "'1-1'은(는) 신성장산업과의 과제가 아닙니다"),
+    ({"code": "1-1"}, "A 과제번호", "'1-1'은 신성장산업과의 과제가 아닙니다"),
     ({"period": "2019-Q2"}, "D 기간", "기간이 이 서식의 기간(2019-Q3)과 다릅니다"),
     ({"evidence": "근거만"}, "G 실적값", "실적값을 입력하십시오"),
 ])
@@ -656,7 +657,7 @@ def test_an_indicator_of_another_department_is_refused(wide_plan: Plan, officer:
                 {houses.pk: {"indicator": theirs.pk, "value": 3}}, INDICATORS)
     saved, problems = submit(officer, data)
     assert saved == 0 and [(p.row, p.column) for p in problems] == [(3, "B 지표번호")]
-    assert f"과제 '2-1'에 지표번호 '{theirs.pk}'이(가) 없습니다" in problems[0].reason
+    assert f"과제 '2-1'에 지표번호 '{theirs.pk}'{josa(theirs.pk, '이가')} 없습니다" in problems[0].reason
 
 
 def test_an_indicator_changed_since_the_download_is_a_conflict(

@@ -197,7 +197,7 @@ def test_stale_save_shows_the_other_change_and_keeps_mine(officer: User, planner
                                                        version=record.version))
     assert response.status_code == 409
     body = response.content.decode()
-    assert 'data-testid="conflict"' in body and "400000000" in body  # what is stored now
+    assert 'data-testid="conflict"' in body and "400,000,000" in body  # what is stored now
     assert 'value="450000000"' in body  # what I typed is still in the form
     assert f'name="version" value="{record.version + 1}"' in body  # next save targets it
     record.refresh_from_db()

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from rtis.checks.present import finding_row
 from rtis.checks.run import run_checks
 from rtis.plans.access import require_planner
 from rtis.plans.models import Plan
@@ -22,5 +23,7 @@ def index(request: HttpRequest) -> HttpResponse:
         slug = None
     findings = run_checks(slug)
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-    return render(request, "checks/index.html",
-                  {"findings": findings, "plans": plans, "slug": slug, "counts": counts})
+    titles = dict(plans)
+    return render(request, "checks/index.html", {
+        "rows": [finding_row(f, titles) for f in findings], "plans": plans, "slug": slug,
+        "counts": counts})

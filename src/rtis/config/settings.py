@@ -91,7 +91,7 @@ ROOT_URLCONF = "rtis.config.urls"
 WSGI_APPLICATION = "rtis.config.wsgi.application"
 AUTH_USER_MODEL = "orgs.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "plans:list"
+LOGIN_REDIRECT_URL = "start"  # web/views.py start: 내 업무 for officers and planners
 LOGOUT_REDIRECT_URL = "login"
 
 TEMPLATES = [
@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "rtis.tracking.context_processors.menu_counts",
             ],
         },
     },

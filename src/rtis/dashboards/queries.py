@@ -334,10 +334,19 @@ class AchievementGroup:
 
 
 def latest_indicator_year(scope: Scope) -> int | None:
-    """Return the latest year any indicator of the scope has an actual for."""
-    period = (IndicatorActual.objects.filter(indicator__node__plan_id__in=scope.plan_ids)
-              .order_by("-period").values_list("period", flat=True).first())
-    return int(period[:4]) if period else None
+    """Return the latest year with an achievement to show, else the latest with any actual.
+
+    An achievement needs the year's target and actual of one indicator; a year whose actuals
+    have no targets (a report printing this January's figures) would show only 미산정.
+    """
+    ids = scope.plan_ids
+    actuals = {(i, p[:4]) for i, p in IndicatorActual.objects.filter(
+        indicator__node__plan_id__in=ids).order_by().values_list("indicator_id", "period")}
+    if not actuals:
+        return None
+    targets = {(i, str(y)) for i, y in IndicatorTarget.objects.filter(
+        indicator__node__plan_id__in=ids).order_by().values_list("indicator_id", "year")}
+    return int(max(year for _, year in (actuals & targets or actuals)))
 
 
 def indicator_lines(scope: Scope, year: int) -> list[IndicatorLine]:
@@ -426,11 +435,15 @@ class SlippageGroup:
 def slipped_milestones(scope: Scope) -> list[SlippedMilestone]:
     """Return the milestones of the scope late at the as-of date, most late first.
 
-    Read as plain values (a portfolio has thousands of milestones); the shown rows' details
+    Only plans still running in the as-of year count (see below). Read as plain values (a portfolio has thousands of milestones); the shown rows' details
     come from milestone_details.
     """
     plans = {p.pk: p for p in scope.plans}
-    candidates = (Milestone.objects.filter(node__plan_id__in=scope.plan_ids,
+    # A plan that ended before the as-of year is over: what became of its milestones is in its
+    # last report, not a delay growing every day (a 2014–2018 pledge is not 1,800 days late).
+    chosen = [scope.plan] if scope.plan is not None else scope.plans
+    running = [p.pk for p in chosen if p.period_end >= scope.as_of.year]
+    candidates = (Milestone.objects.filter(node__plan_id__in=running,
                                            period__year__lte=scope.as_of.year)
                   .order_by().values_list("pk", "node_id", "node__plan_id", "node__position", "period__kind",
                                "period__year", "period__number", "state", "completed_on"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +17,7 @@ from rtis.lib.consistency import Finding
 from rtis.lib.staging import Candidate, Problem, TableMapping, candidates_from, guess_mapping
 from rtis.plans.access import require_planner
 from rtis.plans.actions import do_set_budget_line
-from rtis.plans.models import Plan
+from rtis.plans.models import BudgetLine, Plan
 
 
 @dataclass
@@ -25,6 +25,12 @@ class Preview:
     candidates: list[Candidate]
     problems: list[Problem]
     findings: list[Finding]
+    changes: list[Candidate] = field(default_factory=list)  # new lines or other amounts
+
+    @property
+    def committable(self) -> bool:
+        """Tell whether committing would write anything: no problem and some change."""
+        return not self.problems and bool(self.changes)
 
 
 @transaction.atomic
@@ -86,8 +92,12 @@ def preview_import(batch: ImportBatch, actor: Any) -> Preview:
     codes = set(batch.plan.nodes.values_list("code", flat=True))
     candidates, problems = candidates_from(
         grids, [TableMapping.from_dict(m) for m in batch.mapping], codes)
+    stored = {(code, year, source): amount for code, year, source, amount in
+              BudgetLine.objects.filter(node__plan=batch.plan).values_list(
+                  "node__code", "year", "source_id", "amount_won")}
+    changes = [c for c in candidates if stored.get((c.node, c.year, c.source)) != c.amount_won]
     findings: list[Finding] = []
-    if candidates and not problems:
+    if changes and not problems:
         try:
             with transaction.atomic():
                 _apply(actor, batch.plan, candidates)
@@ -95,7 +105,7 @@ def preview_import(batch: ImportBatch, actor: Any) -> Preview:
                 raise _Rollback
         except _Rollback:
             pass
-    return Preview(candidates, problems, findings)
+    return Preview(candidates, problems, findings, changes)
 
 
 def _apply(actor: Any | None, plan: Plan, candidates: list[Candidate]) -> None:
@@ -116,6 +126,9 @@ def do_commit_import(actor: Any, batch: ImportBatch) -> int:
         raise ValidationError({"cells": [f"{p.where()}: {p.reason}" for p in preview.problems]})
     if not preview.candidates:
         raise ValidationError({"mapping": "반영할 값이 없습니다 / nothing is mapped"})
+    if not preview.changes:
+        raise ValidationError({"mapping": "모든 값이 이미 소요예산과 같아 반영할 것이 없습니다 / "
+                                          "every value is already stored: nothing would change"})
     _apply(actor, batch.plan, preview.candidates)
     batch.status = BatchStatus.COMMITTED
     batch.save(update_fields=["status"])

@@ -23,6 +23,7 @@ from rtis.ingest.staging import (
 from rtis.lib.conflict import EditConflict
 from rtis.plans.access import require_planner
 from rtis.plans.models import FundingSource, Plan
+from rtis.web.language import in_language
 from rtis.web.uploads import upload_problem
 
 PREVIEW_ROWS = 60
@@ -62,9 +63,12 @@ def import_index(request: HttpRequest) -> HttpResponse:
                 error = " ".join(exc.messages)
             else:
                 return redirect("ingest:batch", pk=batch.pk)
+    # The plan the planner came from (?plan=slug on the plan pages' links), kept after an error.
+    chosen = request.POST.get("plan") or request.GET.get("plan", "")
     batches = ImportBatch.objects.select_related("plan", "created_by")[:30]
     return render(request, "ingest/index.html", {"plans": plans, "batches": batches,
-                                                 "error": error}, status=400 if error else 200)
+                                                 "chosen": chosen, "error": error},
+                  status=400 if error else 200)
 
 
 def _mapping_from_post(batch: ImportBatch, post: Any) -> list[dict[str, Any]]:
@@ -89,6 +93,7 @@ def _mapping_from_post(batch: ImportBatch, post: Any) -> list[dict[str, Any]]:
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_batch_for_user(request.user, pk)
     status = 200
+    shown: list[dict[str, Any]] | None = None  # a refused mapping stays on the page as chosen
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -106,19 +111,22 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 raise ValidationError({"action": f"알 수 없는 작업 '{action}' / unknown action"})
         except EditConflict as exc:
-            messages.error(request, str(exc))
+            messages.error(request, in_language(exc))
             status = 409
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, " ".join(in_language(m) for m in exc.messages))
             status = 400
         else:
             return redirect("ingest:batch", pk=batch.pk)
         batch.refresh_from_db()
+        if action == "map":
+            shown = _mapping_from_post(batch, request.POST)
     preview = preview_import(batch, request.user)
     nodes = list(batch.plan.nodes.order_by("position").values_list("code", "title"))
     tables = []
     for i, table in enumerate(batch.tables):
-        mapping = batch.mapping[i] if i < len(batch.mapping) else {}
+        chosen = batch.mapping if shown is None else shown
+        mapping = chosen[i] if i < len(chosen) else {}
         width = max((len(row) for row in table["cells"]), default=0)
         tables.append({
             "index": i, "caption": table.get("caption") or table.get("sheet") or "",

@@ -27,7 +27,7 @@ from rtis.lib.consistency import (
     is_total,
     judge,
 )
-from rtis.lib.money import UNITS
+from rtis.lib.money import UNITS, won_unit_factor
 
 SOURCE_ALIASES = {"시비": "city", "국비": "national", "구비": "district", "sh공사": "sh",
                   "sh": "sh", "민자": "private", "민간": "private", "모태펀드": "fund",
@@ -110,7 +110,8 @@ def cell(table: Table, row: str, column: str) -> Any:
 
 
 def unit_size(unit: str | None) -> int | None:
-    return UNITS.get((unit or "").strip())
+    """Return the won a money unit is worth (figures may print 만원, 억 ...), else None."""
+    return UNITS.get((unit or "").strip()) or won_unit_factor(unit)
 
 
 def decimals(value: Decimal) -> int:
@@ -410,7 +411,8 @@ def check_figure(figure: Figure, claim: dict[str, Any], data: DataSource) -> lis
                  f"{_json(computed)}" + (" (인쇄 자릿수 범위 / within the printed precision)"
                                          if severity == "info" else "")),
         figures=[{"label": figure.label, "value": _json(stated),
-                  "provenance": {**figure.provenance, "printed": figure.printed}}],
+                  "provenance": {**figure.provenance, "printed": figure.printed,
+                                 "unit": figure.unit}}],
         stated=stated, computed=computed,
         suggestion=f"{_json(computed)}{figure.unit}" if severity == "error" else "")]
 

@@ -24,6 +24,7 @@ __all__ = [
     "parse_unit",
     "rounding_tolerance_won",
     "to_won",
+    "won_unit_factor",
 ]
 
 UNITS: dict[str, int] = {
@@ -73,7 +74,7 @@ def _power(unit: object) -> int:
 def _check_won(won: int, value: object, unit: object) -> int:
     """Refuse an amount that does not fit a signed 64-bit column."""
     if abs(won) > MAX_WON:
-        raise _fail("금액이 너무 큽니다", "amount too large for 64-bit won", value, unit)
+        raise _fail("금액이 너무 큽니다", "the amount is too large", value, unit)
     return won
 
 
@@ -106,7 +107,7 @@ def to_won(value: int | Decimal | str, unit: str) -> int:
     if exponent < 0:
         raise _fail("원 단위 정수가 아닙니다", "not a whole number of won", value, unit)
     if len(digits) + exponent > len(str(MAX_WON)):
-        raise _fail("금액이 너무 큽니다", "amount too large for 64-bit won", value, unit)
+        raise _fail("금액이 너무 큽니다", "the amount is too large", value, unit)
     won = int(digits) * 10**exponent
     return _check_won(-won if sign else won, value, unit)
 
@@ -278,3 +279,23 @@ def parse_money(text: str) -> int:
         raise _fail("원 단위 정수가 아닙니다", "not a whole number of won", text)
     result = -won.numerator if negative else won.numerator
     return _check_won(result, text, None)
+
+
+_WON_UNIT = re.compile(r"(?P<small>[십백천])?(?P<big>[만억조])?원|(?P<bare_small>[십백천])?(?P<bare>억)")
+
+
+def won_unit_factor(unit: str | None) -> int | None:
+    """Return how many won one printed unit is worth ("만원" 10,000, "억" 10^8), else None.
+
+    Wider than UNITS (the units of tables and money columns): a number printed in running text
+    may carry any Korean won unit: 원, 천원, 만원, 백만원, 천만원, 억원, 천억원, 조원, and
+    억 without 원 ("50억 투자유치"). A bare 만, 천 or 조 (also a counter of groups) is not money.
+    """
+    if not isinstance(unit, str):
+        return None
+    match = _WON_UNIT.fullmatch("".join(unicodedata.normalize("NFKC", unit).split()))
+    if match is None:
+        return None
+    small = match["small"] or match["bare_small"]
+    big = match["big"] or match["bare"]
+    return (_SMALL[small] if small else 1) * (_BIG[big] if big else 1)

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from rtis.lib.claims import FIGURE_CLAIM_MODELS, TABLE_CLAIM_MODELS, validate_claims
 from rtis.lib.kdate import quarter_bounds
-from rtis.lib.money import UNITS, MoneyError, to_won
+from rtis.lib.money import UNITS, MoneyError, to_won, won_unit_factor
+from rtis.lib.seed_language import english_fields
 from rtis.lib.yamlines import YamlError, line_of, load_with_lines
 
 SOURCES = {"city", "national", "district", "sh", "private", "fund", "other"}
@@ -27,6 +28,13 @@ Provenance = dict[str, Any]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    # A maintainers' note in any language: never loaded, shown, exported or checked for language.
+    note_en: str | None = Field(default=None, exclude=True)
+
+
+# The language of the source document; a Korean document's user-visible texts must be Korean.
+Language = Literal["ko", "en"]
 
 
 class SeedPlan(Strict):
@@ -232,6 +240,7 @@ class SeedPledge(Strict):
 class SeedPlanFile(Strict):
     format: Literal["rtis-seed/1"]
     document: str
+    language: Language = "ko"
     plan: SeedPlan
     departments: list[SeedDepartment] = []
     nodes: list[SeedNode]
@@ -261,6 +270,7 @@ class SeedReference(Strict):
 class SeedReferencesFile(Strict):
     format: Literal["rtis-references/1"]
     document: str
+    language: Language = "ko"
     references: list[SeedReference]
 
 
@@ -288,6 +298,7 @@ class SeedSession(Strict):
 class SeedAuditFile(Strict):
     format: Literal["rtis-audit/1"]
     document: str
+    language: Language = "ko"
     session: SeedSession
     summary_table: SeedStatedTable
     items: list[SeedAuditItem]
@@ -343,10 +354,13 @@ def parse_seed_text(text: str, file_name: str) -> Strict:
             shown = "" if isinstance(given, dict | list) else f" (값: {given!r})"
             problems.append((file_name, line_of(lines, loc), _dotted(loc), error["msg"] + shown))
         raise SeedError(problems) from None
+    language_problems = _language_problems(parsed, data, lines, file_name)
     if isinstance(parsed, SeedPlanFile):
-        problems = _plan_problems(parsed, lines, file_name)
+        problems = _plan_problems(parsed, lines, file_name) + language_problems
         if problems:
             raise SeedError(problems)
+    elif language_problems:
+        raise SeedError(language_problems)
     if isinstance(parsed, SeedAuditFile):
         summary = parsed.summary_table
         problems = [(file_name, line_of(lines, ("summary_table", "claims")),
@@ -360,6 +374,22 @@ def parse_seed_text(text: str, file_name: str) -> Strict:
         if problems:
             raise SeedError(problems)
     return parsed
+
+
+def _language_problems(parsed: Strict, data: Any, lines: dict[tuple[Any, ...], int],
+                       file_name: str) -> list[tuple[str, int | None, str, str]]:
+    """Refuse English prose in the user-visible texts of a Korean document (seed_language)."""
+    if getattr(parsed, "language", "ko") != "ko":
+        return []
+    problems = []
+    for path, text, words in english_fields(data):
+        shown = text if len(text) <= 120 else text[:117] + "..."
+        problems.append((file_name, line_of(lines, path), _dotted(path),
+                         f"한국어 문서에 영어 문장 ('{words}'): 한국어로 쓰고, 관리자용 메모는 "
+                         f"note_en이나 YAML 주석으로 옮기십시오 / English prose in a Korean "
+                         f"document ('{words}'): write it in Korean; move maintainers' notes to "
+                         f"note_en or a YAML comment: {shown!r}"))
+    return problems
 
 
 def _flatten(nodes: list[SeedNode], parent: str | None = None, depth: int = 1,
@@ -420,6 +450,9 @@ def _plan_problems(seed: SeedPlanFile, lines: dict[tuple[Any, ...], int],
     for i, ind in enumerate(seed.indicators):
         if ind.node not in codes:
             add(("indicators", i, "node"), f"없는 과제 번호 '{ind.node}' / unknown node code")
+    for i, figure in enumerate(seed.stated_figures):
+        for field, message in figure_money_problems(figure):
+            add(("stated_figures", i, field), message)
     for kind in ("stated_tables", "stated_figures"):
         keys: set[str] = set()
         for i, item in enumerate(getattr(seed, kind)):
@@ -442,6 +475,66 @@ def _plan_problems(seed: SeedPlanFile, lines: dict[tuple[Any, ...], int],
         for path, message in _pledge_problems(seed, codes, departments):
             add(path, message)
     return problems
+
+
+# --- money in stated figures: always converted to won ----------------------------------------
+
+# A number followed by a Korean won unit in printed words: "50억", "2천만원", "1,200백만원".
+# A bare 억 counts only when no Hangul follows ("1억뷰" is views); 만, 천 or 조 alone never do.
+_PRINTED_MONEY = re.compile(r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*((?:[십백천]?[만억조]?)\s*원|[십백천]?억"
+                            r"(?![가-힣$＄]))")
+
+
+def printed_money(printed: str | None) -> list[tuple[Decimal, str, int]]:
+    """Return every amount printed with a won unit: (number as printed, unit, value in won)."""
+    found = []
+    for match in _PRINTED_MONEY.finditer(printed or ""):
+        number = Decimal(match.group(1).replace(",", ""))
+        factor = won_unit_factor(match.group(2))
+        if factor is None:
+            continue
+        won = number * factor
+        if won == won.to_integral_value():
+            found.append((number, "".join(match.group(2).split()), int(won)))
+    return found
+
+
+def figure_money_problems(figure: SeedFigure) -> list[tuple[str, str]]:
+    """Refuse a money figure that would be stored as the bare printed number instead of won.
+
+    The loader converts a figure whose `unit` is a won unit (won_unit_factor) to won. So:
+    (1) a unit that says 원 but is no won unit cannot be converted ("억원(추정)"); (2) a figure
+    whose printed words give its own value with a won unit ("50억") must carry that unit,
+    not a count's; (3) a won figure must agree with its printed words: when they print money
+    and one amount has the figure's number, its value in won must be among them.
+    """
+    value = Decimal(str(figure.value))
+    unit = "".join((figure.unit or "").split())
+    factor = won_unit_factor(unit)
+    amounts = printed_money(figure.printed)
+    same_number = [(n, u) for n, u, _won in amounts if n == value]
+    if factor is None:
+        if "원" in unit and "/" not in unit:
+            return [("unit", f"알 수 없는 금액 단위 {figure.unit!r}: 원, 천원, 만원, 백만원, 천만원, "
+                             f"억원, 억, 조원 ... / unknown money unit {figure.unit!r}")]
+        if same_number:
+            number, printed_unit = same_number[0]
+            return [("unit", f"인쇄된 '{figure.printed}'의 {number}{printed_unit}은(는) 금액인데 "
+                             f"단위가 {figure.unit!r}입니다: unit을 {printed_unit!r}(으)로 쓰면 "
+                             f"원으로 바뀝니다 / the printed amount {number}{printed_unit} is "
+                             f"money but the unit is {figure.unit!r}: write unit: {printed_unit} "
+                             f"so that it is stored in won")]
+        return []
+    won = value * factor
+    if won != won.to_integral_value():
+        return [("value", f"원 단위 정수가 아닙니다 {figure.value} {figure.unit} / not a whole "
+                          "number of won")]
+    if same_number and int(won) not in {w for _n, _u, w in amounts}:
+        number, printed_unit = same_number[0]
+        return [("unit", f"단위 {figure.unit!r}이(가) 인쇄된 {number}{printed_unit}과(와) 다릅니다 "
+                         f"/ unit {figure.unit!r} disagrees with the printed "
+                         f"{number}{printed_unit}")]
+    return []
 
 
 # --- the pledge section: checks and conversions (pure; rtis.tracking.pledge writes) ----------
@@ -473,8 +566,8 @@ def _executed_table(seed: SeedPlanFile) -> tuple[int, SeedStatedTable] | None:
 
 
 def _executed_node(seed: SeedPlanFile, table: SeedStatedTable) -> str | None:
-    """The node a printed executed table belongs to: named in its note, else the only budget node."""
-    found = _NODE_IN_NOTE.search(table.note or "")
+    """The node a printed executed table belongs to: named in a note, else the only budget node."""
+    found = _NODE_IN_NOTE.search(f"{table.note_en or ''} {table.note or ''}")
     if found:
         return found.group(1)
     nodes = {line.node for t in seed.budget_tables for line in t.lines}
@@ -653,8 +746,9 @@ def seed_to_plan_doc(seed: SeedPlanFile) -> dict[str, Any]:
     figures = []
     for f in seed.stated_figures:
         value = Decimal(str(f.value))
-        if f.unit in UNITS:
-            value = Decimal(to_won(value, f.unit))
+        factor = won_unit_factor(f.unit)
+        if factor is not None and value * factor == (value * factor).to_integral_value():
+            value = Decimal(int(value * factor))  # money in won; the unit stays as printed
         figures.append({"key": f.key, "label": f.label, "value": _num(value),
                         "unit_as_printed": f.unit or "", "printed": f.printed or "",
                         "provenance": _prov(doc, f.provenance), "claims": f.claims})
@@ -668,7 +762,7 @@ def seed_to_plan_doc(seed: SeedPlanFile) -> dict[str, Any]:
             "summary": seed.plan.summary, "source_document": doc,
             "published": seed.plan.published,
         },
-        "departments": [d.model_dump() for d in seed.departments],
+        "departments": [d.model_dump() for d in seed.departments],  # note_en is excluded
         "nodes": nodes,
         "budget_lines": lines,
         "indicators": [

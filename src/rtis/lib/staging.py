@@ -9,6 +9,7 @@ partially accepted — the caller commits all candidates or none.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,9 +79,92 @@ def year_of_header(text: str) -> int | None:
     return int(match.group(1) + match.group(2)) if match.group(1) else 2000 + int(match.group(3))
 
 
+# What documents print before a row's title: bullets (□ ○ - ·), numbers and codes ("1.", "1-1",
+# "(2)", "①", "Ⅱ.", "가."), one at a time. Circled numbers become digits under NFKC.
+_PREFIX = re.compile(
+    r"^(?:[\s□■○●◦◎▪▫•·∙ㆍ\-–—*※>]+"
+    r"|[(\[]?\s*(?:\d+(?:\s*[-.]\s*\d+)*|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+|[IVX]+)\s*[)\].,]?"
+    r"|[(\[]?[가-하][).])")
+# Markers a budget table prints after a title: (신규), (확대), (계속), (가칭) …
+_MARKER = re.compile(r"[(\[](?:신규|확대|계속|가칭|신설|완료|변경)[)\]]")
+_CODE = re.compile(r"^\W*(\d+(?:-\d+)*)(?!\d)")
+
+
+def _clean(text: str) -> str:
+    text = _MARKER.sub("", unicodedata.normalize("NFKC", str(text or "")))
+    return " ".join(text.split())
+
+
+def _is_number(text: str) -> bool:
+    return not text.replace("-", "").replace(".", "").replace(" ", "").isdigit()
+
+
+def label_forms(text: str) -> list[str]:
+    """Return a printed label as it is, then without each leading number or bullet in turn
+    ("1-1. □ 도심제조 앵커(신규)" → "1-1. □ 도심제조 앵커", "□ 도심제조 앵커", "도심제조 앵커").
+    A bare number names no title and is left out."""
+    forms, text = [], _clean(text)
+    while text:
+        if len(text) >= 2 and _is_number(text):
+            forms.append(text)
+        stripped = _PREFIX.sub("", text, count=1).strip()
+        if stripped == text:
+            break
+        text = stripped
+    return forms
+
+
+def _fold(text: str) -> str:
+    return text.replace(" ", "").lower()
+
+
+@dataclass
+class TitleIndex:
+    """The plan's node titles, looked up as printed (spacing normalised) or with no spacing."""
+
+    exact: dict[str, set[str]] = field(default_factory=dict)
+    folded: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, node_titles: dict[str, str]) -> TitleIndex:
+        index = cls()
+        for code, title in node_titles.items():
+            clean = _clean(title)
+            index.exact.setdefault(clean, set()).add(code)
+            index.folded.setdefault(_fold(clean), set()).add(code)
+        return index
+
+    def match(self, labels: list[str]) -> str | None:
+        """Return the code of the node a row's label cells name, or None (none, or ambiguous).
+
+        Exact titles first, then titles without spacing; each label as printed before its
+        stripped forms. When the label cells name several nodes, the rightmost cell (the most
+        specific level of a printed hierarchy) decides. Two nodes with the same title are told
+        apart only by a number printed with the label that is one of their codes.
+        """
+        numbers = {m.group(1) for label in labels if (m := _CODE.match(_clean(label)))}
+        for lookup, key in ((self.exact, str), (self.folded, _fold)):
+            for label in reversed(labels):
+                for form in label_forms(label):
+                    codes = lookup.get(key(form))
+                    if not codes:
+                        continue
+                    if len(codes) > 1:
+                        codes = codes & numbers
+                    if len(codes) == 1:
+                        return next(iter(codes))
+                    break  # ambiguous: this label names several nodes
+        return None
+
+
 def guess_mapping(table: int, grid: list[list[str]], node_titles: dict[str, str]) -> TableMapping:
-    """Propose a mapping: year columns from the first header row that has years; rows whose label
-    matches a node's title or code."""
+    """Propose a mapping: year columns from the first header row that has years; rows whose
+    label cells print a node's title, whatever numbering, bullets or spacing come with it.
+
+    A row is matched by title, never by a leading number alone (a table's own numbering need
+    not be the plan's). Each node is proposed for its first matching row; the planner can
+    change every row before anything is written.
+    """
     mapping = TableMapping(table=table)
     for r, row in enumerate(grid[:5]):
         years = {c: year_of_header(cell) for c, cell in enumerate(row)}
@@ -88,14 +172,23 @@ def guess_mapping(table: int, grid: list[list[str]], node_titles: dict[str, str]
         if len(found) >= 2:
             mapping.header_row, mapping.columns = r, found
             break
-    folded = {"".join(title.split()): code for code, title in node_titles.items()}
+    index = TitleIndex.of(node_titles)
+    used: set[str] = set()
+    label_columns: dict[int, int] = {}
     for r, row in enumerate(grid):
         if r <= mapping.header_row or not row:
             continue
-        label = "".join(str(row[mapping.label_column]).split())
-        code = folded.get(label) or (label if label in node_titles else None)
-        if code:
+        labels = [(c, str(cell)) for c, cell in enumerate(row)
+                  if c not in mapping.columns and str(cell).strip()]
+        code = index.match([text for _, text in labels])
+        if code and code not in used:
             mapping.rows[r] = code
+            used.add(code)
+            for c, text in labels:
+                if index.match([text]) == code:
+                    label_columns[c] = label_columns.get(c, 0) + 1
+    if label_columns:
+        mapping.label_column = max(label_columns, key=lambda c: (label_columns[c], -c))
     return mapping
 
 

@@ -12,6 +12,7 @@ from rtis.audit.log import record_create, record_creates, record_deletes
 from rtis.audit.versioned import update_versioned
 from rtis.lib.duedates import due_date
 from rtis.lib.kdate import MAX_YEAR, MIN_YEAR
+from rtis.lib.korean import particle
 from rtis.orgs.access import is_planner
 from rtis.orgs.actions import find_department
 from rtis.oversight.access import require_audit_item_editor
@@ -66,15 +67,16 @@ def do_import_council_session(actor: Any | None, session: dict[str, Any],
     return created
 
 
-def _clean_text(value: Any, field: str, label: str) -> str:
+def _clean_text(value: Any, field: str, label: str, english: str) -> str:
     """Return stripped text of at most MAX_TEXT characters or raise ValidationError naming it."""
     if not isinstance(value, str):
-        raise ValidationError({field: f"{label}은(는) 문자열이어야 합니다 / {field} must be text"})
+        raise ValidationError({field: f"{particle(label, '은는')} 문자열이어야 합니다 / "
+                                      f"{english} must be text"})
     value = value.strip()
     if len(value) > MAX_TEXT:
-        raise ValidationError({field: f"{label}은(는) {MAX_TEXT:,}자 이내여야 합니다 "
-                                      f"(입력 {len(value):,}자) / {field}: at most {MAX_TEXT} "
-                                      f"characters, got {len(value)}"})
+        raise ValidationError({field: f"{particle(label, '은는')} {MAX_TEXT:,}자 이내여야 합니다 "
+                                      f"(입력 {len(value):,}자) / {english}: at most "
+                                      f"{MAX_TEXT:,} characters, got {len(value):,}"})
     return value
 
 
@@ -89,16 +91,17 @@ def validate_audit_item_update(*, status: Any, actions: Any, next_steps: Any,
                             f"status must be one of {known}: '{status}'")
     else:
         changes["status"] = status
-    for field, label, value in (("actions", "추진내용", actions),
-                                ("next_steps", "향후계획", next_steps)):
+    for field, label, english, value in (
+            ("actions", "추진내용", "the actions taken", actions),
+            ("next_steps", "향후계획", "the next steps", next_steps)):
         try:
-            changes[field] = _clean_text(value, field, label)
+            changes[field] = _clean_text(value, field, label, english)
         except ValidationError as exc:
             errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if due_on is not None and (isinstance(due_on, dt.datetime) or not isinstance(due_on, dt.date)
                                or not MIN_YEAR <= due_on.year <= MAX_YEAR):
         errors["due_on"] = (f"완료 기한은 {MIN_YEAR}~{MAX_YEAR}년 사이의 날짜여야 합니다: "
-                            f"{due_on} / due_on must be a date within "
+                            f"{due_on} / the due date must be a date within "
                             f"{MIN_YEAR}–{MAX_YEAR}: {due_on}")
     else:
         changes["due_on"] = due_on

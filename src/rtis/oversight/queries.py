@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from rtis.audit.models import AuditEvent
+from rtis.audit.present import Entry, present
 from rtis.orgs.access import is_internal
 from rtis.orgs.models import Department
 from rtis.oversight.models import AuditItem, Category, CouncilSession, Status
@@ -81,29 +81,44 @@ def session_departments(session: CouncilSession) -> list[Department]:
                 .order_by("name"))
 
 
-@dataclass
-class FieldChange:
-    field: str
-    label: str
-    old: Any
-    new: Any
-
-
-@dataclass
-class HistoryEntry:
-    event: AuditEvent
-    changes: list[FieldChange]
-
-
 def field_label(field: str) -> str:
     """Return the (translated) label of an item field named in the audit trail."""
     labels = {f.name: f.verbose_name for f in AuditItem._meta.concrete_fields}
     return str(labels.get(field, field))
 
 
-def item_history(item: AuditItem, limit: int = 200) -> list[HistoryEntry]:
-    """Return the audit events of an item, newest first, with field labels (one query)."""
+def item_history(item: AuditItem, limit: int = 200) -> list[Entry]:
+    """Return the audit events of an item, newest first, in the reader's words (one query)."""
     events = (AuditEvent.objects.filter(target_type=AuditItem._meta.label_lower,
                                         target_id=str(item.pk)).order_by("-at", "-id")[:limit])
-    return [HistoryEntry(e, [FieldChange(f, field_label(f), pair[0], pair[1])
-                             for f, pair in e.changes.items()]) for e in events]
+    return present(events)
+
+
+def search_items(session: CouncilSession, *, category: str = "", status: str = "", text: str = "",
+                 department_id: int | None = None) -> QuerySet[AuditItem]:
+    """Return a session's items matching the filters, in document order.
+
+    `text` matches a part of the demand, of what was done or planned, or of a department's
+    name, as printed or as linked (plain substring, case-insensitive; full-text search later).
+    """
+    items = AuditItem.objects.filter(session=session)
+    if category in Category.values:
+        items = items.filter(category=category)
+    if status in Status.values:
+        items = items.filter(status=status)
+    if department_id is not None:
+        items = items.filter(departments__id=department_id)
+    text = text.strip()
+    if text:
+        # Printed department names are JSON (escaped on some databases): matched here.
+        printed = [pk for pk, names in AuditItem.objects.filter(session=session)
+                   .values_list("id", "department_names")
+                   if any(text.casefold() in str(name).casefold() for name in names or [])]
+        items = items.filter(Q(title__icontains=text) | Q(actions__icontains=text)
+                             | Q(next_steps__icontains=text) | Q(departments__name__icontains=text)
+                             | Q(id__in=printed))
+    in_document_order = Case(*(When(category=value, then=Value(index))
+                               for index, value in enumerate(Category.values)),
+                             output_field=IntegerField())
+    return (items.distinct().annotate(category_order=in_document_order)
+            .order_by("category_order", "number"))

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -28,10 +29,12 @@ from rtis.oversight.queries import (
     field_label,
     item_history,
     overdue_items,
+    search_items,
     session_departments,
     sessions_for_user,
     status_summary,
 )
+from rtis.web.language import add_errors
 
 
 @require_GET
@@ -40,20 +43,29 @@ def session_list(request: HttpRequest) -> HttpResponse:
                   {"sessions": sessions_for_user(request.user)})
 
 
+ITEMS_PER_PAGE = 30
+
+
 @require_GET
 def session_detail(request: HttpRequest, key: str) -> HttpResponse:
     session = get_session_for_user(request.user, key)
-    items = AuditItem.objects.filter(session=session).prefetch_related("departments")
     category = request.GET.get("category", "")
     status = request.GET.get("status", "")
-    if category in Category.values:
-        items = items.filter(category=category)
-    if status in Status.values:
-        items = items.filter(status=status)
+    text = request.GET.get("q", "").strip()[:100]
+    departments = session_departments(session)
+    department_id, department_error = _chosen_department(request, {d.pk for d in departments})
+    items = search_items(session, category=category, status=status, text=text,
+                         department_id=department_id)
+    page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "oversight/session_detail.html", {
-        "session": session, "summary": status_summary(session), "items": items,
-        "category": category, "status": status, "categories": Category.choices,
-        "statuses": Status.choices, "printed": session.summary_table})
+        "session": session, "summary": status_summary(session), "page": page,
+        "items": page.object_list, "category": category if category in Category.values else "",
+        "status": status if status in Status.values else "", "q": text,
+        "departments": departments, "department_id": department_id,
+        "errors": [department_error] if department_error else [],
+        "filtered": bool(category or status or text or department_id),
+        "categories": Category.choices, "statuses": Status.choices,
+        "printed": session.summary_table}, status=400 if department_error else 200)
 
 
 def _item_form(item: AuditItem) -> AuditItemForm:
@@ -109,8 +121,7 @@ def item_edit(request: HttpRequest, key: str, category: str, number: int) -> Htt
             form = AuditItemForm({**request.POST.dict(), "version": exc.current_version})
             item.refresh_from_db()
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_errors(form, exc)
         else:
             messages.success(request, _("저장했습니다."))
             return redirect("oversight:item", key=session.key, category=item.category,

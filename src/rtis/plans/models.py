@@ -34,10 +34,14 @@ class FundingSource(models.Model):
 
     @property
     def display_label(self) -> str:
-        """Return the label in the reader's language (Korean unless English was chosen)."""
-        from django.utils.translation import get_language
+        """Return the label in the reader's language: Korean, or English from the catalogue
+        (the stored English label for a source the catalogue does not know)."""
+        from django.utils.translation import get_language, gettext
 
-        return self.label_en if (get_language() or "ko").startswith("en") else self.label
+        if not (get_language() or "ko").startswith("en"):
+            return self.label
+        translated = gettext(self.label)
+        return translated if translated != self.label else (self.label_en or self.label)
 
 
 class Plan(models.Model):
@@ -308,13 +312,21 @@ class StatedFigure(models.Model):
         return f"{self.label} {self.printed or self.value}"
 
     @property
+    def is_money(self) -> bool:
+        """Tell whether the figure is an amount of money (stored in won, shown in any unit)."""
+        from rtis.lib.money import UNITS
+
+        return self.unit_as_printed in UNITS and self.value == self.value.to_integral_value()
+
+    @property
     def display_value(self) -> str:
         """Show the value in the printed unit (money is stored in won)."""
-        from rtis.lib.money import UNITS, from_won
+        from rtis.lib.money import won_unit_factor
 
         value = self.value
-        if self.unit_as_printed in UNITS and value == value.to_integral_value():
-            value = from_won(int(value), self.unit_as_printed)
+        factor = won_unit_factor(self.unit_as_printed)
+        if factor is not None and value == value.to_integral_value():
+            value = value / factor
         normal = value.normalize()
         return f"{int(normal):,}" if normal == normal.to_integral_value() else f"{normal:,f}"
 

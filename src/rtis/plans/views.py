@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rtis.audit.log import history_for_node
+from rtis.audit.present import present
 from rtis.lib.conflict import EditConflict
 from rtis.lib.money import MoneyError, to_won
-from rtis.plans import actions
+from rtis.plans import actions, sources
 from rtis.plans.access import (
     can_edit_node,
     get_budget_line_for_user,
@@ -35,12 +36,15 @@ from rtis.plans.queries import (
     plan_nodes,
     subtree_totals,
 )
+from rtis.web.language import add_errors, in_language
+
+DEFAULT_UNIT = "백만원"
 
 
 def chosen_unit(request: HttpRequest) -> str:
     """Return the display unit the reader asked for (default 백만원, as the documents print)."""
-    unit = request.GET.get("unit", "백만원")
-    return unit if unit in DISPLAY_UNITS else "백만원"
+    unit = request.GET.get("unit", DEFAULT_UNIT)
+    return unit if unit in DISPLAY_UNITS else DEFAULT_UNIT
 
 
 @require_GET
@@ -66,7 +70,8 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         **_budget_context(plan, nodes, unit),
         "nodes": nodes,
         "indicators": plan_indicators(plan),
-        "stated_tables": list(plan.stated_tables.order_by("position")),
+        "stated_tables": sources.tell_apart(list(plan.stated_tables.order_by("position"))),
+        "default_unit": DEFAULT_UNIT,
         "stated_figures": list(plan.stated_figures.order_by("position")),
     }
     return render(request, "plans/plan_detail.html", context)
@@ -99,7 +104,7 @@ def _node_context(request: HttpRequest, plan: Plan, node: Node) -> dict[str, obj
         "matrix": budget_by_source(plan, nodes, root=node),
         "lines": lines,
         "indicators": plan_indicators(plan, subtree),
-        "history": history_for_node(node.pk) if request.user.is_authenticated else [],
+        "history": present(history_for_node(node.pk)) if request.user.is_authenticated else [],
         "references": list(node.references.all()),
         "can_edit": can_edit_node(request.user, node),
         "line_form": _line_form_for(request, node, lines),
@@ -149,8 +154,7 @@ def node_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
                 # Keep the editor's text, but let the next save target the version now stored.
                 form = NodeForm({**request.POST.dict(), "version": exc.current_version})
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("저장했습니다."))
                 return redirect("plans:node", slug=plan.slug, code=node.code)
@@ -180,11 +184,9 @@ def budget_line_save(request: HttpRequest, slug: str, code: str) -> HttpResponse
                                        note=data["note"] or None,
                                        expected_version=data["version"])
         except MoneyError as exc:
-            form.add_error("amount", str(exc))
+            form.add_error("amount", in_language(exc))
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error("amount" if field == "amount_won" else
-                               (field if field in form.fields else None), errors)
+            add_errors(form, exc, {"amount_won": "amount"})
         except EditConflict as exc:
             conflict = exc
             # Keep the editor's figures; the next save targets the version stored now.

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rtis.audit.log import (
     field_values,
@@ -23,6 +23,7 @@ from rtis.audit.log import (
 from rtis.audit.versioned import conflict_for, update_versioned
 from rtis.config import clock
 from rtis.lib.conflict import EditConflict
+from rtis.lib.korean import josa, particle
 from rtis.orgs.access import is_planner
 from rtis.plans.access import require_node_editor, require_planner
 from rtis.plans.actions import validate_year
@@ -59,6 +60,9 @@ MAX_COMMENT = 2000  # characters of a return comment or a correction reason
 SIGNED_FIELDS = {"transfers"}
 LABELS = {"original_budget": "본예산", "transfers": "예산이체", "carryover": "이월액",
           "committed": "원인행위액", "spent": "지출액"}
+ENGLISH_LABELS = {"original_budget": "the original budget", "transfers": "the transfers",
+                  "carryover": "the carry-over", "committed": "the amount committed",
+                  "spent": "the amount spent"}
 
 
 # --- reporting periods ----------------------------------------------------------------------
@@ -92,7 +96,7 @@ def do_open_period(actor: Any, plan: Plan, *, kind: str, year: int, number: int,
         record_create(actor, period)
         return period
     if period.state == PeriodState.LOCKED:
-        raise ValidationError({"state": f"{period.label}은(는) 확정되어 다시 열 수 없습니다 / "
+        raise ValidationError({"state": f"{period.label}{josa(period.label, '은는')} 확정되어 다시 열 수 없습니다 / "
                                         f"{period.label} is locked and cannot be reopened"})
     changes: dict[str, Any] = {"state": PeriodState.OPEN, "due_on": due_on}
     reason = "reopen" if period.state == PeriodState.CLOSED else ""
@@ -105,8 +109,8 @@ def _move_period(actor: Any, period: ReportingPeriod, allowed_from: set[str], to
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.state not in allowed_from:
         raise ValidationError({"state": (
-            f"{period.label}은(는) '{period.get_state_display()}' 상태라서 "
-            f"'{PeriodState(to).label}'(으)로 바꿀 수 없습니다 / {period.label} is {period.state} "
+            f"{period.label}{josa(period.label, '은는')} '{period.get_state_display()}' 상태라서 "
+            f"'{PeriodState(to).label}'{josa(PeriodState(to).label, '으로')} 바꿀 수 없습니다 / {period.label} is {period.state} "
             f"and cannot become {to}")})
     return update_versioned(actor, period, period.version, {"state": to}, reason)
 
@@ -131,30 +135,31 @@ def validate_execution_amounts(values: dict[str, Any]) -> dict[str, int]:
     """Return the five amounts if 0 ≤ spent ≤ committed ≤ current budget, else name each bad field."""
     errors: dict[str, str] = {}
     for name in AMOUNT_FIELDS:
-        value, label = values[name], LABELS[name]
+        value, label, english = values[name], LABELS[name], ENGLISH_LABELS[name]
         if isinstance(value, bool) or not isinstance(value, int):
-            errors[name] = (f"{label}은(는) 원 단위 정수여야 합니다: {value!r} / "
-                            f"{name} must be a whole number of won: {value!r}")
+            errors[name] = (f"{particle(label, '은는')} 원 단위 정수여야 합니다: {value!r} / "
+                            f"{english} must be a whole number of won: {value!r}")
         elif value < 0 and name not in SIGNED_FIELDS:
-            errors[name] = (f"{label}은(는) 음수일 수 없습니다: {value:,} / "
-                            f"{name} cannot be negative: {value}")
+            errors[name] = (f"{particle(label, '은는')} 음수일 수 없습니다: {value:,} / "
+                            f"{english} cannot be negative: {value:,}")
         elif abs(value) > MAX_AMOUNT_WON:
-            errors[name] = (f"{label}이(가) 비정상적으로 큽니다(10^16원 초과): {value:,} / "
-                            f"{name} is absurdly large (over 10^16 won): {value}")
+            errors[name] = (f"{particle(label, '이가')} 너무 큽니다(1경 원 초과): {value:,} / "
+                            f"{english} is too large (over 10 quadrillion won): {value:,}")
     if errors:
         raise ValidationError(errors)
     budget = values["original_budget"] + values["transfers"] + values["carryover"]
     if budget < 0:
         errors["transfers"] = (f"예산이체로 예산현액이 음수가 됩니다: {budget:,} / "
-                               f"the transfers make the current budget negative: {budget}")
+                               f"the transfers make the current budget negative: {budget:,}")
     elif values["committed"] > budget:
         errors["committed"] = (
             f"원인행위액({values['committed']:,})이 예산현액({budget:,})보다 큽니다 / "
-            f"committed ({values['committed']}) exceeds the current budget ({budget})")
+            f"the amount committed ({values['committed']:,}) exceeds the current budget "
+            f"({budget:,})")
     if values["spent"] > values["committed"]:
         errors["spent"] = (f"지출액({values['spent']:,})이 원인행위액({values['committed']:,})보다 "
-                           f"큽니다 / spent ({values['spent']}) exceeds committed "
-                           f"({values['committed']})")
+                           f"큽니다 / the amount spent ({values['spent']:,}) exceeds the amount "
+                           f"committed ({values['committed']:,})")
     if errors:
         raise ValidationError(errors)
     return {name: values[name] for name in AMOUNT_FIELDS}
@@ -174,7 +179,7 @@ def _check_target(node: Node, period: ReportingPeriod) -> None:
     _check_period_kind(period, node.plan_id, tracking_settings(node.plan).execution_period,
                        "집행실적")
     if node.children.exists():
-        raise ValidationError({"node": f"'{node.code}'은(는) 단위사업이 아닙니다(하위 과제가 있음) / "
+        raise ValidationError({"node": f"'{node.code}'{josa(node.code, '은는')} 단위사업이 아닙니다(하위 과제가 있음) / "
                                        f"'{node.code}' is not a unit project (it has children)"})
 
 
@@ -182,10 +187,10 @@ def _check_period_open_for(actor: Any, period: ReportingPeriod) -> None:
     """Refuse a locked period to everyone, a closed one to all but planners."""
     if period.state == PeriodState.LOCKED:
         raise ValidationError({"period": (
-            f"{period.label}은(는) 확정되었습니다. 기획 담당자의 정정으로만 바꿀 수 있습니다 / "
+            f"{period.label}{josa(period.label, '은는')} 확정되었습니다. 기획 담당자의 정정으로만 바꿀 수 있습니다 / "
             f"{period.label} is locked; only a planner's recorded correction can change it")})
     if period.state == PeriodState.CLOSED and not is_planner(actor):
-        raise ValidationError({"period": f"{period.label}은(는) 마감되었습니다 / "
+        raise ValidationError({"period": f"{period.label}{josa(period.label, '은는')} 마감되었습니다 / "
                                          f"{period.label} is closed for entry"})
 
 
@@ -279,13 +284,13 @@ def do_save_executions(actor: Any, period: ReportingPeriod,
         try:
             if editable is not None and node.pk not in editable:
                 raise PermissionDenied(
-                    f"'{node.code} {node.title}'은(는) 소속 부서의 과제가 아니어서 수정할 수 없습니다 "
+                    f"'{node.code} {node.title}'{josa(node.title, '은는')} 소속 부서의 과제가 아니어서 수정할 수 없습니다 "
                     f"/ '{node.code}' is not owned by your department")
             if node.plan_id != period.plan_id:
                 raise ValidationError({"period": "과제와 보고 기간의 계획이 다릅니다 / "
                                                  "the period belongs to another plan"})
             if node.pk in has_children:
-                raise ValidationError({"node": f"'{node.code}'은(는) 단위사업이 아닙니다 / "
+                raise ValidationError({"node": f"'{node.code}'{josa(node.code, '은는')} 단위사업이 아닙니다 / "
                                                f"'{node.code}' is not a unit project"})
             record = existing.get(node.pk)
             if record is not None:
@@ -368,7 +373,7 @@ def _transition(actor: Any, entry: E, allowed_from: set[str], to: str,
     entry = type(entry)._default_manager.select_for_update().get(pk=entry.pk)
     if entry.status not in allowed_from:
         raise ValidationError({"status": (
-            f"'{entry.get_status_display()}' 상태에서는 '{ExecutionStatus(to).label}'(으)로 "
+            f"'{entry.get_status_display()}' 상태에서는 '{ExecutionStatus(to).label}'{josa(ExecutionStatus(to).label, '으로')} "
             f"바꿀 수 없습니다 / a {entry.status} entry cannot become {to}")})
     version = entry.version if expected_version is None else expected_version
     return update_versioned(actor, entry, version, {"status": to, **changes}, reason)
@@ -393,6 +398,7 @@ def do_approve_entry(actor: Any, entry: E, expected_version: int | None = None) 
                         expected_version, {"return_comment": ""}, "approve")
     if isinstance(entry, IndicatorReport):
         _publish_indicator_actual(actor, entry)
+    notify.entry_approved(entry)
     return entry
 
 
@@ -504,14 +510,26 @@ def do_generate_periods(actor: Any, plan: Plan, year: int) -> list[ReportingPeri
     return created
 
 
+def _in_english(label: Any) -> str:
+    """Return a choice's label in English for the English half of a message."""
+    with translation.override("en"):
+        return str(label)
+
+
+WHAT_IN_ENGLISH = {"집행실적": "budget execution", "성과지표 실적": "an indicator actual",
+                   "추진일정": "a milestone"}
+
+
 def _check_period_kind(period: ReportingPeriod, plan_id: int, expected: str, what: str) -> None:
     if period.plan_id != plan_id:
         raise ValidationError({"period": "과제와 보고 기간의 계획이 다릅니다 / "
                                          "the period belongs to another plan"})
     if period.kind != expected:
         label = PeriodKind(expected).label
-        raise ValidationError({"period": f"{what}은(는) {label} 단위로 입력합니다: {period.label} / "
-                                         f"{what} is entered per {expected}: {period.label}"})
+        english = WHAT_IN_ENGLISH.get(what, "this entry")
+        raise ValidationError({"period": f"{what}{josa(what, '은는')} {label} 단위로 입력합니다: "
+                                         f"{period.label} / {english} is entered per {expected}: "
+                                         f"{period.label}"})
 
 
 def _locked_period(actor: Any, period: ReportingPeriod) -> ReportingPeriod:
@@ -562,7 +580,7 @@ def do_save_indicator_report(actor: Any, indicator: Indicator, period: Reporting
     number = parse_indicator_value(value)
     if _normal_unit(unit or "") != _normal_unit(indicator.unit):
         raise ValidationError({"unit": (
-            f"'{indicator.name}'의 단위는 '{indicator.unit}'입니다. '{unit}'(으)로 입력할 수 없습니다 / "
+            f"'{indicator.name}'의 단위는 '{indicator.unit}'입니다. '{unit}'{josa(unit, '으로')} 입력할 수 없습니다 / "
             f"'{indicator.name}' is measured in '{indicator.unit}', not '{unit}'")})
     evidence = (evidence or "").strip()
     if len(evidence) > MAX_COMMENT:
@@ -619,7 +637,8 @@ def _validate_milestone(period: ReportingPeriod, values: dict[str, Any], today: 
     state = values["state"]
     if state not in MilestoneState.values:
         errors["state"] = (f"추진 상태는 완료·진행·지연·미착수 중 하나입니다: {state!r} / "
-                           f"state must be one of {MilestoneState.values}: {state!r}")
+                           f"the state must be done, in progress, delayed or not started: "
+                           f"{state!r}")
     if not values["planned"].strip():
         errors["planned"] = "계획 내용을 입력하십시오 / the planned activity is required"
     for name in ("planned", "achieved", "delay_reason"):
@@ -694,7 +713,8 @@ def do_record_status(actor: Any, node: Node, *, status: str, effective_on: dt.da
     reason = (reason or "").strip()
     if status in STATUSES_NEEDING_REASON and not reason:
         errors["reason"] = (f"'{NodeStatus(status).label}'에는 사유가 필요합니다 / "
-                            f"the status {status} needs a reason")
+                            f"the status '{_in_english(NodeStatus(status).label)}' needs a "
+                            f"reason")
     if len(reason) > MAX_COMMENT:
         errors["reason"] = f"{MAX_COMMENT}자 이내여야 합니다 / at most {MAX_COMMENT} characters"
     today = today or clock.today()
@@ -812,7 +832,7 @@ def do_mark_notification_read(actor: Any, pk: int) -> Notification:
     """Mark one of the actor's own notifications read (someone else's does not exist: 404)."""
     note = Notification.objects.filter(pk=pk, user_id=getattr(actor, "pk", None) or 0).first()
     if note is None:
-        raise Http404(f"알림 {pk}이(가) 없습니다 / no notification {pk}")
+        raise Http404(f"알림 {pk}{josa(pk, '이가')} 없습니다 / no notification {pk}")
     if note.read_at is None:
         note.read_at = timezone.now()
         note.save(update_fields=["read_at"])

@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from rtis.audit.models import AuditEvent
 from rtis.ingest import tables as safety
 from rtis.lib.conflict import EditConflict
+from rtis.lib.korean import josa
 from rtis.orgs.access import department_ids, is_planner
 from rtis.orgs.models import Department
 from rtis.plans.access import plans_for_user
@@ -337,7 +338,7 @@ def require_department_access(user: Any, department: Department) -> None:
     """Raise PermissionDenied unless the user enters figures for this department."""
     if is_planner(user) or department.pk in department_ids(user):
         return
-    raise PermissionDenied(f"'{department.name}'은(는) 소속 부서가 아닙니다 / "
+    raise PermissionDenied(f"'{department.name}'{josa(department.name, '은는')} 소속 부서가 아닙니다 / "
                            f"'{department.name}' is not your department")
 
 
@@ -908,10 +909,10 @@ class _Checker:
         if not code:
             self.problem(row, "code", "과제번호가 비어 있습니다 / the 과제번호 (code) is empty")
         elif node is None:
-            self.problem(row, "code", f"이 계획에 과제번호 '{code}'이(가) 없습니다 / no node "
+            self.problem(row, "code", f"이 계획에 과제번호 '{code}'{josa(code, '이가')} 없습니다 / no node "
                                       f"'{code}' in this plan")
         elif node.pk not in self.context.owned:
-            self.problem(row, "code", f"'{code}'은(는) {department}의 과제가 아닙니다(다른 부서 "
+            self.problem(row, "code", f"'{code}'{josa(code, '은는')} {department}의 과제가 아닙니다(다른 부서 "
                                       f"소관) / '{code}' is not {department}'s (another "
                                       f"department's)")
         else:
@@ -921,7 +922,7 @@ class _Checker:
     def first(self, row: int, key: Any, name: str, what: str) -> bool:
         """Tell whether this is the first row of an entry; report a repeated one."""
         if key in self.seen:
-            self.problem(row, name, f"{what}이(가) {self.seen[key]}행에도 있습니다 / {what} is "
+            self.problem(row, name, f"{what}{josa(what, '이가')} {self.seen[key]}행에도 있습니다 / {what} is "
                                     f"also on row {self.seen[key]}")
             return False
         self.seen[key] = row
@@ -932,11 +933,11 @@ class _Checker:
         period = self.period
         if period.state == PeriodState.LOCKED:
             self.problem(row, "period", (
-                f"{period.label}은(는) 확정되어 입력할 수 없습니다. 기획 담당자의 정정으로만 바꿀 수 "
+                f"{period.label}{josa(period.label, '은는')} 확정되어 입력할 수 없습니다. 기획 담당자의 정정으로만 바꿀 수 "
                 f"있습니다 / {period.label} is locked; only a planner's recorded correction can "
                 f"change it"))
         elif period.state == PeriodState.CLOSED and not self.context.planner:
-            self.problem(row, "period", f"{period.label}은(는) 마감되었습니다 / {period.label} "
+            self.problem(row, "period", f"{period.label}{josa(period.label, '은는')} 마감되었습니다 / {period.label} "
                                         f"is closed for entry")
         elif entry is not None and not self.context.planner and entry.status in {
                 ExecutionStatus.SUBMITTED, ExecutionStatus.APPROVED}:
@@ -976,7 +977,7 @@ class _ExecutionChecker(_Checker):
     def target(self, row: int, cells: dict[str, Any]) -> Node | None:
         node = self.node(row, cells)
         if node is not None and node.pk in self.context.parents:
-            self.problem(row, "code", f"'{node.code}'은(는) 단위사업이 아닙니다(하위 과제가 있음) / "
+            self.problem(row, "code", f"'{node.code}'{josa(node.code, '은는')} 단위사업이 아닙니다(하위 과제가 있음) / "
                                       f"'{node.code}' is not a unit project (it has children)")
             return None
         if node is None or not self.first(row, node.pk, "code", f"과제번호 '{node.code}'"):
@@ -1031,7 +1032,7 @@ class _IndicatorChecker(_Checker):
         text = cell_text(cells["indicator"].value) if "indicator" in cells else ""
         indicator = self.indicators.get(int(text)) if text.isdigit() else None
         if indicator is None or indicator.node_id != node.pk:
-            self.problem(row, "indicator", f"과제 '{node.code}'에 지표번호 '{text}'이(가) 없습니다 / "
+            self.problem(row, "indicator", f"과제 '{node.code}'에 지표번호 '{text}'{josa(text, '이가')} 없습니다 / "
                                            f"node '{node.code}' has no indicator '{text}'")
             return None
         return indicator if self.first(row, indicator.pk, "indicator", f"지표번호 {text}") else None
@@ -1145,7 +1146,7 @@ def conflict_reason(spec: SheetSpec, entry: models.Model, version: int | None) -
     en = ", ".join(c.name for c in changed) or "status"
     now = getattr(entry, "version", "?")
     downloaded = version if version is not None else "-"
-    return (f"충돌: 내려받은 뒤 {who}이(가) {when}에 바꿨습니다({ko}; 버전 {downloaded} → {now}). "
+    return (f"충돌: 내려받은 뒤 {who}{josa(who, '이가')} {when}에 바꿨습니다({ko}; 버전 {downloaded} → {now}). "
             f"새 서식을 내려받아 다시 입력하십시오 / conflict: {who} changed it at {when} after "
             f"the download ({en}; version {downloaded} → {now}); download a new template and "
             f"enter again")

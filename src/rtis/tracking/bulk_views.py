@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from rtis.config import clock
 from rtis.ingest.tables import MAX_FILE_BYTES
+from rtis.lib.korean import josa
 from rtis.orgs.models import Department
 from rtis.plans.access import plans_for_user
 from rtis.tracking.bulk import (
@@ -32,6 +34,8 @@ from rtis.tracking.bulk import (
     template_file_name,
 )
 from rtis.tracking.models import ReportingPeriod
+from rtis.tracking.queries import due_period
+from rtis.web.language import in_language
 from rtis.web.uploads import upload_problem
 
 
@@ -44,13 +48,19 @@ class TemplateChoice(forms.Form):
 
 def _index(request: HttpRequest, *, error: str = "", status: int = 200,
            chosen: dict[str, Any] | None = None) -> HttpResponse:
-    periods = entry_periods_for(request.user)
+    periods = list(entry_periods_for(request.user))
     groups: dict[str, list[ReportingPeriod]] = {}
     for period in periods:
         groups.setdefault(period.plan.title, []).append(period)
+    # The choice just made stays chosen after a refusal; else the period that is due.
+    chosen = {k: str(v) for k, v in (chosen or {}).items() if v}
+    if "period" not in chosen:
+        due = due_period(periods, clock.today())
+        chosen["period"] = str(due.pk) if due else ""
     return render(request, "tracking/bulk_index.html", {
         "departments": departments_for(request.user), "period_groups": groups,
-        "chosen": chosen or {}, "error": error, "max_mb": MAX_FILE_BYTES // (1024 * 1024),
+        "chosen": chosen, "error": in_language(error) if error else "",
+        "max_mb": MAX_FILE_BYTES // (1024 * 1024),
     }, status=status)
 
 
@@ -67,17 +77,17 @@ def bulk_template(request: HttpRequest) -> HttpResponse:
     require_bulk_user(request.user)
     form = TemplateChoice(request.GET)
     if not form.is_valid():
-        return _index(request, status=400, error=_(
-            "부서와 기간을 고르십시오 / choose a department and a period"))
+        return _index(request, status=400, error=_("부서와 기간을 고르십시오."),
+                      chosen={k: request.GET.get(k, "") for k in ("department", "period")})
     department = Department.objects.filter(pk=form.cleaned_data["department"]).first()
     if department is None:
-        raise Http404(f"부서 {form.cleaned_data['department']}이(가) 없습니다 / no such department")
+        raise Http404(f"부서 {form.cleaned_data['department']}{josa(form.cleaned_data['department'], '이가')} 없습니다 / no such department")
     require_department_access(request.user, department)
     period = (ReportingPeriod.objects.select_related("plan")
               .filter(pk=form.cleaned_data["period"], plan__in=plans_for_user(request.user))
               .first())
     if period is None or not is_execution_period(period):
-        raise Http404(f"집행실적 보고 기간 {form.cleaned_data['period']}이(가) 없습니다 / no such "
+        raise Http404(f"집행실적 보고 기간 {form.cleaned_data['period']}{josa(form.cleaned_data['period'], '이가')} 없습니다 / no such "
                       f"execution period")
     data = build_template(period.plan, department, period)
     response = HttpResponse(data, content_type=XLSX_MEDIA_TYPE)
@@ -94,8 +104,7 @@ def bulk_upload(request: HttpRequest) -> HttpResponse:
     if upload is None:
         if upload_problem(request):
             return _index(request, status=400, error=upload_problem(request))
-        return _index(request, status=400, error=_(
-            "올릴 XLSX 파일을 고르십시오 / choose the XLSX file to upload"))
+        return _index(request, status=400, error=_("올릴 XLSX 파일을 고르십시오."))
     name = upload.name or "upload.xlsx"
     if upload.size is not None and upload.size > MAX_FILE_BYTES:
         return _report(request, name, [Problem("", None, "", (

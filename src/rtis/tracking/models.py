@@ -497,6 +497,7 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("제출 기한 경과")
     RETURNED = "returned", _("반려")
     SUBMITTED = "submitted", _("결재 요청")
+    APPROVED = "approved", _("승인")
 
 
 class Notification(models.Model):

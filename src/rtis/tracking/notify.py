@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rtis.config import clock
+from rtis.lib.korean import josa
 from rtis.orgs.models import Role, User
 from rtis.plans.access import owning_department_ids
 from rtis.plans.models import Node
@@ -105,7 +106,16 @@ def entry_returned(entry: ApprovalEntry, comment: str) -> None:
     officers = _officers_of(owning_department_ids(node))
     key = f"returned:{entry._meta.label_lower}:{entry.pk}:{entry.version}"
     notify(officers, NotificationKind.RETURNED, key,
-           f"{entry_label(entry)}이(가) 반려되었습니다: {comment}", entry_url(entry))
+           f"{entry_label(entry)}{josa(entry_label(entry), '이가')} 반려되었습니다: {comment}", entry_url(entry))
+
+
+def entry_approved(entry: ApprovalEntry) -> None:
+    """Tell the owning department's officers, in the app (no mail), that an entry was approved."""
+    node = entry.owner_node()
+    officers = _officers_of(owning_department_ids(node))
+    key = f"approved:{entry._meta.label_lower}:{entry.pk}:{entry.version}"
+    notify(officers, NotificationKind.APPROVED, key, f"승인되었습니다: {entry_label(entry)}",
+           entry_url(entry), email=False)
 
 
 def entry_submitted(entry: ApprovalEntry) -> None:

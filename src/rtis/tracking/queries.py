@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,7 +15,7 @@ from django.utils.translation import gettext
 
 from rtis.orgs.access import department_ids, is_planner
 from rtis.orgs.models import Department
-from rtis.plans.models import DepartmentRole, Node, NodeDepartment, Plan
+from rtis.plans.models import BudgetLine, DepartmentRole, Node, NodeDepartment, Plan
 from rtis.tracking.models import (
     ApprovalEntry,
     ExecutionRecord,
@@ -296,3 +297,27 @@ def late_by_department(late: list[LateEntry]) -> list[LateGroup]:
         else:
             groups.append(LateGroup(entry.department, [entry]))
     return groups
+
+
+def due_period(periods: list[ReportingPeriod], today: dt.date) -> ReportingPeriod | None:
+    """Return the period whose report is due: the nearest due date on or after today.
+
+    An open period wins over a closed or locked one with the same or an earlier due date;
+    once every due date has passed, the last period; None without periods.
+    """
+    upcoming = [p for p in periods if p.due_on >= today]
+    for group in ([p for p in upcoming if p.state == PeriodState.OPEN], upcoming):
+        if group:
+            return min(group, key=lambda p: (p.due_on, p.year, p.number))
+    return max(periods, key=lambda p: (p.year, p.number)) if periods else None
+
+
+ENTRY_UNITS = ("원", "천원", "백만원", "억원")  # units an amount may be typed in
+
+
+def printed_money_unit(plan: Plan) -> str:
+    """Return the unit the plan prints its money in (its budget lines' `unit`), else 원."""
+    units = Counter(BudgetLine.objects.filter(node__plan=plan)
+                    .values_list("provenance__unit", flat=True))
+    known = [(count, unit) for unit, count in units.items() if unit in ENTRY_UNITS]
+    return max(known)[1] if known else "원"

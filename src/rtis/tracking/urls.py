@@ -6,6 +6,7 @@ app_name = "tracking"
 urlpatterns = [
     path("", views.my_work, name="my_work"),
     path("approvals/", views.approvals, name="approvals"),
+    path("approvals/decide/", views.approvals_decide, name="approvals_decide"),
     path("entries/<slug:kind>/<int:pk>/approve/", views.entry_approve, name="approve"),
     path("entries/<slug:kind>/<int:pk>/return/", views.entry_return, name="return"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),

@@ -11,10 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from rtis.audit.models import AuditEvent
@@ -28,8 +31,9 @@ from rtis.plans.access import (
     plans_for_user,
     require_planner,
 )
-from rtis.plans.models import Indicator, Node, Plan
-from rtis.tracking import actions, notify, queries
+from rtis.plans.models import BudgetLine, Indicator, IndicatorTarget, Node, Plan
+from rtis.plans.templatetags.rtis_money import number
+from rtis.tracking import actions, notify, queries, queue
 from rtis.tracking.forms import (
     CorrectionForm,
     ExecutionForm,
@@ -41,6 +45,8 @@ from rtis.tracking.forms import (
     SettingsForm,
     StatusForm,
     VersionForm,
+    show_amount,
+    unit_name,
 )
 from rtis.tracking.models import (
     AMOUNT_FIELDS,
@@ -54,16 +60,20 @@ from rtis.tracking.models import (
     PeriodState,
     ReportingPeriod,
 )
+from rtis.web.language import add_errors, in_language
 
 ENTRY_MODELS: dict[str, type[ApprovalEntry]] = {
     "execution": ExecutionRecord, "indicator": IndicatorReport, "milestone": Milestone}
 
 FIELD_LABELS = {
-    "original_budget": "본예산", "transfers": "예산이체", "carryover": "이월액",
-    "committed": "원인행위액", "spent": "지출액", "value": "실적값", "unit": "단위",
-    "evidence": "근거", "planned": "계획", "achieved": "실적", "state": "추진 상태",
-    "delay_reason": "지연 사유", "completed_on": "완료일", "kind": "유형", "count": "횟수",
-    "held_on": "일자", "description": "내용",
+    "original_budget": gettext_lazy("본예산"), "transfers": gettext_lazy("예산이체"),
+    "carryover": gettext_lazy("이월액"), "committed": gettext_lazy("원인행위액"),
+    "spent": gettext_lazy("지출액"), "value": gettext_lazy("실적값"), "unit": gettext_lazy("단위"),
+    "evidence": gettext_lazy("근거"), "planned": gettext_lazy("계획"),
+    "achieved": gettext_lazy("실적"), "state": gettext_lazy("추진 상태"),
+    "delay_reason": gettext_lazy("지연 사유"), "completed_on": gettext_lazy("완료일"),
+    "kind": gettext_lazy("유형"), "count": gettext_lazy("횟수"), "held_on": gettext_lazy("일자"),
+    "description": gettext_lazy("내용"),
 }
 
 
@@ -73,14 +83,14 @@ def _internal(request: HttpRequest) -> None:
 
 
 def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+    add_errors(form, exc)
 
 
-def _conflict_rows(conflict: EditConflict | None) -> list[dict[str, Any]]:
+def _conflict_rows(conflict: EditConflict | None, unit: str) -> list[dict[str, Any]]:
     if conflict is None:
         return []
-    return [{"field": f, "label": FIELD_LABELS.get(f, f), "value": v}
+    return [{"field": f, "label": FIELD_LABELS.get(f, f),
+             "value": show_amount(v, unit) if f in AMOUNT_FIELDS and v is not None else v}
             for f, v in conflict.current.items()]
 
 
@@ -122,24 +132,34 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 # --- a node's entry page ------------------------------------------------------------------------
 
 
-def _choose(periods: list[ReportingPeriod], raw: str | None) -> ReportingPeriod | None:
+PAGE_PARAMS = ("period", "iperiod", "mperiod")  # the three sections' periods, by id
+
+
+def _page_state(request: HttpRequest) -> dict[str, str]:
+    """Return the periods the page shows (?period=&iperiod=&mperiod=), valid ids only."""
+    return {k: request.GET[k] for k in PAGE_PARAMS if request.GET.get(k, "").isdigit()}
+
+
+def _choose(periods: list[ReportingPeriod], raw: str | None,
+            chosen: ReportingPeriod | None = None) -> ReportingPeriod | None:
+    """Return the period being edited (chosen), else the one asked for, else the one due."""
+    if chosen is not None:
+        return chosen
     if raw and raw.isdigit():
         for period in periods:
             if period.pk == int(raw):
                 return period
-    open_ones = [p for p in periods if p.state == PeriodState.OPEN]
-    if open_ones:
-        return min(open_ones, key=lambda p: (p.year, p.number))
-    return periods[-1] if periods else None
+    return queries.due_period(periods, clock.today())
 
 
 def _entry_form(form_class: type[forms.Form], entry: Any, fields: tuple[str, ...],
-                extra: dict[str, Any] | None = None, prefix: str | None = None) -> forms.Form:
+                extra: dict[str, Any] | None = None, prefix: str | None = None,
+                **kwargs: Any) -> forms.Form:
     initial = dict(extra or {})
     if entry is not None:
         initial.update({f: getattr(entry, f) for f in fields})
         initial["version"] = entry.version
-    return form_class(initial=initial, prefix=prefix)
+    return form_class(initial=initial, prefix=prefix, **kwargs)
 
 
 MILESTONE_FIELDS = ("planned", "achieved", "state", "delay_reason", "completed_on")
@@ -147,6 +167,7 @@ MILESTONE_FIELDS = ("planned", "achieved", "state", "delay_reason", "completed_o
 
 def _node_page(request: HttpRequest, plan: Plan, node: Node, *,
                bound: dict[str, forms.Form] | None = None,
+               chosen: dict[str, ReportingPeriod] | None = None,
                conflict: EditConflict | None = None, conflict_in: str = "",
                status: int = 200) -> HttpResponse:
     bound = bound or {}
@@ -156,9 +177,13 @@ def _node_page(request: HttpRequest, plan: Plan, node: Node, *,
     exec_periods = [p for p in periods if p.kind == conf.execution_period]
     ind_periods = [p for p in periods if p.kind == conf.indicator_period]
     ms_periods = [p for p in periods if p.kind == conf.milestone_period]
-    period = _choose(exec_periods, request.GET.get("period") or request.POST.get("period_id"))
-    iperiod = _choose(ind_periods, request.GET.get("iperiod"))
-    mperiod = _choose(ms_periods, request.GET.get("mperiod"))
+    # After a refused save the page stays on the period that was being edited (`chosen`, from
+    # the form's URL), never on a default: the next save must go to the same record.
+    chosen = chosen or {}
+    period = _choose(exec_periods, request.GET.get("period"), chosen.get("period"))
+    iperiod = _choose(ind_periods, request.GET.get("iperiod"), chosen.get("iperiod"))
+    mperiod = _choose(ms_periods, request.GET.get("mperiod"), chosen.get("mperiod"))
+    unit = queries.printed_money_unit(plan)
     leaf = not node.children.exists()
     editable = can_edit_node(user, node)
     planner = is_planner(user)
@@ -172,6 +197,8 @@ def _node_page(request: HttpRequest, plan: Plan, node: Node, *,
     indicators = list(Indicator.objects.filter(node=node).order_by("position"))
     reports = ({r.indicator_id: r for r in IndicatorReport.objects.filter(
         indicator__in=indicators, period=iperiod)} if iperiod else {})
+    targets = ({t.indicator_id: t.value for t in IndicatorTarget.objects.filter(
+        indicator__in=indicators, year=iperiod.year)} if iperiod else {})
     indicator_rows = []
     for indicator in indicators:
         report = reports.get(indicator.pk)
@@ -179,7 +206,12 @@ def _node_page(request: HttpRequest, plan: Plan, node: Node, *,
         form = bound.get(key) or _entry_form(
             IndicatorReportForm, report, ("value", "unit", "evidence"),
             {"unit": indicator.unit}, prefix=key)
+        target = targets.get(indicator.pk)
+        if target is not None and iperiod is not None:
+            form.fields["value"].help_text = _("%(year)s년 목표 %(target)s%(unit)s") % {
+                "year": iperiod.year, "target": number(target), "unit": indicator.unit}
         indicator_rows.append({"indicator": indicator, "report": report, "form": form,
+                               "target": target,
                                "editable": _entry_editable(user, editable, report, iperiod)})
     milestone = (Milestone.objects.filter(node=node, period=mperiod).first()
                  if mperiod else None)
@@ -187,16 +219,26 @@ def _node_page(request: HttpRequest, plan: Plan, node: Node, *,
     if record is not None:
         history = list(AuditEvent.objects.filter(
             target_type=record._meta.label_lower, target_id=str(record.pk)).order_by("at", "id"))
+    planned = _planned(node, period) if period and leaf else None
+    execution_form = bound.get("execution") or _entry_form(ExecutionForm, record, AMOUNT_FIELDS,
+                                                           unit=unit)
+    if planned and planned["total"] is not None:
+        execution_form.fields["original_budget"].help_text = _(
+            "계획(소요예산) %(year)s년 %(amount)s%(unit)s") % {
+            "year": planned["year"], "amount": show_amount(planned["total"], unit),
+            "unit": unit_name(unit)}
     return render(request, "tracking/node.html", {
         "plan": plan, "node": node, "leaf": leaf, "editable": editable, "planner": planner,
         "settings": conf, "exec_periods": exec_periods, "ind_periods": ind_periods,
         "ms_periods": ms_periods, "period": period, "iperiod": iperiod, "mperiod": mperiod,
         "record": record, "year_records": year_records,
-        "execution_form": bound.get("execution") or _entry_form(ExecutionForm, record,
-                                                                AMOUNT_FIELDS),
+        "execution_form": execution_form, "unit": unit_name(unit), "planned": planned,
+        "page_query": urlencode({k: p.pk for k, p in
+                                 (("period", period), ("iperiod", iperiod), ("mperiod", mperiod))
+                                 if p is not None}),
         "execution_editable": _entry_editable(user, editable, record, period),
         "correction_form": bound.get("correction") or (
-            _entry_form(CorrectionForm, record, AMOUNT_FIELDS)
+            _entry_form(CorrectionForm, record, AMOUNT_FIELDS, unit=unit)
             if planner and record and period and period.state == PeriodState.LOCKED else None),
         "return_form": bound.get("return") or ReturnForm(
             initial={"version": record.version if record else 1}),
@@ -212,8 +254,16 @@ def _node_page(request: HttpRequest, plan: Plan, node: Node, *,
         "participation": list(ParticipationEvent.objects.filter(node=node)),
         "participation_form": bound.get("participation") or ParticipationForm(),
         "history": history, "conflict": conflict, "conflict_in": conflict_in,
-        "conflict_rows": _conflict_rows(conflict),
+        "conflict_rows": _conflict_rows(conflict, getattr(bound.get(conflict_in), "unit", unit)),
+        "conflict_message": in_language(str(conflict)) if conflict else "",
     }, status=status)
+
+
+def _planned(node: Node, period: ReportingPeriod) -> dict[str, Any]:
+    """Return the plan's money for the node in the period's year (소요예산, all sources), in won."""
+    total = BudgetLine.objects.filter(node=node, year=period.year).aggregate(
+        total=Sum("amount_won"))["total"]
+    return {"year": period.year, "total": total}
 
 
 def _entry_editable(user: Any, editable: bool, entry: ApprovalEntry | None,
@@ -246,8 +296,9 @@ def node_page(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     return _node_page(request, plan, node)
 
 
-def _back(plan: Plan, node: Node, **params: Any) -> HttpResponse:
-    query = "&".join(f"{k}={v}" for k, v in params.items() if v)
+def _back(request: HttpRequest, plan: Plan, node: Node, **params: Any) -> HttpResponse:
+    """Go back to the node page on the periods it showed, `params` naming the one just saved."""
+    query = urlencode({**_page_state(request), **{k: v for k, v in params.items() if v}})
     url = reverse("tracking:node", args=[plan.slug, node.code])
     return redirect(f"{url}?{query}" if query else url)
 
@@ -260,7 +311,7 @@ def execution_save(request: HttpRequest, slug: str, code: str, period_id: int) -
         request, plan, node, ExecutionForm, "execution", None,
         lambda data, version: actions.do_save_execution(
             request.user, node, period, version, **{f: data[f] for f in AMOUNT_FIELDS}),
-        {"period": period.pk})
+        "period", period)
 
 @login_required
 @require_POST
@@ -278,8 +329,9 @@ def execution_correct(request: HttpRequest, slug: str, code: str, period_id: int
             _add_errors(form, exc)
         else:
             messages.success(request, _("정정했습니다. 정정 사유는 변경 이력에 남습니다."))
-            return _back(plan, node, period=period.pk)
-    return _node_page(request, plan, node, bound={"correction": form}, status=400)
+            return _back(request, plan, node, period=period.pk)
+    return _node_page(request, plan, node, bound={"correction": form},
+                      chosen={"period": period}, status=400)
 
 
 @login_required
@@ -295,7 +347,7 @@ def indicator_save(request: HttpRequest, slug: str, code: str, indicator_id: int
         lambda data, version: actions.do_save_indicator_report(
             request.user, indicator, period, version, value=data["value"], unit=data["unit"],
             evidence=data["evidence"]),
-        {"iperiod": period.pk})
+        "iperiod", period)
 
 @login_required
 @require_POST
@@ -308,13 +360,13 @@ def milestone_save(request: HttpRequest, slug: str, code: str, period_id: int) -
             request.user, node, period, version, achieved=data["achieved"], state=data["state"],
             delay_reason=data["delay_reason"], completed_on=data["completed_on"],
             planned=data["planned"]),
-        {"mperiod": period.pk})
+        "mperiod", period)
 
 
 def _save_entry(request: HttpRequest, plan: Plan, node: Node, form_class: type[forms.Form],
                 key: str, prefix: str | None,
                 save: Callable[[dict[str, Any], int | None], ApprovalEntry],
-                back: dict[str, Any]) -> HttpResponse:
+                section: str, period: ReportingPeriod) -> HttpResponse:
     """Save (and on "submit", submit) one entry form of the node page, all or nothing.
 
     A stale version re-shows the page with the stored values and the editor's own, the form
@@ -331,8 +383,8 @@ def _save_entry(request: HttpRequest, plan: Plan, node: Node, form_class: type[f
         except EditConflict as exc:
             field = f"{prefix}-version" if prefix else "version"
             form = form_class({**request.POST.dict(), field: exc.current_version}, prefix=prefix)
-            return _node_page(request, plan, node, bound={key: form}, conflict=exc,
-                              conflict_in=key, status=409)
+            return _node_page(request, plan, node, bound={key: form}, chosen={section: period},
+                              conflict=exc, conflict_in=key, status=409)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -340,8 +392,9 @@ def _save_entry(request: HttpRequest, plan: Plan, node: Node, form_class: type[f
                 messages.success(request, _("저장하고 결재를 요청했습니다."))
             else:
                 messages.success(request, _("저장했습니다."))
-            return _back(plan, node, **back)
-    return _node_page(request, plan, node, bound={key: form}, status=400)
+            return _back(request, plan, node, **{section: period.pk})
+    return _node_page(request, plan, node, bound={key: form}, chosen={section: period},
+                      status=400)
 
 @login_required
 @require_POST
@@ -357,7 +410,7 @@ def status_save(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             _add_errors(form, exc)
         else:
             messages.success(request, _("추진 상황을 기록했습니다."))
-            return _back(plan, node)
+            return _back(request, plan, node)
     return _node_page(request, plan, node, bound={"status": form}, status=400)
 
 
@@ -376,7 +429,7 @@ def participation_add(request: HttpRequest, slug: str, code: str) -> HttpRespons
             _add_errors(form, exc)
         else:
             messages.success(request, _("시민 참여실적을 기록했습니다."))
-            return _back(plan, node)
+            return _back(request, plan, node)
     return _node_page(request, plan, node, bound={"participation": form}, status=400)
 
 
@@ -391,10 +444,10 @@ def participation_delete(request: HttpRequest, slug: str, code: str, pk: int) ->
     try:
         actions.do_delete_participation(request.user, event, form.cleaned_data["version"])
     except EditConflict as exc:
-        messages.error(request, str(exc))
+        messages.error(request, in_language(str(exc)))
     else:
         messages.success(request, _("삭제했습니다."))
-    return _back(plan, node)
+    return _back(request, plan, node)
 
 
 # --- approval (결재) ----------------------------------------------------------------------------
@@ -410,13 +463,48 @@ def _entry(kind: str, pk: int) -> ApprovalEntry:
 @login_required
 @require_GET
 def approvals(request: HttpRequest) -> HttpResponse:
-    """The planners' queue: every submitted entry, oldest period first."""
+    """The planners' queue: submitted entries with department, submitter and time, filtered."""
     if not is_planner(request.user):
         raise PermissionDenied(_("기획 담당자만 결재할 수 있습니다"))
-    plan_slug = request.GET.get("plan", "")
-    entries = queries.submitted_entries(plan_slug or None)
+    filters = queue.QueueFilters.from_query(request.GET)
     return render(request, "tracking/approvals.html", {
-        "entries": entries, "plans": plans_for_user(request.user), "plan_slug": plan_slug})
+        "queue": queue.approval_queue(filters), "filters": filters,
+        "plans": plans_for_user(request.user), "kinds": QUEUE_KINDS,
+        "here": request.get_full_path()})
+
+
+QUEUE_KINDS = [("execution", gettext_lazy("예산 집행 실적")),
+               ("indicator", gettext_lazy("성과지표 실적")), ("milestone", gettext_lazy("추진일정"))]
+
+
+@login_required
+@require_POST
+def approvals_decide(request: HttpRequest) -> HttpResponse:
+    """Approve or return the selected entries, one action call each; report every outcome."""
+    if not is_planner(request.user):
+        raise PermissionDenied(_("기획 담당자만 결재할 수 있습니다"))
+    decision = request.POST.get("decision", "")
+    tokens = request.POST.getlist("entry")
+    comment = request.POST.get("comment", "").strip()
+    if decision not in {"approve", "return"} or not tokens:
+        messages.error(request, _("결재할 항목을 고르십시오."))
+    elif decision == "return" and not comment:
+        messages.error(request, _("반려하려면 반려 사유를 입력하십시오. 아무것도 반려하지 않았습니다."))
+    else:
+        outcomes = queue.decide_entries(request.user, decision, tokens, comment)
+        done = [o.label for o in outcomes if o.ok]
+        if done:
+            text = (_("%(n)d건을 승인했습니다: %(entries)s") if decision == "approve"
+                    else _("%(n)d건을 반려했습니다: %(entries)s"))
+            messages.success(request, text % {"n": len(done), "entries": ", ".join(done)})
+        for outcome in outcomes:
+            if not outcome.ok:
+                messages.error(request, _("처리하지 못했습니다: %(entry)s — %(reason)s") % {
+                    "entry": outcome.label, "reason": outcome.reason})
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("tracking:approvals")
 
 
 def _after_decision(request: HttpRequest, entry: ApprovalEntry) -> HttpResponse:
@@ -509,7 +597,11 @@ def plan_settings(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             actions.do_update_tracking_settings(request.user, plan, version, **data)
         except EditConflict as exc:
-            messages.error(request, str(exc))
+            # Keep the planner's choices; the next save targets the version now stored.
+            form = SettingsForm({**request.POST.dict(), "version": exc.current_version})
+            form.is_valid()
+            form.add_error(None, in_language(exc))
+            return _plan_page(request, plan, settings_form=form, status=409)
         except ValidationError as exc:
             _add_errors(form, exc)
             return _plan_page(request, plan, settings_form=form, status=400)
@@ -550,7 +642,7 @@ def period_move(request: HttpRequest, slug: str, pk: int, move: str) -> HttpResp
         else:
             raise Http404(move)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, " ".join(in_language(m) for m in exc.messages))
     else:
         period.refresh_from_db()
         messages.success(request, _("%(period)s: %(state)s") % {

@@ -9,10 +9,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from rtis.config import clock
 from rtis.plans.models import Plan
 from rtis.reports.actions import do_generate_report, snapshot_report
 from rtis.reports.models import ReportKind
+from rtis.reports.queries import default_as_of
 from rtis.reports.render import FORMATS, renderer
 
 
@@ -25,7 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=ReportKind.values, help="보고서 종류 / report kind")
         parser.add_argument("--plan", required=True, help="계획 식별자 / plan slug")
         parser.add_argument("--node", default="", help="공약 카드의 과제 번호 / node code")
-        parser.add_argument("--as-of", help="기준일 YYYY-MM-DD (기본: 오늘) / as-of date")
+        parser.add_argument("--as-of", help="기준일 YYYY-MM-DD (기본: 승인된 마지막 월의 말일, "
+                                            "없으면 계획 기간 안의 오늘) / as-of date (default: "
+                                            "the end of the latest approved month, else today "
+                                            "within the plan's years)")
         parser.add_argument("--format", required=True, choices=list(FORMATS), help="형식 / format")
         parser.add_argument("-o", "--output", required=True, help="저장할 파일 / output file")
 
@@ -35,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError(f"--plan: 계획 '{options['plan']}'이(가) 없습니다 / no such plan")
         try:
             as_of = (dt.date.fromisoformat(options["as_of"]) if options["as_of"]
-                     else clock.today())
+                     else default_as_of([plan])[plan.slug])
         except ValueError:
             raise CommandError(f"--as-of: 날짜(YYYY-MM-DD)가 아닙니다: {options['as_of']} / "
                                "not a date") from None
@@ -46,4 +49,4 @@ class Command(BaseCommand):
         data = renderer(options["format"])(snapshot_report(snapshot))
         Path(options["output"]).write_bytes(data)
         self.stdout.write(f"저장 / written: {options['output']} ({len(data):,} bytes, "
-                          f"snapshot {snapshot.pk})")
+                          f"기준일 / as of {as_of.isoformat()}, snapshot {snapshot.pk})")

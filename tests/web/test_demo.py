@@ -1,0 +1,180 @@
+"""`rtis demo`'s data: the story of the documents on the demo's day, without noise.
+
+The demo is set up once for the module (seed, users, history: some seconds); each test runs
+in a transaction rolled back after it, so tests may change data freely.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client, override_settings
+
+from rtis.audit.models import AuditEvent
+from rtis.dashboards import queries as dq
+from rtis.lib.demo_day import DEMO_TODAY
+from rtis.lib.report_model import Paragraph, TableBlock
+from rtis.oversight.models import CouncilSession
+from rtis.oversight.queries import overdue_items
+from rtis.plans.models import Plan
+from rtis.reports.actions import build_report
+from rtis.reports.models import ReportSnapshot
+from rtis.tracking.models import (
+    ExecutionRecord,
+    ExecutionStatus,
+    IndicatorReport,
+    Milestone,
+    ReportingPeriod,
+)
+from rtis.tracking.notify import send_due_reminders
+from rtis.web.management.commands.rtis_demo import DEMO_TRACKED_PLAN, setup_demo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[list[str]]:
+    """Set the demo up once, on the demo's day; empty the database afterwards."""
+    lines: list[str] = []
+    with django_db_blocker.unblock(), override_settings(RTIS_TODAY=DEMO_TODAY):
+        setup_demo(lines.append)
+        yield lines
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def on_the_demo_day(demo: list[str], settings: Any) -> None:
+    settings.RTIS_TODAY = DEMO_TODAY
+
+
+def signed_in(username: str) -> Client:
+    from rtis.orgs.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def test_it_says_which_day_the_demo_is_on(demo: list[str]) -> None:
+    assert any("데모 기준일 / demo today: 2022-03-15" in line for line in demo)
+
+
+def test_no_period_lies_outside_its_plans_years_or_after_the_day() -> None:
+    periods = list(ReportingPeriod.objects.select_related("plan"))
+    assert periods
+    for period in periods:
+        assert period.plan.period_start <= period.year <= period.plan.period_end, period
+        assert period.starts_on <= DEMO_TODAY, period
+
+
+def test_the_officer_lands_on_a_handful_of_due_and_late_items() -> None:
+    response = signed_in("officer").get("/tracking/")
+    assert response.status_code == 200
+    late, due = response.context["late"], response.context["due"]
+    assert 1 <= len(late) <= 5
+    assert all((DEMO_TODAY - e.period.due_on).days <= 31 for e in late)
+    assert 1 <= len(due) <= 10
+    assert all(d.days_left >= -31 for d in due)
+    assert len(response.context["returned"]) == 1
+
+
+def test_the_planner_has_a_few_entries_to_approve() -> None:
+    response = signed_in("planner").get("/tracking/")
+    assert 1 <= len(response.context["submitted"]) <= 5
+
+
+@pytest.mark.parametrize("page", ["execution", "projection", "indicators", "milestones"])
+def test_every_dashboard_shows_data_on_the_demo_day(page: str) -> None:
+    response = signed_in("planner").get(f"/dashboards/{page}/")
+    assert response.status_code == 200
+    context = response.context
+    if page == "execution":
+        assert context["total"].spent > 0 and context["summary"].period.label == "2022-02"
+    elif page == "projection":
+        assert context["total"].projected > 0 and context["rows"]
+    elif page == "indicators":
+        assert any(group.computed for group, _ in context["areas"])
+    else:
+        assert 0 < context["count"] <= 60
+        assert max(g.max_days for g, _ in context["by_department"]) < 120
+
+
+def test_the_projection_uses_last_years_pattern() -> None:
+    plan = Plan.objects.get(slug=DEMO_TRACKED_PLAN)
+    period, units = dq.unit_projections(dq.Scope([plan], plan, DEMO_TODAY))
+    assert period is not None and period.label == "2022-02"
+    budgeted = [u for u in units if u.projection.budget]
+    patterned = [u for u in budgeted if u.projection.method == "pattern"]
+    assert budgeted and len(patterned) >= len(budgeted) * 2 // 3
+    assert len([u for u in budgeted if u.flagged]) <= len(budgeted) // 2
+    rates = [u.projection.rate for u in units if u.projection.rate is not None]
+    assert rates and Decimal(50) < sum(rates) / len(rates) <= Decimal(100)
+
+
+def test_the_pledge_card_of_a_tracked_task_shows_spending_and_milestones() -> None:
+    plan = Plan.objects.get(slug=DEMO_TRACKED_PLAN)
+    report = build_report("pledge-card", plan, DEMO_TODAY, "2-1")
+    texts = [b.text for s in report.sections for b in s.blocks if isinstance(b, Paragraph)]
+    spent = next(t for t in texts if "집행액:" in t)
+    assert not spent.endswith("집행액: -")
+    tables = [b for s in report.sections for b in s.blocks if isinstance(b, TableBlock)]
+    milestones = next(t for t in tables if t.key == "milestones")
+    assert ["2-1-1", "2021", "4분기"] in [row.cells[:3] for row in milestones.rows]
+
+
+def test_the_council_overdue_list_is_a_handful() -> None:
+    session = CouncilSession.objects.get(key="audit-2021")
+    overdue = overdue_items(session, DEMO_TODAY)
+    assert 1 <= len(overdue) <= 15
+    assert max(row.days_late for row in overdue) < 100
+    response = signed_in("viewer").get("/oversight/audit-2021/overdue/")
+    assert response.status_code == 200
+
+
+def test_reminders_on_the_demo_day_are_few() -> None:
+    assert send_due_reminders() <= 10
+
+
+def test_a_report_is_as_of_the_plans_latest_approved_month(tmp_path: Path) -> None:
+    call_command("report", "plan-tables", "--plan", DEMO_TRACKED_PLAN, "--format", "html",
+                 "-o", str(tmp_path / "tables.html"))
+    assert ReportSnapshot.objects.latest("pk").as_of == dt.date(2022, 2, 28)
+
+
+def test_running_the_demo_again_keeps_users_data_and_adds_nothing() -> None:
+    from rtis.orgs.models import User
+    from rtis.tracking.actions import do_save_execution
+
+    officer = User.objects.get(username="officer")
+    draft = ExecutionRecord.objects.get(status=ExecutionStatus.DRAFT, node__plan__slug=DEMO_TRACKED_PLAN)
+    saved = do_save_execution(officer, draft.node, draft.period, draft.version, spent=0,
+                              committed=0)
+    counts = [m.objects.count() for m in (ExecutionRecord, IndicatorReport, Milestone,
+                                          ReportingPeriod, AuditEvent)]
+    lines: list[str] = []
+    setup_demo(lines.append)
+    assert [m.objects.count() for m in (ExecutionRecord, IndicatorReport, Milestone,
+                                        ReportingPeriod, AuditEvent)] == counts
+    draft.refresh_from_db()
+    assert (draft.version, draft.spent) == (saved.version, 0)
+
+
+def test_running_the_demo_again_drops_an_earlier_demos_empty_periods_of_2026() -> None:
+    from rtis.orgs.models import User
+    from rtis.tracking.actions import do_open_period
+
+    plan = Plan.objects.get(slug=DEMO_TRACKED_PLAN)
+    planner = User.objects.get(username="planner")
+    for number in (1, 2):
+        do_open_period(planner, plan, kind="month", year=2026, number=number,
+                       due_on=dt.date(2026, number, 10))
+    setup_demo([].append)
+    assert not ReportingPeriod.objects.filter(year=2026).exists()
+    assert AuditEvent.objects.filter(action="delete", target_type__endswith="reportingperiod",
+                                     reason__startswith="demo").count() == 2
