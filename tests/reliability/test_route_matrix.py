@@ -41,6 +41,7 @@ EVERYONE = frozenset(ROLES)
 STAFF = frozenset(ROLES[1:])
 OWNER = frozenset({"officer", "planner"})  # the department owning the object, and planners
 PLANNER = frozenset({"planner"})
+READERS = frozenset({"viewer", "planner"})  # council members and auditors read reports
 NOBODY: frozenset[str] = frozenset()  # of these roles: the admin site is for admins only
 
 
@@ -53,6 +54,7 @@ class Rule:
 # Every named route of the site. A new route fails the test until it has a rule here.
 PAGE_RULES: dict[str, Rule] = {
     ":home": Rule(EVERYONE),
+    ":start": Rule(STAFF),  # where one lands after signing in
     ":login": Rule(EVERYONE),
     ":logout": Rule(EVERYONE, "POST"),
     ":set_language": Rule(EVERYONE, "POST"),
@@ -72,12 +74,13 @@ PAGE_RULES: dict[str, Rule] = {
     "oversight:overdue": Rule(EVERYONE),
     "oversight:item": Rule(EVERYONE),
     "oversight:item_edit": Rule(OWNER, "POST"),
-    "reports:index": Rule(PLANNER),
-    "reports:download": Rule(PLANNER),
+    "reports:index": Rule(READERS),
+    "reports:download": Rule(READERS),
     "ingest:index": Rule(PLANNER),
     "ingest:batch": Rule(PLANNER),
     "tracking:my_work": Rule(STAFF),
     "tracking:approvals": Rule(PLANNER),
+    "tracking:approvals_decide": Rule(PLANNER, "POST"),
     "tracking:approve": Rule(PLANNER, "POST"),
     "tracking:return": Rule(PLANNER, "POST"),
     "tracking:notification_read": Rule(frozenset({"officer"}), "POST"),  # one's own only
