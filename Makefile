@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install install-dev lint typecheck pytest bench clean
+.PHONY: demo test install install-dev lint typecheck pytest bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,16 @@ lint: install-dev
 
 typecheck: install-dev
 	$(BIN)/mypy
+
+## make soak: the long reliability probes (concurrency soak on SQLite and, when a server
+## answers, PostgreSQL; the full hostile-file corpus and kill -9 runs). Minutes, not seconds.
+soak: install-dev
+	$(BIN)/python scripts/soak.py --database sqlite --clients 8 --seconds 60
+	@if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
+	  $(BIN)/python scripts/soak.py --clients 8 --seconds 60 \
+	    --database "$${RTIS_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"; \
+	else echo "=== SKIPPED: PostgreSQL soak (nothing answers on 127.0.0.1:5432)"; fi
+	RTIS_SOAK=1 RTIS_DATABASE_URL=sqlite:///$(CURDIR)/var/soak-tests.sqlite3 $(BIN)/pytest -m soak tests/reliability
 
 bench: install-dev
 	$(BIN)/python benchmarks/run_all.py

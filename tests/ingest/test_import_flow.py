@@ -86,7 +86,7 @@ def test_the_planner_remaps_a_row_and_a_column(planner: Any) -> None:
     batch = ImportBatch.objects.get()
     response = client.post(reverse("ingest:batch", args=[batch.pk]), {
         "action": "map", "t0_unit": "억원", "t0_source": "national", "t0_row_1": "1-1-1",
-        "t0_col_1": "2021"})
+        "t0_col_1": "2021", "version": batch.version})
     assert response.status_code == 302
     preview = client.get(reverse("ingest:batch", args=[batch.pk])).context["preview"]
     assert [(c.node, c.year, c.source, c.amount_won) for c in preview.candidates] == [
@@ -242,3 +242,16 @@ def test_the_preview_counts_the_values_that_change(planner: Any) -> None:
     # 1-1-1: 2018 same, 2019 and 2020 change; 2-1-1: 2018 same, 2020 new.
     assert len(page.context["preview"].changes) == 3
     assert 'data-testid="commit">' in page.content.decode()
+
+
+def test_a_mapping_saved_without_the_version_shown_overwrites_nothing(planner: Any) -> None:
+    client = client_for(planner)
+    upload(client, xlsx_bytes(BUDGET))
+    batch = ImportBatch.objects.get()
+    before = (batch.mapping, batch.version)
+    response = client.post(reverse("ingest:batch", args=[batch.pk]), {
+        "action": "map", "t0_unit": "억원", "t0_source": "national", "t0_row_1": "1-1-1",
+        "t0_col_1": "2021"})
+    assert response.status_code == 409
+    batch.refresh_from_db()
+    assert (batch.mapping, batch.version) == before

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from rtis.audit.log import record_change, record_create
-from rtis.audit.versioned import update_versioned
+from rtis.audit.versioned import conflict_for, update_versioned
 from rtis.checks.run import check_plan
 from rtis.ingest.models import BatchStatus, ImportBatch
 from rtis.lib.consistency import Finding
@@ -68,8 +68,8 @@ def do_set_import_mapping(actor: Any, batch: ImportBatch, mapping: list[dict[str
                           expected_version: int | None = None) -> None:
     """Replace the mapping of a staged import (validated shape; cells are checked at preview).
 
-    With expected_version (the page's), a mapping another planner saved in between is not
-    overwritten: EditConflict.
+    expected_version is the page's: a mapping another planner saved in between is not
+    overwritten (EditConflict), and a save without one never overwrites anything.
     """
     require_planner(actor)
     _require_staged(batch)
@@ -78,8 +78,9 @@ def do_set_import_mapping(actor: Any, batch: ImportBatch, mapping: list[dict[str
     except (KeyError, TypeError, ValueError) as exc:
         raise ValidationError(
             {"mapping": f"대응 형식이 잘못되었습니다 / malformed mapping: {exc}"}) from None
-    version = batch.version if expected_version is None else expected_version
-    update_versioned(actor, batch, version, {"mapping": parsed})
+    if expected_version is None:
+        raise conflict_for(batch, ["mapping"])
+    update_versioned(actor, batch, expected_version, {"mapping": parsed})
 
 
 class _Rollback(Exception):

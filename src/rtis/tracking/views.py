@@ -29,6 +29,7 @@ from rtis.plans.access import (
     get_node_for_user,
     get_plan_for_user,
     plans_for_user,
+    require_node_editor,
     require_planner,
 )
 from rtis.plans.models import BudgetLine, Indicator, IndicatorTarget, Node, Plan
@@ -281,7 +282,12 @@ def _entry_editable(user: Any, editable: bool, entry: ApprovalEntry | None,
 def _node(request: HttpRequest, slug: str, code: str) -> tuple[Plan, Node]:
     _internal(request)
     plan = get_plan_for_user(request.user, slug)
-    return plan, get_node_for_user(request.user, plan, code)
+    node = get_node_for_user(request.user, plan, code)
+    if request.method == "POST":
+        # Who may write is settled before the form is read: a refused user gets 403, never a
+        # form error that tells them what a valid entry would look like.
+        require_node_editor(request.user, node)
+    return plan, node
 
 
 def _period(plan: Plan, period_id: int) -> ReportingPeriod:
@@ -317,6 +323,7 @@ def execution_save(request: HttpRequest, slug: str, code: str, period_id: int) -
 @require_POST
 def execution_correct(request: HttpRequest, slug: str, code: str, period_id: int) -> HttpResponse:
     plan, node = _node(request, slug, code)
+    require_planner(request.user)  # corrections after a lock are the planners'
     period = _period(plan, period_id)
     record = get_object_or_404(ExecutionRecord, node=node, period=period)
     form = CorrectionForm(request.POST)
@@ -440,7 +447,9 @@ def participation_delete(request: HttpRequest, slug: str, code: str, pk: int) ->
     event = get_object_or_404(ParticipationEvent, pk=pk, node=node)
     form = VersionForm(request.POST)
     if not form.is_valid():
-        raise Http404("version")
+        # The page always sends the version it showed; without one nothing is deleted.
+        messages.error(request, _("요청이 올바르지 않습니다. 화면을 새로 고친 뒤 다시 삭제하십시오."))
+        return _back(request, plan, node)
     try:
         actions.do_delete_participation(request.user, event, form.cleaned_data["version"])
     except EditConflict as exc:
@@ -517,6 +526,7 @@ def _after_decision(request: HttpRequest, entry: ApprovalEntry) -> HttpResponse:
 def _decide(request: HttpRequest, kind: str, pk: int, form: forms.Form, invalid: str,
             decide: Callable[[ApprovalEntry, dict[str, Any]], object], done: str) -> HttpResponse:
     """Approve or return an entry from a button, then go back where the planner was."""
+    require_planner(request.user)  # before the form: a refusal is a 403, not a message
     entry = _entry(kind, pk)
     if not form.is_valid():
         messages.error(request, invalid)

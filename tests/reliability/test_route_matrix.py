@@ -1,0 +1,293 @@
+"""Who may open what, for EVERY route: the rules are read off the URL configuration and the
+OpenAPI document, so a route added without a rule here fails this test.
+
+Each page route names the roles that may use it and how (GET, or POST for actions); the test
+asks as the public, a viewer (council), an officer of another department, the owning officer and
+a planner, and checks that the allowed get an answer and everyone else is refused (sent to the
+login page, 401, 403 or 404) with nothing written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import Workbook
+
+from rtis.audit.models import AuditEvent
+from rtis.ingest.staging import do_stage_import
+from rtis.orgs.models import Department, User
+from rtis.plans.models import BudgetLine, Indicator, Plan
+from rtis.reports.actions import do_generate_report
+from rtis.tracking.actions import (
+    do_open_period,
+    do_save_execution,
+    do_save_participation,
+    do_submit_entry,
+)
+from rtis.tracking.models import Notification
+from tests.oversight.conftest import COUNCIL_ITEMS, KEY
+from tests.tracking.conftest import AMOUNTS
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "viewer", "other_officer", "officer", "planner")
+EVERYONE = frozenset(ROLES)
+STAFF = frozenset(ROLES[1:])
+OWNER = frozenset({"officer", "planner"})  # the department owning the object, and planners
+PLANNER = frozenset({"planner"})
+READERS = frozenset({"viewer", "planner"})  # council members and auditors read reports
+NOBODY: frozenset[str] = frozenset()  # of these roles: the admin site is for admins only
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: frozenset[str]
+    method: str = "GET"
+
+
+# Every named route of the site. A new route fails the test until it has a rule here.
+PAGE_RULES: dict[str, Rule] = {
+    ":home": Rule(EVERYONE),
+    ":start": Rule(STAFF),  # where one lands after signing in
+    ":login": Rule(EVERYONE),
+    ":logout": Rule(EVERYONE, "POST"),
+    ":set_language": Rule(EVERYONE, "POST"),
+    "plans:list": Rule(EVERYONE),
+    "plans:detail": Rule(EVERYONE),
+    "plans:budget": Rule(EVERYONE),
+    "plans:publish": Rule(PLANNER, "POST"),
+    "plans:node": Rule(EVERYONE),
+    "plans:node_edit": Rule(OWNER),
+    "plans:line_save": Rule(OWNER, "POST"),
+    "plans:line_delete": Rule(OWNER, "POST"),
+    "checks:index": Rule(PLANNER),
+    "orgs:list": Rule(EVERYONE),
+    "orgs:detail": Rule(EVERYONE),
+    "oversight:list": Rule(EVERYONE),
+    "oversight:detail": Rule(EVERYONE),
+    "oversight:overdue": Rule(EVERYONE),
+    "oversight:item": Rule(EVERYONE),
+    "oversight:item_edit": Rule(OWNER, "POST"),
+    "reports:index": Rule(READERS),
+    "reports:download": Rule(READERS),
+    "ingest:index": Rule(PLANNER),
+    "ingest:batch": Rule(PLANNER),
+    "tracking:my_work": Rule(STAFF),
+    "tracking:approvals": Rule(PLANNER),
+    "tracking:approvals_decide": Rule(PLANNER, "POST"),
+    "tracking:approve": Rule(PLANNER, "POST"),
+    "tracking:return": Rule(PLANNER, "POST"),
+    "tracking:notification_read": Rule(frozenset({"officer"}), "POST"),  # one's own only
+    "tracking:bulk_index": Rule(frozenset({"other_officer", "officer", "planner"})),
+    "tracking:bulk_template": Rule(frozenset({"other_officer", "officer", "planner"})),
+    "tracking:bulk_upload": Rule(frozenset({"other_officer", "officer", "planner"}), "POST"),
+    "tracking:plan": Rule(STAFF),
+    "tracking:plan_settings": Rule(PLANNER, "POST"),
+    "tracking:plan_generate": Rule(PLANNER, "POST"),
+    "tracking:period_move": Rule(PLANNER, "POST"),
+    "tracking:node": Rule(STAFF),
+    "tracking:execution_save": Rule(OWNER, "POST"),
+    "tracking:execution_correct": Rule(PLANNER, "POST"),
+    "tracking:indicator_save": Rule(OWNER, "POST"),
+    "tracking:milestone_save": Rule(OWNER, "POST"),
+    "tracking:status_save": Rule(OWNER, "POST"),
+    "tracking:participation_add": Rule(OWNER, "POST"),
+    "tracking:participation_delete": Rule(OWNER, "POST"),
+    "dashboards:index": Rule(STAFF),
+    "dashboards:execution": Rule(STAFF),
+    "dashboards:execution_records": Rule(STAFF),
+    "dashboards:projection": Rule(STAFF),
+    "dashboards:projection_records": Rule(STAFF),
+    "dashboards:indicators": Rule(STAFF),
+    "dashboards:indicator_records": Rule(STAFF),
+    "dashboards:milestones": Rule(STAFF),
+    "dashboards:milestone_records": Rule(STAFF),
+}
+# The admin site's own routes: for admins only (is_staff), whatever they are.
+ADMIN_NAMESPACE = "admin"
+# The API's routes are listed by the OpenAPI document and checked below.
+API_NAMESPACE = "api-1.0.0"
+API_OWN_ROUTES = {"api-1.0.0:openapi-json": Rule(EVERYONE), "api-1.0.0:api-root": Rule(EVERYONE)}
+
+# Every API operation: readers are the public for plans, signed-in staff for tracking; writes
+# (PUT/POST) refuse the public here; who among staff may write is in tests/api/test_tracking_api.py.
+API_RULES: dict[tuple[str, str], Rule] = {
+    ("get", "/api/v1/plans"): Rule(EVERYONE),
+    ("get", "/api/v1/plans/{slug}"): Rule(EVERYONE),
+    ("get", "/api/v1/plans/{slug}/nodes"): Rule(EVERYONE),
+    ("get", "/api/v1/plans/{slug}/nodes/{code}"): Rule(EVERYONE),
+    ("get", "/api/v1/plans/{slug}/budget-lines"): Rule(EVERYONE),
+    ("get", "/api/v1/plans/{slug}/budget-summary"): Rule(EVERYONE),
+    ("get", "/api/v1/plans/{slug}/indicators"): Rule(EVERYONE),
+    ("get", "/api/v1/plans/{slug}/export"): Rule(EVERYONE),
+    ("get", "/api/v1/tracking/plans/{slug}/periods"): Rule(STAFF),
+    ("get", "/api/v1/tracking/plans/{slug}/execution-by-department"): Rule(STAFF),
+    ("get", "/api/v1/tracking/execution/{record_id}"): Rule(STAFF),
+    ("put", "/api/v1/tracking/execution"): Rule(OWNER, "PUT"),
+    ("post", "/api/v1/tracking/entries/{kind}/{entry_id}/submit"): Rule(OWNER, "POST"),
+    ("post", "/api/v1/tracking/entries/{kind}/{entry_id}/approve"): Rule(PLANNER, "POST"),
+    ("post", "/api/v1/tracking/entries/{kind}/{entry_id}/return"): Rule(PLANNER, "POST"),
+    ("get", "/api/v1/tracking/my-entries"): Rule(STAFF),
+    ("put", "/api/v1/tracking/indicator-reports"): Rule(OWNER, "PUT"),
+    ("put", "/api/v1/tracking/milestones"): Rule(OWNER, "PUT"),
+    ("post", "/api/v1/tracking/plans/{slug}/nodes/{code}/status"): Rule(OWNER, "POST"),
+    ("get", "/api/v1/tracking/plans/{slug}/nodes/{code}/status"): Rule(STAFF),
+}
+
+
+def named_routes() -> dict[str, URLPattern]:
+    """Every named route of the URL configuration, as 'namespace:name'."""
+    found: dict[str, URLPattern] = {}
+
+    def walk(patterns: list[Any], namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                found[f"{namespace}:{pattern.name}"] = pattern
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_every_route_has_a_rule() -> None:
+    routes = set(named_routes())
+    ruled = set(PAGE_RULES) | set(API_OWN_ROUTES)
+    unruled = sorted(r for r in routes - ruled
+                     if not r.startswith(f"{ADMIN_NAMESPACE}:")
+                     and not (r.startswith(f"{API_NAMESPACE}:") and r not in API_OWN_ROUTES
+                              and r.split(":", 1)[1] not in {"openapi-json", "api-root"}))
+    assert not unruled, f"routes without an access rule in {__name__}: {unruled}"
+    stale = sorted(ruled - routes)
+    assert not stale, f"rules for routes that no longer exist: {stale}"
+
+
+def test_every_api_operation_has_a_rule(client: Client) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    operations = {(method, path) for path, item in paths.items() for method in item
+                  if method in {"get", "put", "post", "patch", "delete"}}
+    assert operations - set(API_RULES) == set(), "API operations without an access rule"
+    assert set(API_RULES) - operations == set(), "rules for API operations that are gone"
+
+
+@pytest.fixture
+def world(plan: Plan, planner: User, officer: User, other_officer: User,
+          viewer: User) -> dict[str, Any]:
+    """One object of every kind a route can name, owned by the officer's department."""
+    from rtis.oversight.actions import do_import_council_session
+
+    do_import_council_session(None, {"key": KEY, "title": "시험 행정사무감사", "year": 2021,
+                                     "plan": plan.slug, "committee": "기획경제위원회"},
+                              COUNCIL_ITEMS, summary={"columns": [], "rows": [], "claims": []})
+    unit = plan.nodes.get(code="2-1-1")
+    indicator = Indicator.objects.create(node=unit, name="창업기업 수", unit="개")
+    month = do_open_period(planner, plan, kind="month", year=2019, number=7,
+                           due_on=dt.date(2019, 8, 10))
+    record = do_save_execution(officer, unit, month, None, **AMOUNTS)
+    do_submit_entry(officer, record)
+    event = do_save_participation(officer, unit, None, None, kind="survey", count=3,
+                                  today=dt.date(2019, 12, 1))
+    sheet = Workbook()
+    sheet.active.append(["과제", "2020"])
+    sheet.active.append(["글로벌협력동 신축", 10])
+    data = io.BytesIO()
+    sheet.save(data)
+    batch = do_stage_import(planner, plan, "table.xlsx", data.getvalue())
+    snapshot = do_generate_report(planner, "plan-tables", plan, dt.date(2021, 12, 31))
+    note = Notification.objects.create(user=officer, key="matrix", kind="returned",
+                                       message="확인", url="/tracking/")
+    return {
+        "slug": plan.slug, "code": "2-1-1", "key": KEY, "category": "corrective", "number": 2,
+        "line_id": BudgetLine.objects.filter(node=unit).first().pk,  # type: ignore[union-attr]
+        "pk_for": {"orgs:detail": Department.objects.get(name="신성장산업과").pk,
+                   "reports:download": snapshot.pk, "ingest:batch": batch.pk,
+                   "tracking:notification_read": note.pk,
+                   "tracking:participation_delete": event.pk,
+                   "tracking:period_move": month.pk, "tracking:approve": record.pk,
+                   "tracking:return": record.pk},
+        "period_id": month.pk, "indicator_id": indicator.pk,
+        "kind": "execution", "move": "close", "fmt": "html", "record_id": record.pk,
+        "entry_id": record.pk,
+        "users": {"viewer": viewer, "other_officer": other_officer, "officer": officer,
+                  "planner": planner},
+    }
+
+
+def url_for(name: str, pattern: URLPattern, world: dict[str, Any]) -> str:
+    kwargs = {}
+    for key in pattern.pattern.regex.groupindex:
+        kwargs[key] = world["pk_for"][name] if key == "pk" else world[key]
+    return reverse(name.lstrip(":"), kwargs=kwargs)
+
+
+def client_as(role: str, world: dict[str, Any]) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    return client
+
+
+def refused(response: Any) -> bool:
+    if response.status_code in {401, 403, 404}:
+        return True
+    location = response.get("Location", "") if response.status_code == 302 else ""
+    return "/login/" in location and "next=" in location  # not logout's own redirect
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_what_its_rules_allow(role: str, world: dict[str, Any]) -> None:
+    routes = named_routes()
+    wrong: list[str] = []
+    for name, rule in PAGE_RULES.items():
+        url = url_for(name, routes[name], world)
+        client = client_as(role, world)
+        writes = AuditEvent.objects.count()
+        response = client.get(url) if rule.method == "GET" else client.post(url, {})
+        if response.status_code >= 500:
+            wrong.append(f"{name} {url}: {response.status_code}")
+        elif role in rule.allowed and refused(response):
+            wrong.append(f"{name} {url}: refused ({response.status_code}) but allowed")
+        elif role not in rule.allowed:
+            if not refused(response):
+                wrong.append(f"{name} {url}: {response.status_code}, should be refused")
+            if AuditEvent.objects.count() != writes:
+                wrong.append(f"{name} {url}: refused but something was written")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_admin_site_is_for_admins_only(role: str, world: dict[str, Any]) -> None:
+    response = client_as(role, world).get(reverse("admin:index"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_api_operation_answers_each_role_by_its_rule(role: str,
+                                                         world: dict[str, Any]) -> None:
+    wrong: list[str] = []
+    for (method, template), rule in API_RULES.items():
+        path = template
+        for key in ("slug", "code", "record_id", "kind", "entry_id"):
+            path = path.replace("{" + key + "}", str(world[key]))
+        client = client_as(role, world)
+        if method == "get":
+            response = client.get(path)
+            if role in rule.allowed and refused(response):
+                wrong.append(f"{method} {path}: refused ({response.status_code}) but allowed")
+            elif role not in rule.allowed and not refused(response):
+                wrong.append(f"{method} {path}: {response.status_code}, should be refused")
+        elif role == "anonymous":  # writes: the public is refused before anything is read
+            writes = AuditEvent.objects.count()
+            response = client.generic(method.upper(), path, "{}",
+                                      content_type="application/json")
+            if response.status_code != 401 or AuditEvent.objects.count() != writes:
+                wrong.append(f"{method} {path}: {response.status_code} for the public")
+        if method == "get" and response.status_code >= 500:
+            wrong.append(f"{method} {path}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
