@@ -55,6 +55,7 @@ class Rule:
 PAGE_RULES: dict[str, Rule] = {
     ":home": Rule(EVERYONE),
     ":start": Rule(STAFF),  # where one lands after signing in
+    ":session_status": Rule(EVERYONE),  # the public just hears "signed out"
     ":login": Rule(EVERYONE),
     ":logout": Rule(EVERYONE, "POST"),
     ":set_language": Rule(EVERYONE, "POST"),
