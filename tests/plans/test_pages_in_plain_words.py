@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from rtis.plans.models import BudgetLine
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -61,8 +62,10 @@ def test_the_unit_switch_works_without_javascript_and_swaps_the_whole_page_with_
 
 def test_the_history_names_fields_sources_and_amounts_in_korean(planner: Any) -> None:
     client = client_for(planner)
+    line = BudgetLine.objects.get(node__code="1-1-1", year=2018, source_id="city")
     client.post(reverse("plans:line_save", args=["sample-plan", "1-1-1"]),
-                {"year": 2018, "source": "city", "amount": "80", "unit": "억원", "note": ""})
+                {"year": 2018, "source": "city", "amount": "80", "unit": "억원", "note": "",
+                 "version": line.version})
     html = client.get(node_url("1-1-1")).text
     history = section(html, "history")
     assert "금액(원)</b>: 7,900,000,000원 → 8,000,000,000원" in history
@@ -74,8 +77,10 @@ def test_the_history_names_fields_sources_and_amounts_in_korean(planner: Any) ->
 
 def test_the_history_reads_english_through_the_catalogue(planner: Any) -> None:
     client = client_for(planner)
+    line = BudgetLine.objects.get(node__code="1-1-1", year=2018, source_id="city")
     client.post(reverse("plans:line_save", args=["sample-plan", "1-1-1"]),
-                {"year": 2018, "source": "city", "amount": "80", "unit": "억원", "note": ""})
+                {"year": 2018, "source": "city", "amount": "80", "unit": "억원", "note": "",
+                 "version": line.version})
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     history = section(client.get(node_url("1-1-1")).text, "history")
     assert "Amount (won)</b>: 7,900,000,000 won → 8,000,000,000 won" in history

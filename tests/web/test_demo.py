@@ -34,6 +34,7 @@ from rtis.tracking.models import (
 )
 from rtis.tracking.notify import send_due_reminders
 from rtis.web.management.commands.rtis_demo import DEMO_TRACKED_PLAN, setup_demo
+from tests.conftest import ensure_funding_sources
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,8 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[list[str]]:
         setup_demo(lines.append)
         yield lines
         call_command("flush", interactive=False, verbosity=0)
+        # flush also empties what migrations wrote: the next module on this worker needs them.
+        ensure_funding_sources()
 
 
 @pytest.fixture(autouse=True)
