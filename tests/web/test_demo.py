@@ -87,6 +87,16 @@ def test_the_officer_lands_on_a_handful_of_due_and_late_items() -> None:
     assert len(response.context["returned"]) == 1
 
 
+def test_the_officer_is_not_greeted_by_a_year_of_old_notices() -> None:
+    from rtis.orgs.models import User
+    from rtis.tracking.models import Notification
+
+    officer = User.objects.get(username="officer")
+    unread = Notification.objects.filter(user=officer, read_at__isnull=True)
+    assert 1 <= unread.count() <= 15  # this month's, not every approval of the invented past
+    assert Notification.objects.filter(user=officer, read_at__isnull=False).exists()
+
+
 def test_the_planner_has_a_few_entries_to_approve() -> None:
     response = signed_in("planner").get("/tracking/")
     assert 1 <= len(response.context["submitted"]) <= 5

@@ -419,4 +419,31 @@ def generate_history(planner: Any, plans: Iterable[Plan], until: dt.date,
         if not plan.period_start <= until.year or until.year - YEARS_BACK > plan.period_end:
             continue
         total.add(_History(planner, plan, until, seed, plan.slug == story_plan).run())
+    _settle_past_notices()
     return total
+
+
+def _settle_past_notices() -> None:
+    """Mark the approval and submission notices of locked periods read.
+
+    They belong to the invented past: an officer opening the demo should see this month's
+    notices, not a badge of two hundred approvals from last year.
+    """
+    from django.apps import apps
+
+    from rtis.config import clock
+
+    notes: dict[str, dict[int, list[int]]] = {}
+    unread = Notification.objects.filter(
+        read_at__isnull=True, kind__in=[NotificationKind.APPROVED, NotificationKind.SUBMITTED])
+    for note_id, key in unread.values_list("id", "key"):
+        parts = key.split(":")
+        if len(parts) == 4 and parts[2].isdigit():
+            notes.setdefault(parts[1], {}).setdefault(int(parts[2]), []).append(note_id)
+    settled: list[int] = []
+    for label, by_entry in notes.items():
+        locked = apps.get_model(label).objects.filter(
+            pk__in=list(by_entry), period__state=PeriodState.LOCKED).values_list("pk", flat=True)
+        for pk in locked:
+            settled.extend(by_entry[pk])
+    Notification.objects.filter(pk__in=settled).update(read_at=clock.now())
