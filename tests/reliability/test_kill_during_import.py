@@ -106,8 +106,11 @@ class Backend:
     def execute(self, which: str, sql: str) -> None:
         raise NotImplementedError
 
+    def release(self) -> None:
+        """Let go of anything held open on the run database between two probes."""
+
     def close(self) -> None:
-        pass
+        """Drop what the probe created."""
 
 
 class SQLiteBackend(Backend):
@@ -127,7 +130,7 @@ class SQLiteBackend(Backend):
         self.path("base").unlink(missing_ok=True)
 
     def copy_base(self) -> None:
-        self.close()
+        self.release()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.path('run')}{suffix}").unlink(missing_ok=True)
             source = Path(f"{self.path('base')}{suffix}")
@@ -160,10 +163,13 @@ class SQLiteBackend(Backend):
             connection.execute(sql)
             connection.commit()
 
-    def close(self) -> None:
+    def release(self) -> None:
         if self.lock_probe is not None:
             self.lock_probe.close()
             self.lock_probe = None
+
+    def close(self) -> None:
+        self.release()
 
 
 class PostgresBackend(Backend):
@@ -286,7 +292,7 @@ def calibrate(backend: Backend, var: Path, probe: Probe) -> None:
     began = time.monotonic()
     assert child.wait(timeout=600) == 0, f"{probe.label}: a clean run failed"
     probe.window = time.monotonic() - began
-    backend.close()
+    backend.release()
     probe.complete = backend.state()
     assert backend.integrity() == "ok"
     changed = differences(probe.before, probe.complete)
@@ -304,7 +310,7 @@ def kill_once(backend: Backend, var: Path, probe: Probe, fraction: float) -> str
     finished = child.poll() is not None
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=60)
-    backend.close()
+    backend.release()
     backend.settle()
     integrity = backend.integrity()
     assert integrity == "ok", f"{probe.label} killed at {fraction:.2f}: {integrity}"
@@ -331,6 +337,7 @@ def fractions(kills: int) -> list[float]:
 # --- the probes ------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
 def the_backend(tmp: Path) -> Iterator[Backend]:
     database = settings.DATABASES["default"]
     backend: Backend
@@ -374,7 +381,7 @@ def run_probe(tmp: Path, only: str, kills: int) -> list[Probe]:
     var = tmp / "var"
     var.mkdir(parents=True, exist_ok=True)
     probes: list[Probe] = []
-    for backend in the_backend(tmp):
+    with the_backend(tmp) as backend:
         for probe in prepare(backend, var, only):
             calibrate(backend, var, probe)
             for fraction in fractions(kills):
