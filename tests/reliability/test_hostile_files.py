@@ -293,3 +293,24 @@ def test_the_backup_reader_refuses_a_bomb_without_holding_it(
     path.write_bytes(item(item_id).data)
     with pytest.raises(CommandError, match="nothing was saved"):
         bounded(lambda: call_command("import_plan", "all", str(path)), item_id)
+
+
+@pytest.fixture
+def july(plan: Plan, planner: User) -> Any:
+    from tests.tracking.conftest import open_month
+
+    return open_month(planner, plan, 7)
+
+
+def test_a_dde_formula_in_a_real_bulk_template_is_refused_naming_its_cell(
+        officer: User, july: Any) -> None:
+    from tests.tracking.test_bulk import counts as bulk_counts
+    from tests.tracking.test_bulk import fill, submit, template_for
+
+    data = fill(template_for(july.plan, "신성장산업과", july),
+                {"2-1-1": {"spent": "=cmd|' /C calc'!A0", "committed": 1000}})
+    before = bulk_counts()
+    saved, problems = submit(officer, data)
+    assert saved == 0 and bulk_counts() == before
+    assert [(p.sheet, p.column[:1]) for p in problems] == [("집행실적", "I")]
+    assert " / " in problems[0].reason
