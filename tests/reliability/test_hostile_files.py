@@ -314,3 +314,12 @@ def test_a_dde_formula_in_a_real_bulk_template_is_refused_naming_its_cell(
     assert saved == 0 and bulk_counts() == before
     assert [(p.sheet, p.column[:1]) for p in problems] == [("집행실적", "I")]
     assert " / " in problems[0].reason
+
+
+def test_the_bulk_upload_calls_a_password_protected_workbook_encrypted(officer: User) -> None:
+    from rtis.tracking.bulk import BulkRefused, read_upload
+
+    with pytest.raises(BulkRefused) as caught:
+        read_upload(officer, item("encrypted-ooxml").data, "암호.xlsx")
+    reason = caught.value.problems[0].reason
+    assert "암호가 걸린 파일" in reason and "password-protected" in reason
