@@ -11,6 +11,7 @@ bounded time and memory. The heavy items run only in the soak mode (RTIS_SOAK=1)
 from __future__ import annotations
 
 import functools
+import os
 import resource
 import time
 from collections.abc import Callable, Iterator
@@ -323,3 +324,15 @@ def test_the_bulk_upload_calls_a_password_protected_workbook_encrypted(officer: 
         read_upload(officer, item("encrypted-ooxml").data, "암호.xlsx")
     reason = caught.value.problems[0].reason
     assert "암호가 걸린 파일" in reason and "password-protected" in reason
+
+
+@pytest.mark.parametrize("kind", ["plan", "all"])
+def test_the_command_readers_name_a_file_whose_name_is_not_utf8(
+        kind: str, plan: Plan, tmp_path: Path) -> None:
+    raw = os.fsencode(tmp_path) + "/예산".encode("cp949") + b".bin"
+    Path(os.fsdecode(raw)).write_bytes(item("random-bytes").data)
+    before = counts()
+    with pytest.raises(CommandError) as caught:
+        call_command("import_plan", kind, os.fsdecode(raw), "--replace")
+    assert os.fsdecode(raw) in str(caught.value) and " / " in str(caught.value)
+    assert counts() == before
