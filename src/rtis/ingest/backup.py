@@ -49,6 +49,12 @@ DATA_DIR = "data/"
 # Entries carry a fixed date so that the same data gives the same archive entries.
 ENTRY_DATE = (1980, 1, 1, 0, 0, 0)
 BATCH = 500
+# Reading bounds, so that a hostile archive cannot make a restore hold gigabytes: the manifest
+# of every real archive is a few kilobytes; the longest real row is a staged table import
+# (`ImportBatch.tables`: at most 50 MB of cell text once unpacked, `rtis.ingest.tables`).
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+MAX_LINE_BYTES = 128 * 1024 * 1024
+_CHUNK = 1024 * 1024
 
 # Models of the rtis apps a backup leaves out, each with the reason. Every other model of an
 # rtis app is written; tests/ingest/test_backup.py fails on an entry naming no model.
@@ -292,11 +298,18 @@ def _fail(where: str, reason: str) -> BackupError:
     return BackupError(f"{where}: {reason}")
 
 
-def _parse_manifest(raw: bytes, where: str) -> Manifest:
+def _json(raw: bytes, where: str) -> Any:
+    """Decode one JSON text; anything undecodable is a BackupError naming where it was."""
     try:
-        data = json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise _fail(where, f"JSON이 아닙니다 / not JSON ({exc})") from None
+    except RecursionError:
+        raise _fail(where, "JSON이 너무 깊게 중첩되어 있습니다 / JSON nested too deeply") from None
+
+
+def _parse_manifest(raw: bytes, where: str) -> Manifest:
+    data = _json(raw, where)
     if not isinstance(data, dict):
         raise _fail(where, "객체가 아닙니다 / not a JSON object")
     fmt = data.get("format")
@@ -346,14 +359,40 @@ def _open_archive(source: str | Path | IO[bytes], label: str) -> zipfile.ZipFile
         raise _fail(label, f"읽을 수 없습니다 / cannot read ({exc})") from None
 
 
-def _entry_lines(archive: zipfile.ZipFile, name: str, label: str) -> Iterator[bytes]:
-    """The lines of an archive entry, read in a streaming way; damage is a BackupError."""
+_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError,
+           ValueError)
+
+
+def _entry_lines(archive: zipfile.ZipFile, name: str, label: str,
+                 limit: int = MAX_LINE_BYTES) -> Iterator[bytes]:
+    """The lines of an archive entry, read in a streaming way, none longer than *limit* bytes;
+    damage is a BackupError."""
+    line_no = 0
     try:
         with archive.open(name) as stream:
-            yield from stream
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
-            RuntimeError, ValueError) as exc:
+            while line := stream.readline(limit + 1):
+                line_no += 1
+                if len(line) > limit:
+                    raise _fail(f"{label}: {name} {line_no}행 / line {line_no}",
+                                f"행이 {limit // (1024 * 1024)} MB보다 깁니다 / the line is longer "
+                                f"than {limit // (1024 * 1024)} MB")
+                yield line
+    except _DAMAGE as exc:
         raise _fail(f"{label}: {name}", f"손상된 항목입니다 / damaged entry ({exc})") from None
+
+
+def _entry_digest(archive: zipfile.ZipFile, name: str, label: str) -> tuple[str, int]:
+    """An entry's SHA-256 and line count, read in chunks (no line is held whole)."""
+    digest, lines, last = hashlib.sha256(), 0, b"\n"
+    try:
+        with archive.open(name) as stream:
+            while block := stream.read(_CHUNK):
+                digest.update(block)
+                lines += block.count(b"\n")
+                last = block[-1:]
+    except _DAMAGE as exc:
+        raise _fail(f"{label}: {name}", f"손상된 항목입니다 / damaged entry ({exc})") from None
+    return digest.hexdigest(), lines + (last != b"\n")
 
 
 def read_manifest(archive: zipfile.ZipFile, label: str) -> Manifest:
@@ -361,7 +400,13 @@ def read_manifest(archive: zipfile.ZipFile, label: str) -> Manifest:
     if MANIFEST not in names:
         raise _fail(label, f"{MANIFEST}이(가) 없습니다: RTIS 백업이 아닙니다 / no {MANIFEST}: "
                            f"not an RTIS backup")
-    manifest = _parse_manifest(b"".join(_entry_lines(archive, MANIFEST, label)),
+    if archive.getinfo(MANIFEST).file_size > MAX_MANIFEST_BYTES:
+        raise _fail(f"{label}: {MANIFEST}", f"{MAX_MANIFEST_BYTES // (1024 * 1024)} MB보다 큽니다: "
+                                            f"RTIS 백업이 아닙니다 / larger than "
+                                            f"{MAX_MANIFEST_BYTES // (1024 * 1024)} MB: not an "
+                                            f"RTIS backup")
+    manifest = _parse_manifest(b"".join(_entry_lines(archive, MANIFEST, label,
+                                                     MAX_MANIFEST_BYTES)),
                                f"{label}: {MANIFEST}")
     listed = {t.file for t in manifest.tables}
     if len(listed) != len(manifest.tables) or len({t.model for t in manifest.tables}) != len(listed):
@@ -377,11 +422,8 @@ def read_manifest(archive: zipfile.ZipFile, label: str) -> Manifest:
 def verify_archive(archive: zipfile.ZipFile, manifest: Manifest, label: str) -> None:
     """Check every table's row count and SHA-256 against the manifest, before anything is read."""
     for table in manifest.tables:
-        digest, count = hashlib.sha256(), 0
-        for line in _entry_lines(archive, table.file, label):
-            digest.update(line)
-            count += 1
-        if digest.hexdigest() != table.sha256:
+        digest, count = _entry_digest(archive, table.file, label)
+        if digest != table.sha256:
             raise _fail(f"{label}: {table.file}", "SHA-256이 목록과 다릅니다: 파일이 바뀌었거나 "
                                                   "손상되었습니다 / SHA-256 does not match the "
                                                   "manifest: the file was changed or damaged")
@@ -500,10 +542,7 @@ def _load_table(archive: zipfile.ZipFile, table: TableSummary, model: type[model
     line_no = 0
     for line_no, raw in enumerate(_entry_lines(archive, table.file, label), start=1):
         where = f"{label}: {table.file} {line_no}행 / line {line_no}"
-        try:
-            row = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise _fail(where, f"JSON이 아닙니다 / not JSON ({exc})") from None
+        row = _json(raw, where)
         if not isinstance(row, dict) or list(row) != table.columns:
             keys = list(row) if isinstance(row, dict) else type(row).__name__
             raise _fail(where, f"열이 목록과 다릅니다 / the columns differ from the manifest: "

@@ -296,6 +296,13 @@ def load_json_text(text: str, source: str) -> Any:
     except json.JSONDecodeError as exc:
         raise PlanFileError(source, [(f"line {exc.lineno}, column {exc.colno}",
                                       f"JSON 문법 오류 / invalid JSON: {exc.msg}")]) from None
+    except RecursionError:
+        # Thousands of nested brackets exhaust the decoder's stack: no plan nests that deep.
+        raise PlanFileError(source, [("$", "JSON이 너무 깊게 중첩되어 있습니다 / JSON nested too "
+                                           "deeply")]) from None
+    except ValueError as exc:  # an integer of more digits than Python converts (4,300)
+        raise PlanFileError(source, [("$", f"읽을 수 없는 숫자가 있습니다 / a number that cannot "
+                                           f"be read: {exc}")]) from None
 
 
 def number_to_json(value: Decimal | int) -> int | float:

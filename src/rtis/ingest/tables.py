@@ -45,7 +45,9 @@ __all__ = [
     "MAX_CELLS",
     "MAX_ENTRIES",
     "MAX_FILE_BYTES",
+    "MAX_MERGED_CELLS",
     "MAX_RATIO",
+    "MAX_TEXT_CHARS",
     "MAX_TOTAL_UNCOMPRESSED",
     "ExtractedTable",
     "TableImportError",
@@ -59,6 +61,12 @@ MAX_RATIO = 100  # uncompressed : compressed, per entry ...
 RATIO_FLOOR = 1024 * 1024  # ... of 1 MiB and more (small entries are bounded by the total)
 MAX_CELLS = 200_000  # grid positions of all tables; XLSX cell elements and merged areas
 MAX_XML_DEPTH = 200
+# Positions covered by XLSX merged areas: openpyxl builds and styles a cell object for each one
+# (about 50 µs apiece), so 200,000 of them held a request for over ten seconds.
+MAX_MERGED_CELLS = 20_000
+# Characters of all returned cells. A merged cell's text is repeated at every position it
+# covers, so 200,000 positions under one long text would otherwise be gigabytes once staged.
+MAX_TEXT_CHARS = 20_000_000
 
 _CHUNK = 64 * 1024
 _HWPX_MIMETYPE = b"application/hwp+zip"
@@ -68,6 +76,9 @@ _SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _HP = "{http://www.hancom.co.kr/hwpml/2011/paragraph}"
 _HP_2016 = "{http://www.hancom.co.kr/hwpml/2016/paragraph}"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A password-protected XLSX (or DOCX) is an OLE compound file holding this stream, named in the
+# file's directory (UTF-16): not a legacy format to save again, but a password to remove.
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _SECTION_RE = re.compile(r"^Contents/section(\d+)\.xml$")
 _UNIT_LINE_RE = re.compile(r"^\s*[\(（]\s*단위")
 _CELL_REF_RE = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
@@ -108,6 +119,11 @@ def extract_tables(data: bytes, file_name: str) -> list[ExtractedTable]:
             file_name, f"파일이 너무 큽니다 ({len(data):,}바이트, 최대 {_mb(MAX_FILE_BYTES)}) / "
                        f"file is too large ({len(data):,} bytes, limit {_mb(MAX_FILE_BYTES)})",
             code="too-large")
+    if data.startswith(_OLE_MAGIC) and _ENCRYPTED_PACKAGE in data:
+        raise TableImportError(
+            file_name, "암호가 걸린 파일입니다. 한/글·엑셀에서 암호를 풀고 저장해 올리십시오 / the "
+                       "file is password-protected: remove the password, save and upload again",
+            code="encrypted")
     if data.startswith(_OLE_MAGIC):
         raise TableImportError(
             file_name, "HWP 5.0·XLS 같은 옛 형식입니다. 한/글·엑셀에서 HWPX·XLSX로 저장해 "
@@ -282,6 +298,27 @@ class _Budget:
     def __init__(self, file_name: str) -> None:
         self.file_name = file_name
         self.used = 0
+        self.chars = 0
+        self.merged = 0
+
+    def spend_merged(self, cells: int, where: str) -> None:
+        self.spend(cells, where)
+        self.merged += cells
+        if self.merged > MAX_MERGED_CELLS:
+            raise TableImportError(
+                self.file_name, f"병합된 칸이 너무 많습니다 ({where}, 최대 {MAX_MERGED_CELLS:,}칸) / "
+                                f"too many merged cells ({where}, limit {MAX_MERGED_CELLS:,})",
+                code="too-many-cells")
+
+    def spend_text(self, cells: list[list[str]], where: str) -> None:
+        self.chars += sum(len(text) for row in cells for text in row)
+        if self.chars > MAX_TEXT_CHARS:
+            raise TableImportError(
+                self.file_name, f"표의 글자가 너무 많습니다 ({where}, 병합된 칸의 글자는 칸마다 "
+                                f"셉니다, 최대 {MAX_TEXT_CHARS:,}자) / too much table text "
+                                f"({where}; a merged cell's text counts once per position it "
+                                f"covers; limit {MAX_TEXT_CHARS:,} characters)",
+                code="too-much-text")
 
     def spend(self, cells: int, where: str) -> None:
         self.used += cells
@@ -343,7 +380,7 @@ def _scan_xml(payload: bytes, part: str, file_name: str, budget: _Budget) -> Non
             if cells % 1000 == 0:
                 budget.spend(1000, part)
         elif name == f"{_SHEET_NS} mergeCell":
-            budget.spend(_area(attributes.get("ref", "")), part)
+            budget.spend_merged(_area(attributes.get("ref", "")), part)
 
     def end(name: str) -> None:
         nonlocal depth
@@ -493,6 +530,7 @@ def _hwpx_table(table: Any, index: int, budget: _Budget) -> ExtractedTable:
             merges.append((top, left, rows, cols))
     merges.sort()
     cells = [[text if text is not None else "" for text in row] for row in grid]
+    budget.spend_text(cells, f"표 {index + 1} / table {index + 1}")
     return ExtractedTable(index=index, caption=_caption(table), cells=cells, merges=merges)
 
 
@@ -612,6 +650,7 @@ def _sheet_table(sheet: Any, index: int, file_name: str,
         for r in range(top, top + rows):
             for c in range(left, left + cols):
                 cells[r][c] = anchor
+    budget.spend_text(cells, f"'{sheet.title}'")
     return ExtractedTable(index=index, caption=None, cells=cells, merges=merges,
                           sheet=sheet.title)
 

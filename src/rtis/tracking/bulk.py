@@ -680,6 +680,11 @@ def _checked_parts(data: bytes, file_name: str) -> dict[str, bytes]:
             file_name, f"파일이 너무 큽니다 ({len(data):,}바이트, 최대 "
                        f"{safety.MAX_FILE_BYTES // (1024 * 1024)} MB) / file is too large",
             code="too-large")
+    if data.startswith(safety._OLE_MAGIC) and safety._ENCRYPTED_PACKAGE in data:
+        raise safety.TableImportError(
+            file_name, "암호가 걸린 파일입니다. 엑셀에서 암호를 풀고 저장해 올리십시오 / the file is "
+                       "password-protected: remove the password, save and upload again",
+            code="encrypted")
     if data.startswith(safety._OLE_MAGIC):
         raise safety.TableImportError(
             file_name, "XLS 같은 옛 형식입니다. 엑셀에서 XLSX로 저장해 올리십시오 / legacy "
