@@ -43,6 +43,9 @@ soak: install-dev
 	    --database "$${RTIS_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"; \
 	else echo "=== SKIPPED: PostgreSQL soak (nothing answers on 127.0.0.1:5432)"; fi
 	RTIS_SOAK=1 RTIS_DATABASE_URL=sqlite:///$(CURDIR)/var/soak-tests.sqlite3 $(BIN)/pytest -m soak tests/reliability
+	@if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
+	  RTIS_SOAK=1 RTIS_DATABASE_URL="$${RTIS_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}" \
+	    $(BIN)/pytest -m soak tests/reliability; fi
 
 bench: install-dev
 	$(BIN)/python benchmarks/run_all.py
