@@ -6,14 +6,11 @@ documented content type, a body matching the documented schema); one violation f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -29,17 +26,6 @@ from rtis.orgs.models import User
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def keep_test_connection() -> Iterator[None]:
-    """Keep the test's connection open across raw WSGI requests (see test_schemathesis.py)."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])

@@ -5,33 +5,15 @@ Driven through hypothesis directly: schemathesis's pytest plugin does not run un
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def keep_test_connection() -> Iterator[None]:
-    """Stop the raw WSGI app from closing the test's connection after each request.
-
-    Django's test client does the same; on PostgreSQL a closed connection would end the test's
-    transaction.
-    """
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
 
 
 def test_every_endpoint_keeps_its_documented_contract(

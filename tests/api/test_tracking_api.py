@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core import signals
-from django.db import close_old_connections
 from django.test import Client
 
 from rtis.orgs.models import User
@@ -627,17 +624,6 @@ def test_lists_keep_a_constant_query_count(officer: User, planner: User, plan: P
 
 # --- generated input, signed in ----------------------------------------------------------------
 
-
-@pytest.fixture
-def keep_test_connection() -> Iterator[None]:
-    """Stop the raw WSGI app from closing the test's connection after each request."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
 
 
 def test_generated_input_as_a_planner_never_breaks_the_contract(
