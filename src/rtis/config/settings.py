@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "rtis.checks",
     "rtis.reports",
     "rtis.ingest",
+    "rtis.rnd",
     "rtis.web",
 ]
 

@@ -1,0 +1,237 @@
+"""Seoul-type R&D (서울형 R&D): programmes, their calls (공고), applicant organisations and
+applications. Money is integer won; times are aware (shown in Asia/Seoul)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammeKind(models.TextChoices):
+    COMMERCIALISATION = "commercialisation", _("기술상용화")
+    URBAN_PROBLEM = "urban_problem", _("도시문제해결")
+    INNOVATION_CHALLENGE = "innovation_challenge", _("서울혁신챌린지")
+    IP = "ip", _("지식재산권")
+    OTHER = "other", _("기타")
+
+
+class Programme(models.Model):
+    """A Seoul-type R&D programme (사업), e.g. 기술상용화 R&D, run by an operator such as SBA."""
+
+    name = models.CharField(_("사업명"), max_length=200, unique=True)
+    kind = models.CharField(_("사업 유형"), max_length=30, choices=ProgrammeKind.choices)
+    # The plan item the programme carries out: its money and indicators roll up there.
+    node = models.ForeignKey("plans.Node", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="rnd_programmes", verbose_name=_("계획 과제"))
+    operator = models.CharField(_("수행기관"), max_length=100, blank=True)
+    description = models.TextField(_("사업 개요"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("R&D 사업")
+        verbose_name_plural = _("R&D 사업")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        if self.node_id is None:
+            return None, None
+        return self.node.plan_id, self.node_id
+
+
+class ProgrammeBudget(models.Model):
+    """A programme's budget for one year, in won."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="budgets")
+    year = models.PositiveSmallIntegerField(_("연도"))
+    amount_won = models.BigIntegerField(_("예산(원)"))
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["programme", "year"]
+        verbose_name = _("사업 예산")
+        verbose_name_plural = _("사업 예산")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "year"], name="rnd_budget_year_unique"),
+            models.CheckConstraint(condition=Q(amount_won__gte=0), name="rnd_budget_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.year}"
+
+
+class Eligibility(models.TextChoices):
+    """Who may apply to a call; an organisation's kind must be among its call's."""
+
+    SEOUL_SME = "seoul_sme", _("서울 소재 중소기업")
+    STARTUP = "startup", _("창업기업")
+    PRE_FOUNDER = "pre_founder", _("예비창업자")
+    UNIVERSITY = "university", _("대학")
+    CONSORTIUM = "consortium", _("컨소시엄")
+
+
+class OrganisationKind(models.TextChoices):
+    SEOUL_SME = "seoul_sme", _("서울 소재 중소기업")
+    STARTUP = "startup", _("창업기업")
+    PRE_FOUNDER = "pre_founder", _("예비창업자")
+    UNIVERSITY = "university", _("대학")
+    CONSORTIUM = "consortium", _("컨소시엄")
+    OTHER = "other", _("기타")
+
+
+class CallState(models.TextChoices):
+    DRAFT = "draft", _("작성중")
+    PUBLISHED = "published", _("공고중")
+    CLOSED = "closed", _("마감")
+
+
+class Call(models.Model):
+    """A call for applications (공고) of a programme, with its application window."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="calls",
+                                  verbose_name=_("사업"))
+    year = models.PositiveSmallIntegerField(_("연도"))
+    title = models.CharField(_("공고명"), max_length=200)
+    budget_won = models.BigIntegerField(_("지원 예산(원)"))
+    opens_at = models.DateTimeField(_("접수 시작"))
+    closes_at = models.DateTimeField(_("접수 마감"))
+    rfp = models.TextField(_("제안요청 내용"), blank=True)
+    # A list of Eligibility values.
+    eligibility = models.JSONField(_("신청 자격"), default=list)
+    state = models.CharField(_("상태"), max_length=10, choices=CallState.choices,
+                             default=CallState.DRAFT)
+    published_at = models.DateTimeField(_("공고일시"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-year", "-opens_at", "title"]
+        verbose_name = _("공고")
+        verbose_name_plural = _("공고")
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")),
+                                   name="rnd_call_window_order"),
+            models.CheckConstraint(condition=Q(budget_won__gte=0), name="rnd_call_budget_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in {CallState.PUBLISHED, CallState.CLOSED}
+
+    def eligibility_labels(self) -> list[str]:
+        labels = dict(Eligibility.choices)
+        return [str(labels.get(value, value)) for value in self.eligibility]
+
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        return self.programme.audit_scope()
+
+
+class CallStage(models.Model):
+    """One stage of a call's selection (단일 평가, or 예선 → 결선 …)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="stages")
+    order = models.PositiveSmallIntegerField(_("순서"))
+    name = models.CharField(_("단계명"), max_length=100)
+
+    class Meta:
+        ordering = ["call", "order"]
+        verbose_name = _("평가 단계")
+        verbose_name_plural = _("평가 단계")
+        constraints = [models.UniqueConstraint(fields=["call", "order"], name="rnd_stage_order_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.call} · {self.name}"
+
+
+class EvaluationCriterion(models.Model):
+    """One criterion of a stage's evaluation template: weights of a stage add up to 100."""
+
+    stage = models.ForeignKey(CallStage, on_delete=models.CASCADE, related_name="criteria")
+    order = models.PositiveSmallIntegerField(_("순서"))
+    name = models.CharField(_("평가항목"), max_length=200)
+    weight = models.PositiveSmallIntegerField(_("가중치(%)"))
+    max_score = models.PositiveSmallIntegerField(_("배점"))
+
+    class Meta:
+        ordering = ["stage", "order"]
+        verbose_name = _("평가항목")
+        verbose_name_plural = _("평가항목")
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "order"], name="rnd_criterion_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """An applicant organisation; its 사업자등록번호 is checked by lib/bizno (pre-founders have none)."""
+
+    name = models.CharField(_("기관명"), max_length=200)
+    kind = models.CharField(_("기관 유형"), max_length=20, choices=OrganisationKind.choices)
+    # Ten bare digits, or empty for a pre-founder (예비창업자).
+    business_number = models.CharField(_("사업자등록번호"), max_length=10, blank=True)
+    corporate_number = models.CharField(_("법인등록번호"), max_length=13, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("신청기관")
+        verbose_name_plural = _("신청기관")
+        constraints = [
+            models.UniqueConstraint(fields=["business_number"], condition=~Q(business_number=""),
+                                    name="rnd_organisation_business_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("작성중")
+    SUBMITTED = "submitted", _("제출")
+    WITHDRAWN = "withdrawn", _("철회")
+
+
+class Application(models.Model):
+    """An organisation's application to a call: one live application per organisation and call."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="applications", verbose_name=_("신청기관"))
+    title = models.CharField(_("과제명"), max_length=200)
+    summary = models.TextField(_("과제 요약"), blank=True)
+    principal_investigator = models.CharField(_("연구책임자"), max_length=100)
+    # {"2025": won, "2026": won}: the city funds (시비) asked for, by year of the call's period.
+    requested_funds = models.JSONField(_("연차별 신청 시비(원)"), default=dict)
+    private_matching_won = models.BigIntegerField(_("민간부담금(원)"), default=0)
+    status = models.CharField(_("상태"), max_length=10, choices=ApplicationStatus.choices,
+                              default=ApplicationStatus.DRAFT)
+    submitted_at = models.DateTimeField(_("제출일시"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["call", "organisation__name", "pk"]
+        verbose_name = _("신청 과제")
+        verbose_name_plural = _("신청 과제")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "organisation"], condition=~Q(status="withdrawn"),
+                                    name="rnd_application_one_per_call"),
+            models.CheckConstraint(condition=Q(private_matching_won__gte=0),
+                                   name="rnd_application_matching_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def requested_total_won(self) -> int:
+        return sum(int(v) for v in self.requested_funds.values())
