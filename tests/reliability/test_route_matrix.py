@@ -20,10 +20,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import Workbook
 
 from rtis.audit.models import AuditEvent
+from rtis.config import clock
 from rtis.ingest.staging import do_stage_import
 from rtis.orgs.models import Department, User
 from rtis.plans.models import BudgetLine, Indicator, Plan
 from rtis.reports.actions import do_generate_report
+from rtis.rnd.actions import do_create_call, do_create_programme, do_publish_call
+from rtis.rnd.models import Call
 from rtis.tracking.actions import (
     do_open_period,
     do_save_execution,
@@ -109,6 +112,10 @@ PAGE_RULES: dict[str, Rule] = {
     "dashboards:indicator_records": Rule(STAFF),
     "dashboards:milestones": Rule(STAFF),
     "dashboards:milestone_records": Rule(STAFF),
+    "rnd:calls": Rule(EVERYONE),
+    "rnd:call": Rule(EVERYONE),  # a published call; drafts are 404 but to planners
+    "rnd:call_publish": Rule(PLANNER, "POST"),
+    "rnd:call_applications": Rule(PLANNER),  # applicants' data: R&D managers only
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -201,6 +208,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
     sheet.save(data)
     batch = do_stage_import(planner, plan, "table.xlsx", data.getvalue())
     snapshot = do_generate_report(planner, "plan-tables", plan, dt.date(2021, 12, 31))
+    call = rnd_call(planner)
     note = Notification.objects.create(user=officer, key="matrix", kind="returned",
                                        message="확인", url="/tracking/")
     return {
@@ -211,13 +219,28 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
                    "tracking:notification_read": note.pk,
                    "tracking:participation_delete": event.pk,
                    "tracking:period_move": month.pk, "tracking:approve": record.pk,
-                   "tracking:return": record.pk},
+                   "tracking:return": record.pk,
+                   "rnd:call": call.pk, "rnd:call_publish": call.pk,
+                   "rnd:call_applications": call.pk},
         "period_id": month.pk, "indicator_id": indicator.pk,
         "kind": "execution", "move": "close", "fmt": "html", "record_id": record.pk,
         "entry_id": record.pk,
         "users": {"viewer": viewer, "other_officer": other_officer, "officer": officer,
                   "planner": planner},
     }
+
+
+def rnd_call(planner: User) -> Call:
+    """A published R&D call open around now, with one stage."""
+    programme = do_create_programme(planner, name="기술상용화 R&D", kind="commercialisation")
+    now = clock.now()
+    call = do_create_call(planner, programme, year=now.year, title="시험 공고", budget_won=1,
+                          opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=30),
+                          eligibility=["seoul_sme"],
+                          stages=[{"name": "서면평가",
+                                   "criteria": [{"name": "기술성", "weight": 100,
+                                                 "max_score": 100}]}])
+    return do_publish_call(planner, call, call.version)
 
 
 def url_for(name: str, pattern: URLPattern, world: dict[str, Any]) -> str:

@@ -38,9 +38,10 @@ class Programme(models.Model):
         return self.name
 
     def audit_scope(self) -> tuple[int | None, int | None]:
-        if self.node_id is None:
+        node = self.node
+        if node is None:
             return None, None
-        return self.node.plan_id, self.node_id
+        return node.plan_id, node.pk
 
 
 class ProgrammeBudget(models.Model):
