@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from typing import Any
 
 import pytest
@@ -118,3 +119,27 @@ def test_the_applications_are_refused_to_staff_who_are_not_planners(role: str, r
 def test_the_public_is_sent_to_sign_in_for_the_applications(call: Call) -> None:
     response = client_for(None).get(reverse("rnd:call_applications", args=[call.pk]))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "viewer", "officer", "planner"])
+def test_every_link_on_the_call_pages_opens_for_whoever_sees_it(role: str, request: Any,
+                                                                call: Call) -> None:
+    client = client_for(user_of(role, request))
+    links: set[str] = set()
+    for url in (reverse("rnd:calls"), reverse("rnd:call", args=[call.pk])):
+        page = client.get(url)
+        links |= {link.replace("&amp;", "&") for link in re.findall(r'href="(/[^"#]*)', page.text)
+                  if not link.startswith(("/static/", "/i18n/", "/logout/"))}
+    assert reverse("rnd:call", args=[call.pk]) in links
+    assert {link: client.get(link).status_code for link in sorted(links)
+            if client.get(link).status_code != 200} == {}
+
+
+def test_the_call_pages_turn_english_when_chosen(call: Call) -> None:
+    client = client_for(None)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    text = html.unescape(client.get(reverse("rnd:call", args=[call.pk])).text)
+    for english in ("R&D calls", "Application window", "Eligibility", "Seoul-based SME, Startup",
+                    "Evaluation stages and criteria", "Open for applications"):
+        assert english in text
+    assert "접수 기간" not in text
