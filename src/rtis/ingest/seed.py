@@ -158,4 +158,9 @@ def load_seed(actor: Any | None = None, *, replace: bool = False,
             summary=audit.summary_table.model_dump(mode="json"), document=audit.document,
             replace=True)
         (report.replaced if exists else report.created).append(audit.session.key)
+    if only is None:
+        # The Seoul-type R&D programmes seed 001 names, linked to the 5th S&T plan's items.
+        from rtis.rnd.seed import do_load_programmes
+
+        report.created.extend(f"rnd: {change}" for change in do_load_programmes(actor))
     return report
