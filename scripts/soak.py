@@ -44,6 +44,7 @@ PASSWORD = "soak-password-Seoul-2026"
 KINDS = ("budget_line", "node", "audit_item", "import_mapping", "execution", "indicator_report",
          "milestone")
 PLANNER_ONLY = {"import_mapping"}
+LATENCIES: list[tuple[float, str, str]] = []  # every request's seconds, for the report
 VERSION_INPUT = re.compile(r'name="version" value="(\d+)"')
 
 
@@ -257,11 +258,14 @@ class Session:
         if method != "GET":
             request.add_header("X-CSRFToken", self.csrf())
             request.add_header("Referer", self.base + path)
+        started = time.monotonic()
         try:
             with self.opener.open(request, timeout=60) as response:
                 return response.status, response.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode("utf-8", "replace")
+        finally:
+            LATENCIES.append((time.monotonic() - started, method, path))
 
     def get(self, path: str) -> tuple[int, str]:
         return self.call("GET", path)
@@ -432,9 +436,12 @@ def soak(database: str, clients: int, seconds: float, kinds: list[str]) -> dict[
         world = run_child("setup", env)
         before = run_child("start", env, {"world": world})
         port = free_port()
+        # The server's log goes to a file: a pipe nobody reads fills up (every 409 is a log
+        # line) and then blocks every server thread on its next write.
+        server_log = (work / "server.log").open("wb")
         server = subprocess.Popen([sys.executable, "-m", "rtis", "serve", "--port", str(port),
                                    "--threads", str(max(4, clients))], env=env, cwd=ROOT,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                  stdout=server_log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         for _ in range(200):
             try:
