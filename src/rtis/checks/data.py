@@ -64,11 +64,16 @@ class PlanData:
         ]
         self.tables = {t.key: as_table(t) for t in plan.stated_tables.select_related("plan")}
         self.areas = [(n.code, n.title) for n in nodes if n.depth == 1]
+        self._index: _BudgetIndex | None = None
 
     def budget(self, filters: dict[str, Any]) -> tuple[int, int]:
-        chosen = [line for line in self.lines if _line_matches(line, filters)]
-        finest = min((line.unit for line in chosen), default=1)
-        return sum(line.won for line in chosen), finest
+        """Sum the lines a claim cell names: a lookup in the index built once per plan."""
+        return self._budget_index().lookup(filters)
+
+    def _budget_index(self) -> _BudgetIndex:
+        if self._index is None:
+            self._index = _BudgetIndex(self.lines, self.nodes, self.lineage)
+        return self._index
 
     def node_count(self, filters: dict[str, Any]) -> int:
         scope = filters.get("scope")
@@ -111,12 +116,73 @@ class PlanData:
         return items.count()
 
 
-def _line_matches(line: _Line, filters: dict[str, Any]) -> bool:
-    checks = {
-        "year": lambda v: line.year == int(v),
-        "source": lambda v: line.source == v,
-        "area": lambda v: line.area == str(v),
-        "node": lambda v: str(v) in line.lineage,
-        "scope": lambda v: str(v) in line.lineage,
-    }
-    return all(checks[key](value) for key, value in filters.items() if key in checks)
+_ANY = None  # a year or source the cell does not name: every year, every source
+_Key = tuple[str | None, int | None, str | None]  # (code in the lineage or None, year, source)
+
+
+class _BudgetIndex:
+    """The plan's budget lines summed once by (subtree, year, source), each also over all years
+    and all sources, so that every claim cell is one dictionary lookup instead of a scan of the
+    lines (cells × lines grew quadratically with the tree). Built bottom-up: each node's own
+    lines, then each node's totals added to its parent's, deepest first (node codes are unique
+    in a plan, so "the line's lineage holds code c" is "the line lies in c's subtree")."""
+
+    def __init__(self, lines: list[_Line], nodes: list[Node],
+                 lineage: dict[int, frozenset[str]]) -> None:
+        own: dict[str, dict[tuple[int | None, str | None], list[int]]] = {}
+        for line in lines:
+            cells = own.setdefault(line.node, {})
+            for key in ((line.year, line.source), (line.year, _ANY), (_ANY, line.source),
+                        (_ANY, _ANY)):
+                total = cells.get(key)
+                if total is None:
+                    cells[key] = [line.won, line.unit]
+                else:
+                    total[0] += line.won
+                    total[1] = min(total[1], line.unit)
+        code_of = {n.pk: n.code for n in nodes}
+        parent_code = {n.code: code_of.get(n.parent_id) if n.parent_id else None for n in nodes}
+        self.depth = {n.code: n.depth for n in nodes}
+        self.lineage = {n.code: lineage[n.pk] for n in nodes}
+        whole: dict[tuple[int | None, str | None], list[int]] = {}
+        for node in sorted(nodes, key=lambda n: -len(lineage[n.pk])):  # deepest first
+            cells = own.get(node.code)
+            if not cells:
+                continue
+            up = parent_code[node.code]
+            target = own.setdefault(up, {}) if up is not None else whole
+            for key, (won, unit) in cells.items():
+                total = target.get(key)
+                if total is None:
+                    target[key] = [won, unit]
+                else:
+                    total[0] += won
+                    total[1] = min(total[1], unit)
+        self.totals: dict[_Key, tuple[int, int]] = {
+            (code, year, source): (won, unit)
+            for code, cells in own.items() for (year, source), (won, unit) in cells.items()}
+        self.totals.update({(None, year, source): (won, unit)
+                            for (year, source), (won, unit) in whole.items()})
+
+    def lookup(self, filters: dict[str, Any]) -> tuple[int, int]:
+        """(won, finest printed unit) of the lines matching year, source, area, node, scope."""
+        year = int(filters["year"]) if "year" in filters else _ANY
+        source = filters.get("source", _ANY)
+        if "source" in filters and not isinstance(source, str):
+            return 0, 1  # no line's source is anything but a code
+        codes = {str(filters[key]) for key in ("node", "scope") if key in filters}
+        if "area" in filters:
+            area = str(filters["area"])
+            if self.depth.get(area) != 1:
+                return 0, 1  # a line's area is always a top-level code
+            codes.add(area)
+        code: str | None = None
+        if codes:
+            if any(c not in self.depth for c in codes):
+                return 0, 1
+            # lines whose lineage holds every code: the subtree of the deepest, if the others
+            # are its ancestors; none otherwise
+            code = max(codes, key=lambda c: self.depth[c])
+            if not codes <= self.lineage[code]:
+                return 0, 1
+        return self.totals.get((code, year, source), (0, 1))
