@@ -42,9 +42,9 @@ def seeded_2018(db: Any) -> Plan:
 
 def test_every_indexed_sum_equals_a_scan_of_the_lines(seeded_2018: Plan) -> None:
     data = PlanData(seeded_2018)
-    codes = [n.code for n in data.nodes] + ["9-9-9"]
-    years = sorted({line.year for line in data.lines}) + [1999]
-    sources = sorted({line.source for line in data.lines}) + ["nowhere", 3]
+    codes = [*(n.code for n in data.nodes), "9-9-9"]
+    years = [*sorted({line.year for line in data.lines}), 1999]
+    sources = [*sorted({line.source for line in data.lines}), "nowhere", 3]
     cases: list[dict[str, Any]] = [{}]
     for code, year, source in itertools.product([None, *codes], [None, *years],
                                                 [None, *sources]):

@@ -117,6 +117,7 @@ class PlanData:
 
 
 _ANY = None  # a year or source the cell does not name: every year, every source
+_Cell = tuple[int | None, str | None]  # (year, source)
 _Key = tuple[str | None, int | None, str | None]  # (code in the lineage or None, year, source)
 
 
@@ -129,11 +130,12 @@ class _BudgetIndex:
 
     def __init__(self, lines: list[_Line], nodes: list[Node],
                  lineage: dict[int, frozenset[str]]) -> None:
-        own: dict[str, dict[tuple[int | None, str | None], list[int]]] = {}
+        own: dict[str, dict[_Cell, list[int]]] = {}
         for line in lines:
             cells = own.setdefault(line.node, {})
-            for key in ((line.year, line.source), (line.year, _ANY), (_ANY, line.source),
-                        (_ANY, _ANY)):
+            keys: tuple[_Cell, ...] = ((line.year, line.source), (line.year, _ANY),
+                                       (_ANY, line.source), (_ANY, _ANY))
+            for key in keys:
                 total = cells.get(key)
                 if total is None:
                     cells[key] = [line.won, line.unit]
@@ -144,14 +146,14 @@ class _BudgetIndex:
         parent_code = {n.code: code_of.get(n.parent_id) if n.parent_id else None for n in nodes}
         self.depth = {n.code: n.depth for n in nodes}
         self.lineage = {n.code: lineage[n.pk] for n in nodes}
-        whole: dict[tuple[int | None, str | None], list[int]] = {}
+        whole: dict[_Cell, list[int]] = {}
         for node in sorted(nodes, key=lambda n: -len(lineage[n.pk])):  # deepest first
-            cells = own.get(node.code)
-            if not cells:
+            mine = own.get(node.code)
+            if not mine:
                 continue
             up = parent_code[node.code]
             target = own.setdefault(up, {}) if up is not None else whole
-            for key, (won, unit) in cells.items():
+            for key, (won, unit) in mine.items():
                 total = target.get(key)
                 if total is None:
                     target[key] = [won, unit]
