@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import csv
 import datetime as dt
+import io
+import json
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from django.db.models.expressions import RawSQL
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from ninja import Field, Query, Router, Schema, Status
 
 from rtis.ingest.export import dumps, export_plan
 from rtis.ingest.planfile import PlanDoc, number_to_json
 from rtis.plans.access import get_node_for_user, get_plan_for_user, plans_for_user
-from rtis.plans.models import BudgetLine, Plan
+from rtis.plans.models import BudgetLine, Node, Plan
 from rtis.plans.queries import (
     budget_by_area,
     budget_by_source,
@@ -155,25 +161,150 @@ def get_node(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
     return _node_out(chosen, code_of)
 
 
-@router.get("/{slug}/budget-lines",
-            response={200: list[BudgetLineOut], 404: ErrorOut, 422: InvalidOut},
-            summary="소요예산 / planned budget lines (won)")
-def list_budget_lines(request: HttpRequest, slug: str,
-                      filters: Query[LineFilter]) -> list[dict[str, Any]]:
-    plan = get_plan_for_user(request.user, slug)
-    lines = BudgetLine.objects.filter(node__plan=plan).select_related("node")
-    if filters.node:
-        from rtis.plans.queries import descendant_ids
+PAGE_DEFAULT, PAGE_MAX = 100, 1000
+_CURSOR_PREFIX = "bl1:"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CSV_HEADER = ["node", "year", "source", "amount_won", "note", "provenance"]
+_LINE_FIELDS = ("id", "node__code", "year", "source_id", "amount_won", "note", "provenance")
 
+
+class BudgetLinePageOut(Schema):
+    items: list[BudgetLineOut]
+    next: str | None = Field(
+        description="다음 쪽 주소(경로와 질의), 마지막 쪽이면 null / the next page's path and "
+                    "query, null on the last page")
+
+
+class LinePageQuery(LineFilter):
+    limit: int = Field(default=PAGE_DEFAULT, ge=1, le=PAGE_MAX,
+                       description=f"쪽당 행 수 (최대 {PAGE_MAX}) / lines per page "
+                                   f"(at most {PAGE_MAX})")
+    cursor: str | None = Field(default=None, max_length=100,
+                               description="앞 쪽 응답의 next에서 받은 값 / the opaque cursor "
+                                           "of the previous page's next link")
+    format: Literal["json", "csv", "ndjson"] = Field(
+        default="json",
+        description="json: 한 쪽씩; csv(UTF-8 BOM)·ndjson: 조건에 맞는 모든 행을 끊김 없이 "
+                    "(limit·cursor 무시) / json: one page; csv (UTF-8 with BOM) and ndjson: "
+                    "every matching line, streamed (limit and cursor ignored)")
+
+
+def encode_cursor(last_id: int) -> str:
+    """An opaque cursor: the last line's id, base64url without padding."""
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> int | None:
+    """The line id a cursor points after, or None when it is not a cursor this API issued."""
+    try:
+        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not text.startswith(_CURSOR_PREFIX) or not text[len(_CURSOR_PREFIX):].isdigit():
+        return None
+    return int(text[len(_CURSOR_PREFIX):])
+
+
+def _subtree_ids_sql() -> str:
+    """The ids of a node and all its descendants: a recursive CTE, no tree loaded in Python."""
+    table = Node._meta.db_table
+    return (f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {table} WHERE id = %s "
+            f"UNION ALL SELECT child.id FROM {table} child "
+            f"JOIN subtree ON child.parent_id = subtree.id) SELECT id FROM subtree")
+
+
+def _line_dict(row: tuple[Any, ...]) -> dict[str, Any]:
+    _, node, year, source, won, note, provenance = row
+    return {"node": node, "year": year, "source": source, "amount_won": won, "note": note,
+            "provenance": provenance}
+
+
+def _csv_text(value: str) -> str:
+    # A spreadsheet would run "=…" as a formula (CSV injection): keep such text as text.
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _stream_csv(rows: Iterable[tuple[Any, ...]]) -> Iterator[bytes]:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    out.write("\ufeff")
+    writer.writerow(_CSV_HEADER)
+    for i, (_, node, year, source, won, note, provenance) in enumerate(rows, 1):
+        writer.writerow([_csv_text(node), year, source, won, _csv_text(note),
+                         json.dumps(provenance, ensure_ascii=False)])
+        if i % 500 == 0:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
+
+
+def _stream_ndjson(rows: Iterable[tuple[Any, ...]]) -> Iterator[bytes]:
+    chunk: list[str] = []
+    for row in rows:
+        chunk.append(json.dumps(_line_dict(row), ensure_ascii=False))
+        if len(chunk) == 500:
+            yield ("\n".join(chunk) + "\n").encode("utf-8")
+            chunk = []
+    if chunk:
+        yield ("\n".join(chunk) + "\n").encode("utf-8")
+
+
+_STREAMED = {"text/csv": {"schema": {"type": "string"}},
+             "application/x-ndjson": {"schema": {"type": "string"}}}
+
+
+@router.get("/{slug}/budget-lines",
+            response={200: BudgetLinePageOut, 400: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+            openapi_extra={"responses": {200: {"content": _STREAMED}}},
+            summary="소요예산 / planned budget lines (won), paged or streamed",
+            description=(
+                "쪽 단위(기본 100행, 최대 1000행)로 줄 id 순서대로 돌려줍니다. 다음 쪽은 `next` "
+                "주소를 그대로 요청합니다(커서는 마지막 행 뒤를 가리키므로 새로 생긴 행 때문에 "
+                "행이 빠지거나 겹치지 않습니다). 잘못된 커서는 400. `format=csv`(UTF-8 BOM)와 "
+                "`format=ndjson`은 조건에 맞는 모든 행을 같은 순서로 흘려보냅니다. 1.0의 행 "
+                "배열 대신 `{items, next}` 객체를 돌려줍니다. / Pages of lines in id order "
+                "(default 100, at most 1000); request `next` as given for the following page "
+                "(the cursor points after the last line, so lines inserted meanwhile neither "
+                "skip nor repeat rows); a bad cursor is 400. `format=csv` (UTF-8 with BOM) and "
+                "`format=ndjson` stream every matching line in the same order. The answer is "
+                "an object `{items, next}`, no longer the bare array of earlier releases."))
+def list_budget_lines(request: HttpRequest, slug: str,
+                      filters: Query[LinePageQuery]) -> Any:
+    plan = get_plan_for_user(request.user, slug)
+    lines = BudgetLine.objects.filter(node__plan=plan)
+    if filters.node:
         root = get_node_for_user(request.user, plan, filters.node)
-        lines = lines.filter(node_id__in=descendant_ids(plan_nodes(plan), root.pk))
+        lines = lines.filter(node_id__in=RawSQL(_subtree_ids_sql(), [root.pk]))
     if filters.year is not None:
         lines = lines.filter(year=filters.year)
     if filters.source:
         lines = lines.filter(source_id=filters.source)
-    return [{"node": line.node.code, "year": line.year, "source": line.source_id,
-             "amount_won": line.amount_won, "note": line.note, "provenance": line.provenance}
-            for line in lines.order_by("node__position", "year", "source__position")]
+    rows = lines.order_by("id").values_list(*_LINE_FIELDS)
+    if filters.format != "json":
+        streamed = rows.iterator(chunk_size=2000)
+        if filters.format == "csv":
+            response = StreamingHttpResponse(_stream_csv(streamed),
+                                             content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = (
+                f'attachment; filename="{plan.slug}-budget-lines.csv"')
+            return response
+        return StreamingHttpResponse(_stream_ndjson(streamed),
+                                     content_type="application/x-ndjson; charset=utf-8")
+    if filters.cursor is not None:
+        after = decode_cursor(filters.cursor)
+        if after is None:
+            return Status(400, {"detail": "알 수 없는 커서입니다. 처음 쪽부터 다시 요청하십시오 / "
+                                          "unknown cursor: start again from the first page"})
+        rows = rows.filter(id__gt=after)
+    page = list(rows[:filters.limit + 1])
+    following = None
+    if len(page) > filters.limit:
+        page = page[:filters.limit]
+        query = request.GET.copy()
+        query["cursor"] = encode_cursor(page[-1][0])
+        following = f"{request.path}?{query.urlencode()}"
+    return {"items": [_line_dict(row) for row in page], "next": following}
 
 
 @router.get("/{slug}/budget-summary", response={200: BudgetSummaryOut, 404: ErrorOut},
