@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models.fields.json import KT
+
 from rtis.lib.claims import fold
 from rtis.lib.consistency import Table
 from rtis.lib.money import UNITS
@@ -36,7 +38,10 @@ class PlanData:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        nodes = list(Node.objects.filter(plan=plan).order_by("position"))
+        # only the fields the checker reads: no provenance or description decoded per node
+        nodes = list(Node.objects.filter(plan=plan).order_by("position")
+                     .only("id", "plan_id", "parent_id", "code", "title", "depth", "kind",
+                           "position"))
         by_id = {n.pk: n for n in nodes}
         self.nodes = nodes
         self.lineage: dict[int, frozenset[str]] = {}
@@ -50,11 +55,14 @@ class PlanData:
         depth_of = {n.code: n.depth for n in nodes}
         self.area_of = {n.pk: next(c for c in self.lineage[n.pk] if depth_of[c] == 1)
                         for n in nodes}
+        # a values query reading only the printed unit out of the provenance: one tuple a line
+        rows = (BudgetLine.objects.filter(node__plan=plan).order_by()  # sums need no order
+                .values_list("node_id", "year", "source_id", "amount_won", KT("provenance__unit")))
         self.lines = [
-            _Line(node=by_id[line.node_id].code, lineage=self.lineage[line.node_id],
-                  area=self.area_of[line.node_id], year=line.year, source=line.source_id,
-                  won=line.amount_won, unit=UNITS.get(str(line.provenance.get("unit", "")), 1))
-            for line in BudgetLine.objects.filter(node__plan=plan)
+            _Line(node=by_id[node_id].code, lineage=self.lineage[node_id],
+                  area=self.area_of[node_id], year=year, source=source, won=won,
+                  unit=UNITS.get("" if unit is None else str(unit), 1))
+            for node_id, year, source, won, unit in rows
         ]
         self.targets = [
             (self.lineage[t.indicator.node_id], by_id[t.indicator.node_id].code,
@@ -62,9 +70,11 @@ class PlanData:
             for t in IndicatorTarget.objects.filter(indicator__node__plan=plan)
             .select_related("indicator")
         ]
-        self.tables = {t.key: as_table(t) for t in plan.stated_tables.select_related("plan")}
+        self.stated_tables = list(plan.stated_tables.select_related("plan"))  # read once
+        self.tables = {t.key: as_table(t) for t in self.stated_tables}
         self.areas = [(n.code, n.title) for n in nodes if n.depth == 1]
         self._index: _BudgetIndex | None = None
+        self._by_name: dict[str, list[Any]] | None = None
 
     def budget(self, filters: dict[str, Any]) -> tuple[int, int]:
         """Sum the lines a claim cell names: a lookup in the index built once per plan."""
@@ -89,12 +99,20 @@ class PlanData:
         node = filters.get("node")
         if isinstance(name, str) and "|" in name:
             node, name = name.split("|", 1)
-        chosen = [value for lineage, code, ind_name, year, value in self.targets
+        targets = self.targets if name is None else self._targets_named().get(name, [])
+        chosen = [value for lineage, code, ind_name, year, value in targets
                   if (name is None or ind_name == name)
                   and (node is None or code == node)
                   and (filters.get("scope") is None or filters["scope"] in lineage)
                   and (filters.get("year") is None or year == filters["year"])]
         return sum(chosen, Decimal(0)) if chosen else None
+
+    def _targets_named(self) -> dict[str, list[Any]]:
+        if self._by_name is None:
+            self._by_name = {}
+            for target in self.targets:
+                self._by_name.setdefault(target[2], []).append(target)
+        return self._by_name
 
     def area_code(self, label: str) -> str | None:
         folded = fold(label)
