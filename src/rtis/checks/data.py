@@ -136,7 +136,6 @@ class PlanData:
 
 _ANY = None  # a year or source the cell does not name: every year, every source
 _Cell = tuple[int | None, str | None]  # (year, source)
-_Key = tuple[str | None, int | None, str | None]  # (code in the lineage or None, year, source)
 
 
 class _BudgetIndex:
@@ -148,7 +147,7 @@ class _BudgetIndex:
 
     def __init__(self, lines: list[_Line], nodes: list[Node],
                  lineage: dict[int, frozenset[str]]) -> None:
-        own: dict[str, dict[_Cell, list[int]]] = {}
+        own: dict[str | None, dict[_Cell, list[int]]] = {}
         for line in lines:
             cells = own.setdefault(line.node, {})
             keys: tuple[_Cell, ...] = ((line.year, line.source), (line.year, _ANY),
@@ -178,11 +177,9 @@ class _BudgetIndex:
                 else:
                     total[0] += won
                     total[1] = min(total[1], unit)
-        self.totals: dict[_Key, tuple[int, int]] = {
-            (code, year, source): (won, unit)
-            for code, cells in own.items() for (year, source), (won, unit) in cells.items()}
-        self.totals.update({(None, year, source): (won, unit)
-                            for (year, source), (won, unit) in whole.items()})
+        # code (None for the whole plan) → (year or None, source or None) → [won, finest unit]
+        own[None] = whole
+        self.totals = own
 
     def lookup(self, filters: dict[str, Any]) -> tuple[int, int]:
         """(won, finest printed unit) of the lines matching year, source, area, node, scope."""
@@ -205,4 +202,5 @@ class _BudgetIndex:
             code = max(codes, key=lambda c: self.depth[c])
             if not codes <= self.lineage[code]:
                 return 0, 1
-        return self.totals.get((code, year, source), (0, 1))
+        total = self.totals.get(code, {}).get((year, source))
+        return (total[0], total[1]) if total is not None else (0, 1)
