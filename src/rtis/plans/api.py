@@ -7,9 +7,11 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
+from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema, Status
@@ -162,10 +164,12 @@ def get_node(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
 
 
 PAGE_DEFAULT, PAGE_MAX = 100, 1000
-_CURSOR_PREFIX = "bl1:"
+_CURSOR_PREFIX = "bl2:"
+_CURSOR_RE = re.compile(r"bl2:(\d{1,18}):(\d{1,4}):([a-z_]{1,20})")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CSV_HEADER = ["node", "year", "source", "amount_won", "note", "provenance"]
-_LINE_FIELDS = ("id", "node__code", "year", "source_id", "amount_won", "note", "provenance")
+_LINE_FIELDS = ("node_id", "node__code", "year", "source_id", "amount_won", "note", "provenance")
+_LINE_ORDER = ("node_id", "year", "source_id")  # the unique index: pages need no sort
 
 
 class BudgetLinePageOut(Schema):
@@ -189,20 +193,33 @@ class LinePageQuery(LineFilter):
                     "every matching line, streamed (limit and cursor ignored)")
 
 
-def encode_cursor(last_id: int) -> str:
-    """An opaque cursor: the last line's id, base64url without padding."""
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{last_id}".encode()).decode().rstrip("=")
+_Position = tuple[int, int, str]  # (node id, year, source code): the order of pages, unique
 
 
-def decode_cursor(token: str) -> int | None:
-    """The line id a cursor points after, or None when it is not a cursor this API issued."""
+def encode_cursor(node_id: int, year: int, source: str) -> str:
+    """An opaque cursor: the last line's place in the order, base64url without padding."""
+    text = f"{_CURSOR_PREFIX}{node_id}:{year}:{source}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> _Position | None:
+    """The place a cursor points after, or None when it is not a cursor this API issued."""
     try:
-        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("ascii")
+        text = base64.b64decode(token + "=" * (-len(token) % 4), altchars=b"-_",
+                                validate=True).decode("ascii")
     except (ValueError, UnicodeDecodeError):
         return None
-    if not text.startswith(_CURSOR_PREFIX) or not text[len(_CURSOR_PREFIX):].isdigit():
+    match = _CURSOR_RE.fullmatch(text)
+    if match is None:
         return None
-    return int(text[len(_CURSOR_PREFIX):])
+    return int(match.group(1)), int(match.group(2)), match.group(3)
+
+
+def _after(position: _Position) -> RawSQL:
+    """Lines after a place in the order: one row-value comparison the unique index answers."""
+    table = BudgetLine._meta.db_table
+    return RawSQL(f'("{table}"."node_id", "{table}"."year", "{table}"."source_id") > (%s, %s, %s)',
+                  position, output_field=BooleanField())
 
 
 def _subtree_ids_sql() -> str:
@@ -259,28 +276,35 @@ _STREAMED = {"text/csv": {"schema": {"type": "string"}},
             openapi_extra={"responses": {200: {"content": _STREAMED}}},
             summary="소요예산 / planned budget lines (won), paged or streamed",
             description=(
-                "쪽 단위(기본 100행, 최대 1000행)로 줄 id 순서대로 돌려줍니다. 다음 쪽은 `next` "
-                "주소를 그대로 요청합니다(커서는 마지막 행 뒤를 가리키므로 새로 생긴 행 때문에 "
-                "행이 빠지거나 겹치지 않습니다). 잘못된 커서는 400. `format=csv`(UTF-8 BOM)와 "
-                "`format=ndjson`은 조건에 맞는 모든 행을 같은 순서로 흘려보냅니다. 1.0의 행 "
-                "배열 대신 `{items, next}` 객체를 돌려줍니다. / Pages of lines in id order "
-                "(default 100, at most 1000); request `next` as given for the following page "
-                "(the cursor points after the last line, so lines inserted meanwhile neither "
-                "skip nor repeat rows); a bad cursor is 400. `format=csv` (UTF-8 with BOM) and "
-                "`format=ndjson` stream every matching line in the same order. The answer is "
-                "an object `{items, next}`, no longer the bare array of earlier releases."))
+                "쪽 단위(기본 100행, 최대 1000행)로 과제(가져온 순서)·연도·재원 코드 순서대로 "
+                "돌려줍니다. 다음 쪽은 `next` 주소를 그대로 요청합니다. 커서는 마지막 행의 "
+                "자리를 가리키므로 그 사이 행이 더해지거나 지워져도 남은 행이 빠지거나 두 번 "
+                "나오지 않습니다(이미 지나간 자리에 더해진 행은 나오지 않음). 잘못된 커서는 "
+                "400. `format=csv`(UTF-8 BOM)와 `format=ndjson`은 조건에 맞는 모든 행을 같은 "
+                "순서로 흘려보냅니다(limit·cursor 무시). 예전의 행 배열 대신 `{items, next}` "
+                "객체를 돌려줍니다. / Pages of lines ordered by node (in the order nodes were "
+                "imported), year and source code (default 100, at most 1000); request `next` as "
+                "given for the following page. The cursor is the last line's place, so lines "
+                "added or deleted meanwhile never make a remaining line skip or repeat (a line "
+                "added behind the cursor is not returned); a bad cursor is 400. `format=csv` "
+                "(UTF-8 with BOM) and `format=ndjson` stream every matching line in the same "
+                "order (limit and cursor ignored). The answer is an object `{items, next}`, no "
+                "longer the bare array of earlier releases."))
 def list_budget_lines(request: HttpRequest, slug: str,
                       filters: Query[LinePageQuery]) -> Any:
     plan = get_plan_for_user(request.user, slug)
-    lines = BudgetLine.objects.filter(node__plan=plan)
+    # node_id IN (…) rather than a join: the database then walks the unique index
+    # (node, year, source) in order and stops at the page's end, with no sort of the plan's lines
     if filters.node:
         root = get_node_for_user(request.user, plan, filters.node)
-        lines = lines.filter(node_id__in=RawSQL(_subtree_ids_sql(), [root.pk]))
+        lines = BudgetLine.objects.filter(node_id__in=RawSQL(_subtree_ids_sql(), [root.pk]))
+    else:
+        lines = BudgetLine.objects.filter(node_id__in=Node.objects.filter(plan=plan).values("id"))
     if filters.year is not None:
         lines = lines.filter(year=filters.year)
     if filters.source:
         lines = lines.filter(source_id=filters.source)
-    rows = lines.order_by("id").values_list(*_LINE_FIELDS)
+    rows = lines.order_by(*_LINE_ORDER).values_list(*_LINE_FIELDS)
     if filters.format != "json":
         streamed = rows.iterator(chunk_size=2000)
         if filters.format == "csv":
@@ -296,13 +320,14 @@ def list_budget_lines(request: HttpRequest, slug: str,
         if after is None:
             return Status(400, {"detail": "알 수 없는 커서입니다. 처음 쪽부터 다시 요청하십시오 / "
                                           "unknown cursor: start again from the first page"})
-        rows = rows.filter(id__gt=after)
+        rows = rows.filter(_after(after))
     page = list(rows[:filters.limit + 1])
     following = None
     if len(page) > filters.limit:
         page = page[:filters.limit]
         query = request.GET.copy()
-        query["cursor"] = encode_cursor(page[-1][0])
+        node_id, _, year, source, *_ = page[-1]
+        query["cursor"] = encode_cursor(node_id, year, source)
         following = f"{request.path}?{query.urlencode()}"
     return {"items": [_line_dict(row) for row in page], "next": following}
 
