@@ -4,7 +4,7 @@ The plan is scaled as in `checks.py` (copies of the tree, its lines and tables i
 Measures through Django's test client (no network), logged in as a planner, `RTIS_DEBUG=0`:
   - a 100-line page (the first, and one deep in the plan by cursor),
   - one year's lines of one subtree (area 2 of the last copy, `limit=1000`),
-  - the whole plan as streamed CSV (read to the end),
+  - the whole plan as streamed CSV (read to the end), and the peak Python memory meanwhile,
 the median and p95 over rounds, the query count of one request, and the ratio to 1×.
 Run: `make bench`.
 """
@@ -47,6 +47,18 @@ def timed(client: Any, path: str, params: dict[str, str]) -> tuple[float, float,
     return statistics.median(times), times[int(len(times) * 0.95) - 1], len(queries), size
 
 
+def csv_peak(client: Any, path: str) -> tuple[int, int]:
+    """Peak Python memory (tracemalloc) while the whole CSV streams, and the bytes streamed."""
+    import tracemalloc
+
+    tracemalloc.start()
+    response = client.get(path, {"format": "csv"})
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak, size
+
+
 def main() -> None:
     seeded_django(RTIS_DEBUG="0", RTIS_ALLOWED_HOSTS="testserver",
                   RTIS_SECRET_KEY="benchmark-only-secret-key-" + "x" * 40)
@@ -84,6 +96,9 @@ def main() -> None:
             base.setdefault(key, median)
             print(f"{label:44} {times:>4}× {median * 1000:10.1f} {p95 * 1000:8.1f} "
                   f"{queries:8d} {size / 1024:7.0f} {median / base[key]:6.1f}")
+        peak, size = csv_peak(client, path)
+        print(f"{'  CSV: peak traced memory while streaming':44} {times:>4}× "
+              f"{peak / 1024:>10.0f} KB for {size / 1024:.0f} KB streamed")
 
 
 if __name__ == "__main__":
