@@ -267,6 +267,23 @@ def _stream_ndjson(rows: Iterable[tuple[Any, ...]]) -> Iterator[bytes]:
         yield ("\n".join(chunk) + "\n").encode("utf-8")
 
 
+def line_rows(plan: Plan, root: Node | None, year: int | None, source: str | None) -> Any:
+    """The plan's lines (of root's subtree) as tuples of `_LINE_FIELDS`, in `_LINE_ORDER`.
+
+    node_id IN (…) rather than a join: the database then walks the unique index
+    (node, year, source) in order and stops at the page's end, with no sort of the plan's lines.
+    """
+    if root is not None:
+        lines = BudgetLine.objects.filter(node_id__in=RawSQL(_subtree_ids_sql(), [root.pk]))
+    else:
+        lines = BudgetLine.objects.filter(node_id__in=Node.objects.filter(plan=plan).values("id"))
+    if year is not None:
+        lines = lines.filter(year=year)
+    if source:
+        lines = lines.filter(source_id=source)
+    return lines.order_by(*_LINE_ORDER).values_list(*_LINE_FIELDS)
+
+
 _STREAMED = {"text/csv": {"schema": {"type": "string"}},
              "application/x-ndjson": {"schema": {"type": "string"}}}
 
@@ -293,18 +310,8 @@ _STREAMED = {"text/csv": {"schema": {"type": "string"}},
 def list_budget_lines(request: HttpRequest, slug: str,
                       filters: Query[LinePageQuery]) -> Any:
     plan = get_plan_for_user(request.user, slug)
-    # node_id IN (…) rather than a join: the database then walks the unique index
-    # (node, year, source) in order and stops at the page's end, with no sort of the plan's lines
-    if filters.node:
-        root = get_node_for_user(request.user, plan, filters.node)
-        lines = BudgetLine.objects.filter(node_id__in=RawSQL(_subtree_ids_sql(), [root.pk]))
-    else:
-        lines = BudgetLine.objects.filter(node_id__in=Node.objects.filter(plan=plan).values("id"))
-    if filters.year is not None:
-        lines = lines.filter(year=filters.year)
-    if filters.source:
-        lines = lines.filter(source_id=filters.source)
-    rows = lines.order_by(*_LINE_ORDER).values_list(*_LINE_FIELDS)
+    root = get_node_for_user(request.user, plan, filters.node) if filters.node else None
+    rows = line_rows(plan, root, filters.year, filters.source)
     if filters.format != "json":
         streamed = rows.iterator(chunk_size=2000)
         if filters.format == "csv":
