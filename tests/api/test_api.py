@@ -57,10 +57,10 @@ def test_the_node_tree_keeps_document_order_and_departments(api: Any, plan: Any)
 
 def test_budget_lines_filter_by_year_source_and_subtree(api: Any, plan: Any) -> None:
     base = "/api/v1/plans/sample-plan/budget-lines"
-    assert len(api.get(base).json()) == 4
-    assert [line["amount_won"] for line in api.get(base, year=2019, source="national").json()] == [
-        2_250_000_000]
-    assert {line["node"] for line in api.get(base, node="2").json()} == {"2-1-1"}
+    assert len(api.get(base).json()["items"]) == 4
+    assert [line["amount_won"] for line in
+            api.get(base, year=2019, source="national").json()["items"]] == [2_250_000_000]
+    assert {line["node"] for line in api.get(base, node="2").json()["items"]} == {"2-1-1"}
 
 
 def test_bad_filters_are_422_naming_the_field(api: Any, plan: Any) -> None:

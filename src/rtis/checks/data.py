@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models.fields.json import KT
+
 from rtis.lib.claims import fold
 from rtis.lib.consistency import Table
 from rtis.lib.money import UNITS
@@ -36,7 +38,10 @@ class PlanData:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        nodes = list(Node.objects.filter(plan=plan).order_by("position"))
+        # only the fields the checker reads: no provenance or description decoded per node
+        nodes = list(Node.objects.filter(plan=plan).order_by("position")
+                     .only("id", "plan_id", "parent_id", "code", "title", "depth", "kind",
+                           "position"))
         by_id = {n.pk: n for n in nodes}
         self.nodes = nodes
         self.lineage: dict[int, frozenset[str]] = {}
@@ -50,11 +55,14 @@ class PlanData:
         depth_of = {n.code: n.depth for n in nodes}
         self.area_of = {n.pk: next(c for c in self.lineage[n.pk] if depth_of[c] == 1)
                         for n in nodes}
+        # a values query reading only the printed unit out of the provenance: one tuple a line
+        rows = (BudgetLine.objects.filter(node__plan=plan).order_by()  # sums need no order
+                .values_list("node_id", "year", "source_id", "amount_won", KT("provenance__unit")))
         self.lines = [
-            _Line(node=by_id[line.node_id].code, lineage=self.lineage[line.node_id],
-                  area=self.area_of[line.node_id], year=line.year, source=line.source_id,
-                  won=line.amount_won, unit=UNITS.get(str(line.provenance.get("unit", "")), 1))
-            for line in BudgetLine.objects.filter(node__plan=plan)
+            _Line(node=by_id[node_id].code, lineage=self.lineage[node_id],
+                  area=self.area_of[node_id], year=year, source=source, won=won,
+                  unit=UNITS.get("" if unit is None else str(unit), 1))
+            for node_id, year, source, won, unit in rows
         ]
         self.targets = [
             (self.lineage[t.indicator.node_id], by_id[t.indicator.node_id].code,
@@ -62,13 +70,20 @@ class PlanData:
             for t in IndicatorTarget.objects.filter(indicator__node__plan=plan)
             .select_related("indicator")
         ]
-        self.tables = {t.key: as_table(t) for t in plan.stated_tables.select_related("plan")}
+        self.stated_tables = list(plan.stated_tables.select_related("plan"))  # read once
+        self.tables = {t.key: as_table(t) for t in self.stated_tables}
         self.areas = [(n.code, n.title) for n in nodes if n.depth == 1]
+        self._index: _BudgetIndex | None = None
+        self._by_name: dict[str, list[Any]] | None = None
 
     def budget(self, filters: dict[str, Any]) -> tuple[int, int]:
-        chosen = [line for line in self.lines if _line_matches(line, filters)]
-        finest = min((line.unit for line in chosen), default=1)
-        return sum(line.won for line in chosen), finest
+        """Sum the lines a claim cell names: a lookup in the index built once per plan."""
+        return self._budget_index().lookup(filters)
+
+    def _budget_index(self) -> _BudgetIndex:
+        if self._index is None:
+            self._index = _BudgetIndex(self.lines, self.nodes, self.lineage)
+        return self._index
 
     def node_count(self, filters: dict[str, Any]) -> int:
         scope = filters.get("scope")
@@ -84,12 +99,20 @@ class PlanData:
         node = filters.get("node")
         if isinstance(name, str) and "|" in name:
             node, name = name.split("|", 1)
-        chosen = [value for lineage, code, ind_name, year, value in self.targets
+        targets = self.targets if name is None else self._targets_named().get(name, [])
+        chosen = [value for lineage, code, ind_name, year, value in targets
                   if (name is None or ind_name == name)
                   and (node is None or code == node)
                   and (filters.get("scope") is None or filters["scope"] in lineage)
                   and (filters.get("year") is None or year == filters["year"])]
         return sum(chosen, Decimal(0)) if chosen else None
+
+    def _targets_named(self) -> dict[str, list[Any]]:
+        if self._by_name is None:
+            self._by_name = {}
+            for target in self.targets:
+                self._by_name.setdefault(target[2], []).append(target)
+        return self._by_name
 
     def area_code(self, label: str) -> str | None:
         folded = fold(label)
@@ -111,12 +134,73 @@ class PlanData:
         return items.count()
 
 
-def _line_matches(line: _Line, filters: dict[str, Any]) -> bool:
-    checks = {
-        "year": lambda v: line.year == int(v),
-        "source": lambda v: line.source == v,
-        "area": lambda v: line.area == str(v),
-        "node": lambda v: str(v) in line.lineage,
-        "scope": lambda v: str(v) in line.lineage,
-    }
-    return all(checks[key](value) for key, value in filters.items() if key in checks)
+_ANY = None  # a year or source the cell does not name: every year, every source
+_Cell = tuple[int | None, str | None]  # (year, source)
+
+
+class _BudgetIndex:
+    """The plan's budget lines summed once by (subtree, year, source), each also over all years
+    and all sources, so that every claim cell is one dictionary lookup instead of a scan of the
+    lines (cells × lines grew quadratically with the tree). Built bottom-up: each node's own
+    lines, then each node's totals added to its parent's, deepest first (node codes are unique
+    in a plan, so "the line's lineage holds code c" is "the line lies in c's subtree")."""
+
+    def __init__(self, lines: list[_Line], nodes: list[Node],
+                 lineage: dict[int, frozenset[str]]) -> None:
+        own: dict[str | None, dict[_Cell, list[int]]] = {}
+        for line in lines:
+            cells = own.setdefault(line.node, {})
+            keys: tuple[_Cell, ...] = ((line.year, line.source), (line.year, _ANY),
+                                       (_ANY, line.source), (_ANY, _ANY))
+            for key in keys:
+                total = cells.get(key)
+                if total is None:
+                    cells[key] = [line.won, line.unit]
+                else:
+                    total[0] += line.won
+                    total[1] = min(total[1], line.unit)
+        code_of = {n.pk: n.code for n in nodes}
+        parent_code = {n.code: code_of.get(n.parent_id) if n.parent_id else None for n in nodes}
+        self.depth = {n.code: n.depth for n in nodes}
+        self.lineage = {n.code: lineage[n.pk] for n in nodes}
+        whole: dict[_Cell, list[int]] = {}
+        for node in sorted(nodes, key=lambda n: -len(lineage[n.pk])):  # deepest first
+            mine = own.get(node.code)
+            if not mine:
+                continue
+            up = parent_code[node.code]
+            target = own.setdefault(up, {}) if up is not None else whole
+            for key, (won, unit) in mine.items():
+                total = target.get(key)
+                if total is None:
+                    target[key] = [won, unit]
+                else:
+                    total[0] += won
+                    total[1] = min(total[1], unit)
+        # code (None for the whole plan) → (year or None, source or None) → [won, finest unit]
+        own[None] = whole
+        self.totals = own
+
+    def lookup(self, filters: dict[str, Any]) -> tuple[int, int]:
+        """(won, finest printed unit) of the lines matching year, source, area, node, scope."""
+        year = int(filters["year"]) if "year" in filters else _ANY
+        source = filters.get("source", _ANY)
+        if "source" in filters and not isinstance(source, str):
+            return 0, 1  # no line's source is anything but a code
+        codes = {str(filters[key]) for key in ("node", "scope") if key in filters}
+        if "area" in filters:
+            area = str(filters["area"])
+            if self.depth.get(area) != 1:
+                return 0, 1  # a line's area is always a top-level code
+            codes.add(area)
+        code: str | None = None
+        if codes:
+            if any(c not in self.depth for c in codes):
+                return 0, 1
+            # lines whose lineage holds every code: the subtree of the deepest, if the others
+            # are its ancestors; none otherwise
+            code = max(codes, key=lambda c: self.depth[c])
+            if not codes <= self.lineage[code]:
+                return 0, 1
+        total = self.totals.get(code, {}).get((year, source))
+        return (total[0], total[1]) if total is not None else (0, 1)

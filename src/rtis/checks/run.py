@@ -61,7 +61,7 @@ def check_plan(plan: Plan, index: NameIndex | None = None) -> list[Finding]:
     """Return every finding of one plan."""
     data = PlanData(plan)
     findings: list[Finding] = []
-    for stated in plan.stated_tables.all():
+    for stated in data.stated_tables:
         table = as_table(stated)
         if not any(claim.get("kind") in STRUCTURAL_CLAIMS for claim in stated.claims):
             findings.extend(check_table(table))

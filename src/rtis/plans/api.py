@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import base64
+import csv
 import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from ninja import Field, Query, Router, Schema, Status
 
 from rtis.ingest.export import dumps, export_plan
 from rtis.ingest.planfile import PlanDoc, number_to_json
 from rtis.plans.access import get_node_for_user, get_plan_for_user, plans_for_user
-from rtis.plans.models import BudgetLine, Plan
+from rtis.plans.models import BudgetLine, Node, Plan
 from rtis.plans.queries import (
     budget_by_area,
     budget_by_source,
@@ -155,25 +163,180 @@ def get_node(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
     return _node_out(chosen, code_of)
 
 
-@router.get("/{slug}/budget-lines",
-            response={200: list[BudgetLineOut], 404: ErrorOut, 422: InvalidOut},
-            summary="소요예산 / planned budget lines (won)")
-def list_budget_lines(request: HttpRequest, slug: str,
-                      filters: Query[LineFilter]) -> list[dict[str, Any]]:
-    plan = get_plan_for_user(request.user, slug)
-    lines = BudgetLine.objects.filter(node__plan=plan).select_related("node")
-    if filters.node:
-        from rtis.plans.queries import descendant_ids
+PAGE_DEFAULT, PAGE_MAX = 100, 1000
+_CURSOR_PREFIX = "bl2:"
+_CURSOR_RE = re.compile(r"bl2:(\d{1,18}):(\d{1,4}):([a-z_]{1,20})")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CSV_HEADER = ["node", "year", "source", "amount_won", "note", "provenance"]
+_LINE_FIELDS = ("node_id", "node__code", "year", "source_id", "amount_won", "note", "provenance")
+_LINE_ORDER = ("node_id", "year", "source_id")  # the unique index: pages need no sort
 
-        root = get_node_for_user(request.user, plan, filters.node)
-        lines = lines.filter(node_id__in=descendant_ids(plan_nodes(plan), root.pk))
-    if filters.year is not None:
-        lines = lines.filter(year=filters.year)
-    if filters.source:
-        lines = lines.filter(source_id=filters.source)
-    return [{"node": line.node.code, "year": line.year, "source": line.source_id,
-             "amount_won": line.amount_won, "note": line.note, "provenance": line.provenance}
-            for line in lines.order_by("node__position", "year", "source__position")]
+
+class BudgetLinePageOut(Schema):
+    items: list[BudgetLineOut]
+    next: str | None = Field(
+        description="다음 쪽 주소(경로와 질의), 마지막 쪽이면 null / the next page's path and "
+                    "query, null on the last page")
+
+
+class LinePageQuery(LineFilter):
+    limit: int = Field(default=PAGE_DEFAULT, ge=1, le=PAGE_MAX,
+                       description=f"쪽당 행 수 (최대 {PAGE_MAX}) / lines per page "
+                                   f"(at most {PAGE_MAX})")
+    cursor: str | None = Field(default=None, max_length=100,
+                               description="앞 쪽 응답의 next에서 받은 값 / the opaque cursor "
+                                           "of the previous page's next link")
+    format: Literal["json", "csv", "ndjson"] = Field(
+        default="json",
+        description="json: 한 쪽씩; csv(UTF-8 BOM)·ndjson: 조건에 맞는 모든 행을 끊김 없이 "
+                    "(limit·cursor 무시) / json: one page; csv (UTF-8 with BOM) and ndjson: "
+                    "every matching line, streamed (limit and cursor ignored)")
+
+
+_Position = tuple[int, int, str]  # (node id, year, source code): the order of pages, unique
+
+
+def encode_cursor(node_id: int, year: int, source: str) -> str:
+    """An opaque cursor: the last line's place in the order, base64url without padding."""
+    text = f"{_CURSOR_PREFIX}{node_id}:{year}:{source}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> _Position | None:
+    """The place a cursor points after, or None when it is not a cursor this API issued."""
+    try:
+        text = base64.b64decode(token + "=" * (-len(token) % 4), altchars=b"-_",
+                                validate=True).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    match = _CURSOR_RE.fullmatch(text)
+    if match is None:
+        return None
+    return int(match.group(1)), int(match.group(2)), match.group(3)
+
+
+def _after(position: _Position) -> RawSQL:
+    """Lines after a place in the order: one row-value comparison the unique index answers."""
+    table = BudgetLine._meta.db_table
+    return RawSQL(f'("{table}"."node_id", "{table}"."year", "{table}"."source_id") > (%s, %s, %s)',
+                  position, output_field=BooleanField())
+
+
+def _subtree_ids_sql() -> str:
+    """The ids of a node and all its descendants: a recursive CTE, no tree loaded in Python."""
+    table = Node._meta.db_table
+    return (f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {table} WHERE id = %s "
+            f"UNION ALL SELECT child.id FROM {table} child "
+            f"JOIN subtree ON child.parent_id = subtree.id) SELECT id FROM subtree")
+
+
+def _line_dict(row: tuple[Any, ...]) -> dict[str, Any]:
+    _, node, year, source, won, note, provenance = row
+    return {"node": node, "year": year, "source": source, "amount_won": won, "note": note,
+            "provenance": provenance}
+
+
+def _csv_text(value: str) -> str:
+    # A spreadsheet would run "=…" as a formula (CSV injection): keep such text as text.
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _stream_csv(rows: Iterable[tuple[Any, ...]]) -> Iterator[bytes]:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    out.write("\ufeff")
+    writer.writerow(_CSV_HEADER)
+    for i, (_, node, year, source, won, note, provenance) in enumerate(rows, 1):
+        writer.writerow([_csv_text(node), year, source, won, _csv_text(note),
+                         json.dumps(provenance, ensure_ascii=False)])
+        if i % 500 == 0:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
+
+
+def _stream_ndjson(rows: Iterable[tuple[Any, ...]]) -> Iterator[bytes]:
+    chunk: list[str] = []
+    for row in rows:
+        chunk.append(json.dumps(_line_dict(row), ensure_ascii=False))
+        if len(chunk) == 500:
+            yield ("\n".join(chunk) + "\n").encode("utf-8")
+            chunk = []
+    if chunk:
+        yield ("\n".join(chunk) + "\n").encode("utf-8")
+
+
+def line_rows(plan: Plan, root: Node | None, year: int | None, source: str | None) -> Any:
+    """The plan's lines (of root's subtree) as tuples of `_LINE_FIELDS`, in `_LINE_ORDER`.
+
+    node_id IN (…) rather than a join: the database then walks the unique index
+    (node, year, source) in order and stops at the page's end, with no sort of the plan's lines.
+    """
+    if root is not None:
+        lines = BudgetLine.objects.filter(node_id__in=RawSQL(_subtree_ids_sql(), [root.pk]))
+    else:
+        lines = BudgetLine.objects.filter(node_id__in=Node.objects.filter(plan=plan).values("id"))
+    if year is not None:
+        lines = lines.filter(year=year)
+    if source:
+        lines = lines.filter(source_id=source)
+    return lines.order_by(*_LINE_ORDER).values_list(*_LINE_FIELDS)
+
+
+_STREAMED = {"text/csv": {"schema": {"type": "string"}},
+             "application/x-ndjson": {"schema": {"type": "string"}}}
+
+
+@router.get("/{slug}/budget-lines",
+            response={200: BudgetLinePageOut, 400: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+            openapi_extra={"responses": {200: {"content": _STREAMED}}},
+            summary="소요예산 / planned budget lines (won), paged or streamed",
+            description=(
+                "쪽 단위(기본 100행, 최대 1000행)로 과제(가져온 순서)·연도·재원 코드 순서대로 "
+                "돌려줍니다. 다음 쪽은 `next` 주소를 그대로 요청합니다. 커서는 마지막 행의 "
+                "자리를 가리키므로 그 사이 행이 더해지거나 지워져도 남은 행이 빠지거나 두 번 "
+                "나오지 않습니다(이미 지나간 자리에 더해진 행은 나오지 않음). 잘못된 커서는 "
+                "400. `format=csv`(UTF-8 BOM)와 `format=ndjson`은 조건에 맞는 모든 행을 같은 "
+                "순서로 흘려보냅니다(limit·cursor 무시). 예전의 행 배열 대신 `{items, next}` "
+                "객체를 돌려줍니다. / Pages of lines ordered by node (in the order nodes were "
+                "imported), year and source code (default 100, at most 1000); request `next` as "
+                "given for the following page. The cursor is the last line's place, so lines "
+                "added or deleted meanwhile never make a remaining line skip or repeat (a line "
+                "added behind the cursor is not returned); a bad cursor is 400. `format=csv` "
+                "(UTF-8 with BOM) and `format=ndjson` stream every matching line in the same "
+                "order (limit and cursor ignored). The answer is an object `{items, next}`, no "
+                "longer the bare array of earlier releases."))
+def list_budget_lines(request: HttpRequest, slug: str,
+                      filters: Query[LinePageQuery]) -> Any:
+    plan = get_plan_for_user(request.user, slug)
+    root = get_node_for_user(request.user, plan, filters.node) if filters.node else None
+    rows = line_rows(plan, root, filters.year, filters.source)
+    if filters.format != "json":
+        streamed = rows.iterator(chunk_size=2000)
+        if filters.format == "csv":
+            response = StreamingHttpResponse(_stream_csv(streamed),
+                                             content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = (
+                f'attachment; filename="{plan.slug}-budget-lines.csv"')
+            return response
+        return StreamingHttpResponse(_stream_ndjson(streamed),
+                                     content_type="application/x-ndjson; charset=utf-8")
+    if filters.cursor is not None:
+        after = decode_cursor(filters.cursor)
+        if after is None:
+            return Status(400, {"detail": "알 수 없는 커서입니다. 처음 쪽부터 다시 요청하십시오 / "
+                                          "unknown cursor: start again from the first page"})
+        rows = rows.filter(_after(after))
+    page = list(rows[:filters.limit + 1])
+    following = None
+    if len(page) > filters.limit:
+        page = page[:filters.limit]
+        query = request.GET.copy()
+        node_id, _, year, source, *_ = page[-1]
+        query["cursor"] = encode_cursor(node_id, year, source)
+        following = f"{request.path}?{query.urlencode()}"
+    return {"items": [_line_dict(row) for row in page], "next": following}
 
 
 @router.get("/{slug}/budget-summary", response={200: BudgetSummaryOut, 404: ErrorOut},
