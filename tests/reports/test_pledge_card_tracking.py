@@ -290,3 +290,11 @@ def test_history_drafts_and_later_events_follow_the_as_of_date(plan: Plan) -> No
     assert approved.rows[0].cells == ["2-1-1", "2019", "3분기", "설계 공모", "-", "진행", ""]
     earlier = card("2-1", dt.date(2019, 8, 31), plan.slug)
     assert texts(earlier, "추진 상황")[0] == "정상추진 (2019. 1. 1. 기준)"
+
+
+def test_the_card_stays_korean_when_made_from_the_english_interface(seeded: None) -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        executed = table(card("5-3-6"), "executed")
+    assert executed.columns == ["연도", "계", "시비", "국비"]  # reports stay Korean

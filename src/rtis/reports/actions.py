@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 
 from rtis.audit.log import record_create
 from rtis.lib.report_model import Report
@@ -21,7 +22,16 @@ from rtis.reports.models import ReportKind, ReportSnapshot
 
 
 def build_report(kind: str, plan: Plan, as_of: dt.date, node_code: str = "") -> Report:
-    """Build the content of a report of a kind from the data (no writes)."""
+    """Build the content of a report of a kind from the data (no writes).
+
+    Reports are Korean documents for the Council and the city, whatever language the person
+    who makes one has chosen for the screens.
+    """
+    with translation.override("ko"):
+        return _build_report(kind, plan, as_of, node_code)
+
+
+def _build_report(kind: str, plan: Plan, as_of: dt.date, node_code: str) -> Report:
     if kind == ReportKind.WORK_REPORT:
         return build_work_report(plan, as_of)
     if kind == ReportKind.PLAN_TABLES:

@@ -148,7 +148,7 @@ def _money_section(planned: Matrix, executed: Executed) -> Section:
         blocks.append(Paragraph(_("소요예산이 입력되지 않았습니다.")))
     if executed.years:
         used = {code for code, _l in planned.columns} | executed.sources()
-        sources = [(s.code, s.display_label) for s in FundingSource.objects.all() if s.code in used]
+        sources = [(s.code, s.label) for s in FundingSource.objects.all() if s.code in used]
         blocks.append(_executed_table(executed, sources))
         blocks.append(_comparison_table(planned, executed))
     else:
