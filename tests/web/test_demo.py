@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,17 @@ def test_the_officer_is_not_greeted_by_a_year_of_old_notices() -> None:
     unread = Notification.objects.filter(user=officer, read_at__isnull=True)
     assert 1 <= unread.count() <= 15  # this month's, not every approval of the invented past
     assert Notification.objects.filter(user=officer, read_at__isnull=False).exists()
+
+
+def test_an_rnd_call_is_open_with_applications_on_the_demo_day() -> None:
+    from rtis.rnd.models import Application, Call
+
+    call = Call.objects.get()
+    assert call.opens_at.date() < DEMO_TODAY < call.closes_at.date()
+    public = Client().get("/rnd/calls/")
+    assert public.status_code == 200 and escape(call.title) in public.text
+    statuses = sorted(Application.objects.values_list("status", flat=True))
+    assert statuses == ["draft", "submitted", "submitted"]
 
 
 def test_the_planner_has_a_few_entries_to_approve() -> None:
