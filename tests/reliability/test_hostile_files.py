@@ -201,25 +201,34 @@ def test_the_bulk_entry_upload_refuses_every_item_and_saves_nothing(
     check_all(selection(soak), probe)
 
 
+def refused_by_command(path: Path, kind: str, label: str,
+                       says: Callable[[str], str | None]) -> str | None:
+    """Run `rtis import KIND PATH --replace`; describe what went wrong, or None if refused well."""
+    before = counts()
+    try:
+        bounded(lambda: call_command("import_plan", kind, str(path), "--replace"), label)
+    except CommandError as exc:
+        message = str(exc)
+    else:
+        return "accepted"
+    if counts() != before:
+        return f"refused but wrote: {before} → {counts()}"
+    return says(message)
+
+
 @pytest.mark.parametrize("soak", MODES)
 def test_the_plan_file_reader_refuses_every_item_and_writes_nothing(
         soak: bool, plan: Plan, tmp_path: Path) -> None:
     def probe(entry: hostile.Hostile) -> str | None:
         path = tmp_path / f"{entry.id}.json"
         path.write_bytes(entry.data)
-        before = counts()
-        try:
-            bounded(lambda: call_command("import_plan", "plan", str(path), "--replace"),
-                    "import plan")
-        except CommandError as exc:
-            message = str(exc)
-        else:
-            return "imported"
-        if counts() != before:
-            return f"refused but wrote: {before} → {counts()}"
-        if str(path) not in message or " / " not in message:
-            return f"the message names neither the file nor both languages: {message[:200]}"
-        return None
+
+        def says(message: str) -> str | None:
+            if str(path) not in message or " / " not in message:
+                return f"the message names neither the file nor both languages: {message[:200]}"
+            return None
+
+        return refused_by_command(path, "plan", "import plan", says)
 
     check_all(selection(soak), probe)
 
@@ -230,19 +239,13 @@ def test_the_backup_reader_refuses_every_item_and_writes_nothing(
     def probe(entry: hostile.Hostile) -> str | None:
         path = tmp_path / f"{entry.id}.zip"
         path.write_bytes(entry.data)
-        before = counts()
-        try:
-            bounded(lambda: call_command("import_plan", "all", str(path), "--replace"),
-                    "import all")
-        except CommandError as exc:
-            message = str(exc)
-        else:
-            return "restored"
-        if counts() != before:
-            return f"refused but wrote: {before} → {counts()}"
-        if "아무것도 저장하지 않았습니다 / nothing was saved" not in message:
-            return f"does not say nothing was saved: {message[:200]}"
-        return None
+
+        def says(message: str) -> str | None:
+            if "아무것도 저장하지 않았습니다 / nothing was saved" not in message:
+                return f"does not say nothing was saved: {message[:200]}"
+            return None
+
+        return refused_by_command(path, "all", "import all", says)
 
     check_all(selection(soak), probe)
 

@@ -249,17 +249,6 @@ def entries_for_user(user: Any, limit: int = 200) -> list[ApprovalEntry]:
     return sorted(found, key=lambda e: (rank[e.status], -e.period.year, -e.period.number))
 
 
-def submitted_entries(plan_slug: str | None = None) -> list[ApprovalEntry]:
-    """Return every submitted entry (the approval queue), oldest period first."""
-    found: list[ApprovalEntry] = []
-    for model_set, node_field in _entry_sets():
-        model_set = model_set.filter(status=ExecutionStatus.SUBMITTED)
-        if plan_slug:
-            model_set = model_set.filter(**{f"{node_field}__plan__slug": plan_slug})
-        found.extend(model_set)
-    return sorted(found, key=lambda e: (e.period.year, e.period.number, e.owner_node().code))
-
-
 @dataclass(frozen=True)
 class DuePeriod:
     period: ReportingPeriod
