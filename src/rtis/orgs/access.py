@@ -6,10 +6,15 @@ from typing import Any
 
 from rtis.orgs.models import Role
 
+# The city's own people. R&D managers (SBA), evaluators and applicants sign in too, but are
+# outsiders to the city's plans: they see what the public sees, plus their own R&D pages.
+INTERNAL_ROLES = frozenset({Role.ADMIN, Role.PLANNER, Role.OFFICER, Role.VIEWER})
+
 
 def is_internal(user: Any) -> bool:
     """Tell whether the user may read internal (unpublished) data."""
-    return bool(user.is_authenticated and user.is_active)
+    return bool(user.is_authenticated and user.is_active
+                and (user.is_superuser or user.role in INTERNAL_ROLES))
 
 
 def is_planner(user: Any) -> bool:

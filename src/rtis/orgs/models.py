@@ -185,6 +185,12 @@ class Role(models.TextChoices):
     PLANNER = "planner", _("기획 담당(경제정책과)")
     OFFICER = "officer", _("부서 담당자")
     VIEWER = "viewer", _("열람자(의회·감사)")
+    # Seoul-type R&D: SBA's programme managers, external evaluators and applicants
+    # (companies, universities). They see R&D pages only, within their own calls,
+    # panels and organisations.
+    RND_MANAGER = "rnd_manager", _("R&D 사업 관리자(SBA)")
+    EVALUATOR = "evaluator", _("평가위원")
+    APPLICANT = "applicant", _("신청자(기업·대학)")
 
 
 class User(AbstractUser):

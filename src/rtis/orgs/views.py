@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from rtis.config import clock
+from rtis.orgs.access import is_internal
 from rtis.orgs.models import Department, DepartmentKind
 from rtis.orgs.queries import aliases_of, hierarchy_on, parent_history
 from rtis.oversight.models import AuditItem
@@ -48,7 +49,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     day, error = chosen_day(request)
     roles = (NodeDepartment.objects.filter(department=department)
              .select_related("node__plan").order_by("node__plan__slug", "node__position"))
-    if not request.user.is_authenticated:
+    if not is_internal(request.user):
         roles = roles.filter(node__plan__published=True)
     org = hierarchy_on(day)
     # Council items reach the department under any name they printed it by (aliases).

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rtis.config import clock
 from rtis.lib.conflict import EditConflict
+from rtis.orgs.access import is_internal
 from rtis.oversight import actions
 from rtis.oversight.access import (
     can_edit_audit_item,
@@ -88,7 +89,7 @@ def _item_page(request: HttpRequest, session: CouncilSession, item: AuditItem, *
     can_edit = can_edit_audit_item(request.user, item)
     return render(request, "oversight/item_detail.html", {
         "session": session, "item": item, "departments": list(item.departments.all()),
-        "history": item_history(item) if request.user.is_authenticated else [],
+        "history": item_history(item) if is_internal(request.user) else [],
         "can_edit": can_edit, "form": (form or _item_form(item)) if can_edit else None,
         "conflict": conflict, "conflict_rows": _conflict_rows(conflict),
     }, status=status)

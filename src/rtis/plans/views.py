@@ -16,6 +16,7 @@ from rtis.audit.log import history_for_node
 from rtis.audit.present import present
 from rtis.lib.conflict import EditConflict
 from rtis.lib.money import MoneyError, to_won
+from rtis.orgs.access import is_internal
 from rtis.plans import actions, sources
 from rtis.plans.access import (
     can_edit_node,
@@ -110,7 +111,7 @@ def _node_context(request: HttpRequest, plan: Plan, node: Node) -> dict[str, obj
         "matrix": budget_by_source(plan, nodes, root=node),
         "lines": lines,
         "indicators": plan_indicators(plan, subtree),
-        "history": present(history_for_node(node.pk)) if request.user.is_authenticated else [],
+        "history": present(history_for_node(node.pk)) if is_internal(request.user) else [],
         "references": list(node.references.all()),
         "can_edit": can_edit_node(request.user, node),
         "line_form": _line_form_for(request, node, lines),

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from rtis.orgs.access import is_planner
+from rtis.orgs.models import Role
 from rtis.rnd.models import Call
 from rtis.rnd.queries import calls_for_user
 
@@ -26,12 +27,14 @@ def get_call_for_user(user: Any, pk: int) -> Call:
 
 
 def can_manage_rnd(user: Any) -> bool:
-    """Tell whether the user manages R&D programmes, calls and applications (planners)."""
-    return is_planner(user)
+    """Tell whether the user manages R&D programmes, calls and applications (planners, SBA)."""
+    return is_planner(user) or (getattr(user, "is_authenticated", False)
+                                and getattr(user, "role", "") == Role.RND_MANAGER)
 
 
 def require_rnd_manager(user: Any) -> None:
     """Raise PermissionDenied unless the user manages R&D (planners, for now)."""
     if not can_manage_rnd(user):
-        raise PermissionDenied("R&D 사업 관리 권한이 없습니다 (기획 담당자만) / "
-                               "only planners may manage R&D programmes, calls and applications")
+        raise PermissionDenied("R&D 사업 관리 권한이 없습니다 (기획 담당자·R&D 사업 관리자만) / "
+                               "only planners and R&D managers may manage R&D programmes, calls "
+                               "and applications")

@@ -33,4 +33,6 @@ def start(request: HttpRequest) -> HttpResponse:
     user = request.user
     if is_planner(user) or getattr(user, "role", None) == Role.OFFICER:
         return redirect("tracking:my_work")
+    if getattr(user, "role", None) in {Role.RND_MANAGER, Role.EVALUATOR, Role.APPLICANT}:
+        return redirect("rnd:calls")
     return redirect("plans:list")
