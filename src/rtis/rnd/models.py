@@ -198,6 +198,9 @@ class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("작성중")
     SUBMITTED = "submitted", _("제출")
     WITHDRAWN = "withdrawn", _("철회")
+    # Set by the evaluation's selection (rtis.review), never by the applicant.
+    SELECTED = "selected", _("선정")
+    NOT_SELECTED = "not_selected", _("미선정")
 
 
 class Application(models.Model):
@@ -212,9 +215,11 @@ class Application(models.Model):
     # {"2025": won, "2026": won}: the city funds (시비) asked for, by year of the call's period.
     requested_funds = models.JSONField(_("연차별 신청 시비(원)"), default=dict)
     private_matching_won = models.BigIntegerField(_("민간부담금(원)"), default=0)
-    status = models.CharField(_("상태"), max_length=10, choices=ApplicationStatus.choices,
+    status = models.CharField(_("상태"), max_length=20, choices=ApplicationStatus.choices,
                               default=ApplicationStatus.DRAFT)
     submitted_at = models.DateTimeField(_("제출일시"), null=True, blank=True)
+    # The city funds awarded at selection (total over the years, won); agreements stay within it.
+    awarded_won = models.BigIntegerField(_("선정 지원금(원)"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     version = models.PositiveIntegerField(default=1)
