@@ -3,12 +3,13 @@ from django.templatetags.static import static
 from django.urls import path
 from django.views.generic import RedirectView
 
+from rtis.portal import views as portal_views
 from rtis.web import views
 from rtis.web.sessions import session_status
 from rtis.web.views import SignInView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="plans:list", permanent=False), name="home"),
+    path("", portal_views.home, name="home"),
     path("login/", SignInView.as_view(), name="login"),
     path("start/", views.start, name="start"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,0 +1,65 @@
+"""What a reader of the public pages may see: published plans, minus the nodes a planner withheld.
+
+Internal readers (the city's own roles) see everything, withheld nodes marked; everyone else
+(the public, R&D outsiders) never gets a withheld node or anything below it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import Http404
+
+from rtis.orgs.access import is_internal
+from rtis.plans.access import get_plan_for_user, plans_for_user
+from rtis.plans.models import Node, Plan
+from rtis.portal.models import WithheldNode
+
+
+def portal_plans(user: Any) -> list[Plan]:
+    """Return the plans the reader may see on the portal, with their publication date."""
+    return list(plans_for_user(user).select_related("publication").order_by("-approved_on", "slug"))
+
+
+def withheld_ids(plan_ids: Iterable[int]) -> set[int]:
+    """Return the ids of withheld nodes of some plans and of every node below them."""
+    roots = set(WithheldNode.objects.filter(node__plan_id__in=list(plan_ids))
+                .values_list("node_id", flat=True))
+    if not roots:
+        return set()
+    children: dict[int | None, list[int]] = {}
+    for node_id, parent_id in Node.objects.filter(plan_id__in=list(plan_ids)).values_list(
+            "id", "parent_id"):
+        children.setdefault(parent_id, []).append(node_id)
+    hidden, stack = set(), list(roots)
+    while stack:
+        current = stack.pop()
+        if current not in hidden:
+            hidden.add(current)
+            stack.extend(children.get(current, []))
+    return hidden
+
+
+def hidden_node_ids(user: Any, plan_ids: Iterable[int]) -> set[int]:
+    """Return the nodes the reader may not see (none for internal readers)."""
+    return set() if is_internal(user) else withheld_ids(plan_ids)
+
+
+def is_hidden_from(user: Any, node: Node) -> bool:
+    """Tell whether a node is withheld from this reader (the plans app's node page asks)."""
+    return bool(not is_internal(user) and node.pk in withheld_ids([node.plan_id]))
+
+
+def get_portal_plan(user: Any, slug: str) -> Plan:
+    """Return a plan the reader may see on the portal, or raise Http404."""
+    return get_plan_for_user(user, slug)
+
+
+def get_portal_node(user: Any, plan: Plan, code: str, hidden: set[int]) -> Node:
+    """Return a node of the plan the reader may see, or raise Http404 (withheld ones too)."""
+    node = plan.nodes.filter(code=code).first()
+    if node is None or node.pk in hidden:
+        raise Http404(f"'{plan.slug}' 계획에 '{code}' 과제가 없습니다 / no node '{code}' in "
+                      f"'{plan.slug}'")
+    return node

@@ -1,0 +1,190 @@
+"""Public pages: the home page, a plan's (or node's) progress, the open data and its downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from rtis.config import clock
+from rtis.lib.conflict import EditConflict
+from rtis.orgs.access import is_internal, is_planner
+from rtis.orgs.models import Role
+from rtis.portal import actions
+from rtis.portal.access import (
+    get_portal_node,
+    get_portal_plan,
+    hidden_node_ids,
+    portal_plans,
+    withheld_ids,
+)
+from rtis.portal.bundle import read, rebuild_if_stale
+from rtis.portal.datasets import DATASETS
+from rtis.portal.summaries import portfolio, progress
+from rtis.portal.tabular import TabularError, links, respond
+from rtis.tracking.models import ExecutionStatus
+
+PAGE_SIZE = 100
+MAX_PAGE = 100000
+
+
+def _bad(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "portal/bad_request.html", {"message": message}, status=400)
+
+
+def _my_work(user: Any) -> dict[str, int] | None:
+    """Count an officer's (or planner's) unfinished entries: returned, drafts, submitted."""
+    if not (is_planner(user) or getattr(user, "role", None) == Role.OFFICER):
+        return None
+    from rtis.tracking.queries import entries_for_user
+
+    entries = entries_for_user(user)
+    return {status: sum(1 for e in entries if e.status == status)
+            for status in (ExecutionStatus.RETURNED, ExecutionStatus.DRAFT,
+                           ExecutionStatus.SUBMITTED)}
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The portfolio at a glance; signed-in staff also see their own work."""
+    user = request.user
+    plans = portal_plans(user)
+    today = clock.today()
+    summary = portfolio(plans, hidden_node_ids(user, [p.pk for p in plans]), today)
+    return render(request, "portal/home.html", {
+        "portfolio": summary, "today": today,
+        "money_chart": summary.money_chart(), "achievement_chart": summary.achievement_chart(),
+        "internal": is_internal(user), "planner": is_planner(user),
+        "my_work": _my_work(user) if user.is_authenticated else None,
+    })
+
+
+def _progress_page(request: HttpRequest, slug: str, code: str | None) -> HttpResponse:
+    user = request.user
+    plan = get_portal_plan(user, slug)
+    hidden = hidden_node_ids(user, [plan.pk])
+    node = get_portal_node(user, plan, code, hidden) if code is not None else None
+    withheld = withheld_ids([plan.pk]) if is_internal(user) else set()
+    view = progress(plan, node, hidden, withheld, clock.today())
+    ancestors = []
+    if node is not None:
+        by_id = {item.pk: item for item in plan.nodes.only("id", "plan_id", "parent_id", "code", "title")}
+        current = by_id.get(node.parent_id) if node.parent_id else None
+        while current is not None:
+            ancestors.insert(0, current)
+            current = by_id.get(current.parent_id) if current.parent_id else None
+    return render(request, "portal/progress.html", {
+        "plan": plan, "node": node, "ancestors": ancestors, "progress": view,
+        "money_chart": view.money_chart(), "achievement_chart": view.achievement_chart(),
+        "planner": is_planner(user), "is_withheld": node is not None and node.pk in withheld,
+        "publication": getattr(plan, "publication", None),
+    })
+
+
+@require_GET
+def plan_progress(request: HttpRequest, slug: str) -> HttpResponse:
+    return _progress_page(request, slug, None)
+
+
+@require_GET
+def node_progress(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    return _progress_page(request, slug, code)
+
+
+@require_GET
+def data_index(request: HttpRequest) -> HttpResponse:
+    """The open data: every dataset, its filters and downloads, and the bulk download."""
+    return render(request, "portal/data_index.html", {"datasets": DATASETS.values()})
+
+
+def _page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        raise TabularError(f"page={raw[:20]!r}: 1 이상의 쪽 번호여야 합니다 / page must be a "
+                           "positive number")
+    return int(raw)
+
+
+@require_GET
+def dataset(request: HttpRequest, name: str) -> HttpResponse:
+    """A dataset as a page (paged, filtered, chosen columns) or as CSV/XLSX (?format=)."""
+    found = DATASETS.get(name)
+    if found is None:
+        from django.http import Http404
+
+        raise Http404(f"자료 '{name}'이(가) 없습니다 / no dataset '{name}'")
+    try:
+        table = found.build(request.user, request.GET)
+        download = respond(request, table)
+        if download is not None:
+            return download
+        page = _page_number(request)
+        from rtis.portal.tabular import choice, matrix
+
+        chosen = choice(request.GET, table)
+    except TabularError as exc:
+        return _bad(request, str(exc))
+    rows = matrix(table, chosen.columns)
+    body = rows[1:]
+    pages = max(1, -(-len(body) // PAGE_SIZE))
+    page = min(page, pages)
+    return render(request, "portal/dataset.html", {
+        "dataset": found, "table": table, "header": rows[0],
+        "rows": body[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], "count": len(body),
+        "page": page, "pages": pages, "downloads": links(request, table),
+        "filters": [(f, request.GET.get(f, "")) for f in found.filters],
+    })
+
+
+@require_GET
+def bundle(request: HttpRequest, kind: str) -> HttpResponse:
+    """The bulk download of all public data: ZIP of CSVs with a dictionary, or a SQLite file."""
+    built = rebuild_if_stale()
+    name = built.zip_path.name if kind == "zip" else built.sqlite_path.name
+    content_type = "application/zip" if kind == "zip" else "application/vnd.sqlite3"
+    return FileResponse(read(built, kind), as_attachment=True, filename=name,
+                        content_type=content_type)
+
+
+@require_POST
+def publication(request: HttpRequest, slug: str) -> HttpResponse:
+    """Publish a plan with a date, or withdraw it (planners)."""
+    if not is_planner(request.user):
+        raise PermissionDenied("기획 담당자만 할 수 있습니다 / only planners may do this")
+    plan = get_portal_plan(request.user, slug)
+    raw = request.POST.get("published_on", "")
+    try:
+        day = dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return HttpResponseBadRequest(f"공개일(published_on) '{raw[:20]}'은(는) 날짜가 아닙니다 / "
+                                      "published_on is not a date")
+    try:
+        actions.do_publish_plan(request.user, plan, request.POST.get("published") == "1", day)
+    except (ValueError, EditConflict) as exc:
+        return HttpResponseBadRequest(str(exc))
+    messages.success(request, _("공개 설정을 저장했습니다."))
+    return redirect("portal:progress", slug=plan.slug)
+
+
+@require_POST
+def withhold(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """Withhold a node from the public, or show it again (planners)."""
+    if not is_planner(request.user):
+        raise PermissionDenied("기획 담당자만 할 수 있습니다 / only planners may do this")
+    plan = get_portal_plan(request.user, slug)
+    node = get_portal_node(request.user, plan, code, set())
+    try:
+        if request.POST.get("withhold") == "1":
+            actions.do_withhold_node(request.user, node, request.POST.get("reason", ""))
+        else:
+            actions.do_release_node(request.user, node)
+    except ValueError as exc:
+        return HttpResponseBadRequest(str(exc))
+    messages.success(request, _("공개 범위를 저장했습니다."))
+    return redirect("portal:node_progress", slug=plan.slug, code=node.code)
