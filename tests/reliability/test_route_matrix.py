@@ -116,6 +116,21 @@ PAGE_RULES: dict[str, Rule] = {
     "rnd:call": Rule(EVERYONE),  # a published call; drafts are 404 but to planners
     "rnd:call_publish": Rule(PLANNER, "POST"),
     "rnd:call_applications": Rule(PLANNER),  # applicants' data: R&D managers only
+    # portal
+    "portal:progress": Rule(EVERYONE),
+    "portal:node_progress": Rule(EVERYONE),
+    "portal:publication": Rule(PLANNER, "POST"),
+    "portal:withhold": Rule(PLANNER, "POST"),
+    "portal:data": Rule(EVERYONE),
+    "portal:bundle_zip": Rule(EVERYONE),
+    "portal:bundle_sqlite": Rule(EVERYONE),
+    "portal:dataset_plans": Rule(EVERYONE),
+    "portal:dataset_nodes": Rule(EVERYONE),
+    "portal:dataset_budget": Rule(EVERYONE),
+    "portal:dataset_indicators": Rule(EVERYONE),
+    "portal:dataset_milestones": Rule(EVERYONE),
+    "portal:dataset_council_items": Rule(EVERYONE),
+    "portal:dataset_departments": Rule(EVERYONE),
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"

@@ -28,12 +28,14 @@ def get_plan_for_user(user: Any, slug: str) -> Plan:
 
 def get_node_for_user(user: Any, plan: Plan, code: str) -> Node:
     """Return a node of a readable plan or raise Http404."""
-    try:
-        return plan.nodes.select_related("parent").get(code=code)
-    except Node.DoesNotExist:
+    from rtis.portal.access import is_hidden_from  # a node a planner withheld from the public
+
+    node = plan.nodes.select_related("parent").filter(code=code).first()
+    if node is None or is_hidden_from(user, node):
         raise Http404(
             f"'{plan.slug}' 계획에 '{code}' 과제가 없습니다 / no node '{code}' in '{plan.slug}'"
-        ) from None
+        )
+    return node
 
 
 def owning_department_ids(node: Node) -> set[int]:

@@ -157,4 +157,4 @@ def rebuild_if_stale() -> Built:
 
 
 def read(built: Built, kind: str) -> io.BufferedReader:
-    return open(built.zip_path if kind == "zip" else built.sqlite_path, "rb")  # noqa: SIM115
+    return open(built.zip_path if kind == "zip" else built.sqlite_path, "rb")

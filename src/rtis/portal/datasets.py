@@ -27,7 +27,7 @@ from rtis.plans.models import BudgetLine, Node, NodeDepartment, Plan
 from rtis.portal import queries as q
 from rtis.portal.access import hidden_node_ids, portal_plans
 from rtis.portal.summaries import portfolio
-from rtis.portal.tabular import Column, TabularError, Table
+from rtis.portal.tabular import Column, Table, TabularError
 from rtis.tracking.models import ExecutionStatus, Milestone, MilestoneState, ReportingPeriod
 
 MAX_TEXT = 200
@@ -263,6 +263,12 @@ class Dataset:
     description: Any
     build: Callable[[Any, QueryDict], Table]
     filters: tuple[str, ...]
+
+    @property
+    def url(self) -> str:
+        from django.urls import reverse
+
+        return reverse(f"portal:dataset_{self.key.replace('-', '_')}")
 
 
 DATASETS: dict[str, Dataset] = {d.key: d for d in [

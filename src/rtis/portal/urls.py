@@ -1,6 +1,7 @@
 from django.urls import path
 
 from rtis.portal import views
+from rtis.portal.datasets import DATASETS
 
 app_name = "portal"
 urlpatterns = [
@@ -9,6 +10,9 @@ urlpatterns = [
     path("plans/<slug:slug>/publication/", views.publication, name="publication"),
     path("plans/<slug:slug>/progress/<str:code>/withhold/", views.withhold, name="withhold"),
     path("data/", views.data_index, name="data"),
-    path("data/all.<str:kind>", views.bundle, name="bundle"),
-    path("data/<slug:name>/", views.dataset, name="dataset"),
+    path("data/all.zip", views.bundle, {"kind": "zip"}, name="bundle_zip"),
+    path("data/all.sqlite3", views.bundle, {"kind": "sqlite3"}, name="bundle_sqlite"),
+    # One route per dataset (stable addresses: /data/plans/, /data/council-items/ …).
+    *(path(f"data/{key}/", views.dataset, {"name": key}, name=f"dataset_{key.replace('-', '_')}")
+      for key in DATASETS),
 ]

@@ -38,16 +38,39 @@ def _bad(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "portal/bad_request.html", {"message": message}, status=400)
 
 
-def _my_work(user: Any) -> dict[str, int] | None:
-    """Count an officer's (or planner's) unfinished entries: returned, drafts, submitted."""
-    if not (is_planner(user) or getattr(user, "role", None) == Role.OFFICER):
-        return None
-    from rtis.tracking.queries import entries_for_user
+OWNERSHIP_DEPTH = 6  # ownership flows down the tree: a node is owned through up to this many levels
 
-    entries = entries_for_user(user)
-    return {status: sum(1 for e in entries if e.status == status)
-            for status in (ExecutionStatus.RETURNED, ExecutionStatus.DRAFT,
-                           ExecutionStatus.SUBMITTED)}
+
+def _my_work(user: Any) -> dict[str, int] | None:
+    """Count an officer's unfinished entries: returned, drafts, submitted, in one query (the
+    rule of tracking.queries.editable_node_ids: nodes their departments own, down the tree)."""
+    if getattr(user, "role", None) != Role.OFFICER or not is_internal(user):
+        return None
+    from django.db.models import Count, IntegerField, Q, Subquery
+    from django.db.models.functions import Coalesce
+
+    from rtis.orgs.models import User
+    from rtis.plans.models import Node
+    from rtis.tracking.models import ExecutionRecord, IndicatorReport, Milestone
+
+    departments = User.departments.through.objects.filter(user_id=user.pk).values("department_id")
+    owned = Q()
+    for depth in range(OWNERSHIP_DEPTH):
+        prefix = "parent__" * depth
+        owned |= Q(**{f"{prefix}department_roles__department_id__in": departments,
+                      f"{prefix}department_roles__role": "owner"})
+    nodes = Node.objects.filter(owned).values("id")
+    statuses = (ExecutionStatus.RETURNED, ExecutionStatus.DRAFT, ExecutionStatus.SUBMITTED)
+    annotations = {}
+    for kind, model, path in (("e", ExecutionRecord, "node_id"),
+                              ("i", IndicatorReport, "indicator__node_id"),
+                              ("m", Milestone, "node_id")):
+        for status in statuses:
+            rows = (model.objects.filter(**{f"{path}__in": nodes}, status=status)
+                    .order_by().values("status").annotate(n=Count("pk")).values("n")[:1])
+            annotations[f"{kind}_{status}"] = Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+    row = User.objects.filter(pk=user.pk).annotate(**annotations).values(*annotations).first() or {}
+    return {status: sum(row.get(f"{k}_{status}", 0) for k in "eim") for status in statuses}
 
 
 @require_GET
@@ -114,11 +137,7 @@ def _page_number(request: HttpRequest) -> int:
 @require_GET
 def dataset(request: HttpRequest, name: str) -> HttpResponse:
     """A dataset as a page (paged, filtered, chosen columns) or as CSV/XLSX (?format=)."""
-    found = DATASETS.get(name)
-    if found is None:
-        from django.http import Http404
-
-        raise Http404(f"자료 '{name}'이(가) 없습니다 / no dataset '{name}'")
+    found = DATASETS[name]  # the route names it
     try:
         table = found.build(request.user, request.GET)
         download = respond(request, table)
