@@ -19,12 +19,13 @@ from rtis.portal.models import WithheldNode
 
 def portal_plans(user: Any) -> list[Plan]:
     """Return the plans the reader may see on the portal, with their publication date."""
-    return list(plans_for_user(user).select_related("publication").order_by("-approved_on", "slug"))
+    plans = plans_for_user(user).select_related("publication")  # type: ignore[misc]
+    return list(plans.order_by("-approved_on", "slug"))
 
 
 def withheld_ids(plan_ids: Iterable[int]) -> set[int]:
     """Return the ids of withheld nodes of some plans and of every node below them."""
-    roots = set(WithheldNode.objects.filter(node__plan_id__in=list(plan_ids))
+    roots = set(WithheldNode._default_manager.filter(node__plan_id__in=list(plan_ids))
                 .values_list("node_id", flat=True))
     if not roots:
         return set()

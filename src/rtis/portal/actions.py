@@ -11,7 +11,6 @@ from typing import Any
 from django.db import transaction
 
 from rtis.audit.log import record_change, record_create, record_delete
-from rtis.lib.conflict import EditConflict
 from rtis.plans.access import require_planner
 from rtis.plans.actions import do_set_plan_published
 from rtis.plans.models import Node, Plan
@@ -27,26 +26,21 @@ def _rebuild_bundle_later() -> None:
 
 
 @transaction.atomic
-def do_publish_plan(actor: Any, plan: Plan, published: bool, published_on: dt.date | None,
-                    expected_version: int | None = None) -> Plan:
+def do_publish_plan(actor: Any, plan: Plan, published: bool, published_on: dt.date | None) -> Plan:
     """Publish a plan with its publication date (today when none given), or withdraw it."""
     from rtis.config import clock
 
     require_planner(actor)
     current = Plan.objects.select_for_update().get(pk=plan.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise EditConflict(
-            "다른 사용자가 먼저 이 계획을 바꾸었습니다. 새로 고친 뒤 다시 하세요 / someone changed "
-            "this plan first; reload and try again")
     if published_on is not None and published_on > clock.today():
         raise ValueError(f"공개일 {published_on}은(는) 오늘({clock.today()}) 이후일 수 없습니다 / "
                          "the publication date (published_on) cannot be in the future")
     do_set_plan_published(actor, current, published)
     if published:
         day = published_on or clock.today()
-        publication = PlanPublication.objects.filter(plan=current).first()
+        publication = PlanPublication._default_manager.filter(plan=current).first()
         if publication is None:
-            publication = PlanPublication.objects.create(plan=current, published_on=day)
+            publication = PlanPublication._default_manager.create(plan=current, published_on=day)
             record_create(actor, publication)
         elif publication.published_on != day:
             old = publication.published_on
@@ -68,7 +62,7 @@ def do_withhold_node(actor: Any, node: Node, reason: str) -> WithheldNode:
     if len(reason) > MAX_REASON:
         raise ValueError(f"비공개 사유(reason)는 {MAX_REASON}자 이하입니다 / reason is at most "
                          f"{MAX_REASON} characters")
-    found = WithheldNode.objects.select_for_update().filter(node=node).first()
+    found = WithheldNode._default_manager.select_for_update().filter(node=node).first()
     if found is not None:
         if found.reason != reason:
             old = found.reason
@@ -76,7 +70,7 @@ def do_withhold_node(actor: Any, node: Node, reason: str) -> WithheldNode:
             found.save(update_fields=["reason"])
             record_change(actor, found, {"reason": [old, reason]})
         return found
-    withheld = WithheldNode.objects.create(node=node, reason=reason,
+    withheld = WithheldNode._default_manager.create(node=node, reason=reason,
                                            withheld_by=actor if actor and actor.pk else None)
     record_create(actor, withheld, {"node": node.code, "reason": reason})
     _rebuild_bundle_later()
@@ -87,7 +81,7 @@ def do_withhold_node(actor: Any, node: Node, reason: str) -> WithheldNode:
 def do_release_node(actor: Any, node: Node) -> None:
     """Show a withheld node to the public again."""
     require_planner(actor)
-    found = WithheldNode.objects.select_for_update().filter(node=node).first()
+    found = WithheldNode._default_manager.select_for_update().filter(node=node).first()
     if found is None:
         return
     record_delete(actor, found)

@@ -13,6 +13,7 @@ from rtis.plans.models import Node, Plan
 class PlanPublication(models.Model):
     """The day a plan was (last) published, said on its public pages and in the open data."""
 
+    plan_id: int
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="publication")
     published_on = models.DateField(_("공개일"))
     version = models.PositiveIntegerField(default=1)
@@ -32,6 +33,7 @@ class PlanPublication(models.Model):
 class WithheldNode(models.Model):
     """A node (and everything below it) kept off the public pages of a published plan."""
 
+    node_id: int
     node = models.OneToOneField(Node, on_delete=models.CASCADE, related_name="withholding")
     reason = models.CharField(_("비공개 사유"), max_length=300)
     withheld_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,

@@ -138,9 +138,10 @@ def indicator_progress(plan_ids: Iterable[int], hidden: set[int],
         for year in years:
             chosen = rules.actual_of_year(
                 {p: v for p, v in actuals[pk].items() if p.startswith(str(year))}, year)
-            period, actual = chosen if chosen else (None, None)
+            found_period: str | None = chosen[0] if chosen else None
+            actual: Decimal | None = chosen[1] if chosen else None
             target = targets[pk].get(year)
-            item.years.append(IndicatorYear(year, target, actual, period,
+            item.years.append(IndicatorYear(year, target, actual, found_period,
                                             rules.achievement(target, actual, item.direction)))
     return list(found.values())
 

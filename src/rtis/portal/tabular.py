@@ -38,7 +38,7 @@ class TabularError(ValueError):
 @dataclass(frozen=True)
 class Column:
     key: str  # stable identifier: the same in every download and in the data dictionary
-    label: str  # Korean header (English on the English screen)
+    label: Any  # Korean header, lazy (English on the English screen)
     value: Callable[[Any], Cell]
     description: str = ""
 

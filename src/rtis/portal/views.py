@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from rtis.config import clock
-from rtis.lib.conflict import EditConflict
 from rtis.orgs.access import is_internal, is_planner
 from rtis.orgs.models import Role
 from rtis.portal import actions
@@ -95,7 +94,7 @@ def _progress_page(request: HttpRequest, slug: str, code: str | None) -> HttpRes
     node = get_portal_node(user, plan, code, hidden) if code is not None else None
     withheld = withheld_ids([plan.pk]) if is_internal(user) else set()
     view = progress(plan, node, hidden, withheld, clock.today())
-    ancestors = []
+    ancestors: list[Any] = []
     if node is not None:
         by_id = {item.pk: item for item in plan.nodes.only("id", "plan_id", "parent_id", "code", "title")}
         current = by_id.get(node.parent_id) if node.parent_id else None
@@ -162,7 +161,7 @@ def dataset(request: HttpRequest, name: str) -> HttpResponse:
 
 
 @require_GET
-def bundle(request: HttpRequest, kind: str) -> HttpResponse:
+def bundle(request: HttpRequest, kind: str) -> FileResponse:
     """The bulk download of all public data: ZIP of CSVs with a dictionary, or a SQLite file."""
     built = rebuild_if_stale()
     name = built.zip_path.name if kind == "zip" else built.sqlite_path.name
@@ -185,7 +184,7 @@ def publication(request: HttpRequest, slug: str) -> HttpResponse:
                                       "published_on is not a date")
     try:
         actions.do_publish_plan(request.user, plan, request.POST.get("published") == "1", day)
-    except (ValueError, EditConflict) as exc:
+    except ValueError as exc:
         return HttpResponseBadRequest(str(exc))
     messages.success(request, _("공개 설정을 저장했습니다."))
     return redirect("portal:progress", slug=plan.slug)
