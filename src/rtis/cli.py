@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                      "enter invented past reporting for a demo (through submit and approve)"),
     "unlock": ("unlock_signin", "로그인 잠금 풀기: unlock 아이디|주소 (목록: unlock --list)",
                "clear a sign-in lock of an account or address (--list shows locks)"),
+    "portal": ("portal", "공개 포털: portal bundle (모든 공개 자료 묶음 ZIP·SQLite 만들기)",
+               "public portal: portal bundle (build the open data ZIP and SQLite)"),
     "manage": ("", "Django 관리 명령 직접 실행 (예: rtis manage shell)",
                "run any Django management command"),
 }

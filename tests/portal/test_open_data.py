@@ -137,3 +137,12 @@ def test_rnd_applicants_never_reach_the_open_data(plan: Plan, planner: User) -> 
     archive = zipfile.ZipFile(rebuild_if_stale().zip_path)
     everything = "".join(archive.read(n).decode("utf-8-sig") for n in archive.namelist())
     assert "비밀지원기업" not in everything and "124-81-00998" not in everything
+
+
+def test_the_portal_bundle_command_builds_the_files(plan: Plan, settings: Any) -> None:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("portal", "bundle", stdout=out)
+    assert "rtis-open-data.zip" in out.getvalue()
+    assert zipfile.ZipFile(settings.VAR_DIR / "portal" / "rtis-open-data.zip").testzip() is None
