@@ -131,12 +131,17 @@ class Portfolio:
                          "%", mark=(100.0, _("목표")), names=[g.plan.title for g in self.plans])
 
 
-def portfolio(plans: list[Plan], hidden: set[int], today: dt.date) -> Portfolio:
-    """Return the home page's figures for the reader's plans (a constant number of queries)."""
+def portfolio(plans: list[Plan], hidden: set[int], today: dt.date,
+              plan_of: dict[int, int] | None = None) -> Portfolio:
+    """Return the home page's figures for the reader's plans (a constant number of queries).
+
+    `plan_of` (node id → plan id of the plans' nodes) when the caller has read it already.
+    """
     ids = [p.pk for p in plans]
     planned = q.planned_by_node_year(ids, hidden)
     executed = q.executed_by_node_year(ids, hidden)
-    plan_of = dict(Node.objects.filter(plan_id__in=ids).values_list("id", "plan_id"))
+    if plan_of is None:
+        plan_of = dict(Node.objects.filter(plan_id__in=ids).values_list("id", "plan_id"))
     indicators = q.indicator_progress(ids, hidden)
     milestones = q.milestone_counts(ids, hidden)
     council = q.council_counts(ids)
@@ -185,6 +190,9 @@ class YearRow:
         return None if self.executed_won is None else q.rate(self.executed_won, self.planned_won)
 
 
+MILESTONES_SHOWN = 40  # the page lists the latest; the milestones dataset has every one
+
+
 @dataclass
 class Progress:
     plan: Plan
@@ -215,6 +223,11 @@ class Progress:
     @property
     def achievement(self) -> Decimal | None:
         return q.achievement_of(self.indicators)
+
+    @property
+    def recent_milestones(self) -> list[q.MilestoneRow]:
+        """Return the latest milestones, newest period first (the rest are in the dataset)."""
+        return list(reversed(self.milestones[-MILESTONES_SHOWN:]))
 
     def milestone_count(self, state: str) -> int:
         return sum(1 for m in self.milestones if m.state == state)

@@ -37,39 +37,45 @@ def _bad(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "portal/bad_request.html", {"message": message}, status=400)
 
 
-OWNERSHIP_DEPTH = 6  # ownership flows down the tree: a node is owned through up to this many levels
-
-
-def _my_work(user: Any) -> dict[str, int] | None:
-    """Count an officer's unfinished entries: returned, drafts, submitted, in one query (the
-    rule of tracking.queries.editable_node_ids: nodes their departments own, down the tree)."""
+def _my_work(user: Any, plan_ids: list[int]) -> tuple[dict[str, int] | None, dict[int, int] | None]:
+    """Count an officer's unfinished entries (returned, drafts, submitted) on the nodes their
+    departments own, down the tree (the rule of tracking.queries.editable_node_ids), in two
+    queries; also return node → plan, which the portfolio needs anyway."""
     if getattr(user, "role", None) != Role.OFFICER or not is_internal(user):
-        return None
-    from django.db.models import Count, IntegerField, Q, Subquery
-    from django.db.models.functions import Coalesce
+        return None, None
+    from django.db.models import Count, Exists, OuterRef
 
     from rtis.orgs.models import User
-    from rtis.plans.models import Node
+    from rtis.plans.models import Node, NodeDepartment
     from rtis.tracking.models import ExecutionRecord, IndicatorReport, Milestone
 
-    departments = User.departments.through.objects.filter(user_id=user.pk).values("department_id")
-    owned = Q()
-    for depth in range(OWNERSHIP_DEPTH):
-        prefix = "parent__" * depth
-        owned |= Q(**{f"{prefix}department_roles__department_id__in": departments,
-                      f"{prefix}department_roles__role": "owner"})
-    nodes = Node.objects.filter(owned).values("id")
+    mine = User.departments.through.objects.filter(user_id=user.pk).values("department_id")
+    owns = NodeDepartment.objects.filter(node_id=OuterRef("pk"), role="owner",
+                                         department_id__in=mine)
+    rows = list(Node.objects.filter(plan_id__in=plan_ids).annotate(owned=Exists(owns))
+                .values_list("id", "parent_id", "plan_id", "owned"))
+    children: dict[int | None, list[int]] = {}
+    for node_id, parent_id, _plan, _owned in rows:
+        children.setdefault(parent_id, []).append(node_id)
+    reachable: set[int] = set()
+    stack = [node_id for node_id, _parent, _plan, owned in rows if owned]
+    while stack:
+        current = stack.pop()
+        if current not in reachable:
+            reachable.add(current)
+            stack.extend(children.get(current, []))
     statuses = (ExecutionStatus.RETURNED, ExecutionStatus.DRAFT, ExecutionStatus.SUBMITTED)
-    annotations = {}
-    for kind, model, path in (("e", ExecutionRecord, "node_id"),
-                              ("i", IndicatorReport, "indicator__node_id"),
-                              ("m", Milestone, "node_id")):
-        for status in statuses:
-            rows = (model.objects.filter(**{f"{path}__in": nodes}, status=status)
-                    .order_by().values("status").annotate(n=Count("pk")).values("n")[:1])
-            annotations[f"{kind}_{status}"] = Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-    row = User.objects.filter(pk=user.pk).annotate(**annotations).values(*annotations).first() or {}
-    return {status: sum(row.get(f"{k}_{status}", 0) for k in "eim") for status in statuses}
+    counts = dict.fromkeys(statuses, 0)
+    nodes = sorted(reachable)
+    if nodes:
+        parts = [model.objects.filter(**{f"{path}__in": nodes}, status__in=statuses).order_by()
+                 .values("status").annotate(n=Count("pk")).values_list("status", "n")
+                 for model, path in ((ExecutionRecord, "node_id"),
+                                     (IndicatorReport, "indicator__node_id"),
+                                     (Milestone, "node_id"))]
+        for status, n in parts[0].union(parts[1], parts[2], all=True):
+            counts[status] += n
+    return counts, {node_id: plan_id for node_id, _parent, plan_id, _owned in rows}
 
 
 @require_GET
@@ -77,13 +83,14 @@ def home(request: HttpRequest) -> HttpResponse:
     """The portfolio at a glance; signed-in staff also see their own work."""
     user = request.user
     plans = portal_plans(user)
+    ids = [p.pk for p in plans]
     today = clock.today()
-    summary = portfolio(plans, hidden_node_ids(user, [p.pk for p in plans]), today)
+    my_work, plan_of = _my_work(user, ids) if user.is_authenticated else (None, None)
+    summary = portfolio(plans, hidden_node_ids(user, ids), today, plan_of)
     return render(request, "portal/home.html", {
         "portfolio": summary, "today": today,
         "money_chart": summary.money_chart(), "achievement_chart": summary.achievement_chart(),
-        "internal": is_internal(user), "planner": is_planner(user),
-        "my_work": _my_work(user) if user.is_authenticated else None,
+        "internal": is_internal(user), "planner": is_planner(user), "my_work": my_work,
     })
 
 

@@ -1,0 +1,49 @@
+"""Benchmark: server time and queries of the public portal's pages on the demo data.
+
+A fresh SQLite database gets the seed and the demo's past reporting (`rtis demo`'s set-up, demo
+day 2022-03-15); then the home page (public, officer, planner), a plan's progress, a node's
+progress, a dataset page and a CSV are rendered ROUNDS times each. Run:
+`PYTHONPATH=src python benchmarks/portal_pages.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from _setup import measure, seeded_django
+
+ROUNDS = int(os.environ.get("RTIS_BENCH_ROUNDS", "60"))
+
+
+def main() -> None:
+    seeded_django(RTIS_DEBUG="0", RTIS_ALLOWED_HOSTS="testserver", RTIS_TODAY="2022-03-15",
+                  RTIS_SECRET_KEY="benchmark-only-secret-key-" + "x" * 40)
+    from django.test import Client
+
+    from rtis.orgs.models import User
+    from rtis.web.management.commands.rtis_demo import setup_demo
+
+    setup_demo(lambda _line: None)
+    clients = {"public": Client()}
+    for name in ("officer", "planner"):
+        clients[name] = Client()
+        clients[name].force_login(User.objects.get(username=name))
+    pages = [
+        ("public", "home (public)", "/"),
+        ("officer", "home (officer)", "/"),
+        ("planner", "home (planner)", "/"),
+        ("public", "plan progress (2018, 63 nodes)", "/plans/innovation-growth-2018/progress/"),
+        ("public", "node progress (2-1)", "/plans/innovation-growth-2018/progress/2-1/"),
+        ("public", "dataset page: milestones", "/data/milestones/"),
+        ("public", "dataset CSV: budget", "/data/budget/?format=csv"),
+    ]
+    print(f"rounds per page: {ROUNDS}; python {sys.version.split()[0]}")
+    print(f"{'page':34} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    for who, label, path in pages:
+        median, p95, queries = measure(clients[who], path, ROUNDS)
+        print(f"{label:34} {median * 1000:10.1f} {p95 * 1000:8.1f} {queries:8d}")
+
+
+if __name__ == "__main__":
+    main()
