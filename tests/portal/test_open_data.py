@@ -146,3 +146,13 @@ def test_the_portal_bundle_command_builds_the_files(plan: Plan, settings: Any) -
     call_command("portal", "bundle", stdout=out)
     assert "rtis-open-data.zip" in out.getvalue()
     assert zipfile.ZipFile(settings.VAR_DIR / "portal" / "rtis-open-data.zip").testzip() is None
+
+
+def test_the_plan_list_and_departments_pages_link_their_downloads(plan: Plan) -> None:
+    client = client_for(None)
+    plans = client.get("/plans/").content.decode()
+    assert 'href="/data/plans/?format=csv"' in plans
+    departments = client.get("/orgs/?on=2019-01-01").content.decode()
+    assert "/data/departments/?on=2019-01-01&amp;format=csv" in departments
+    csv = client.get("/data/departments/?on=2019-01-01&format=csv").content.decode("utf-8-sig")
+    assert "신성장산업과" in csv
