@@ -19,6 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 from rtis.ingest.export import dumps, export_plan
 from rtis.ingest.planfile import PlanDoc, number_to_json
 from rtis.plans.access import get_node_for_user, get_plan_for_user, plans_for_user
+from rtis.portal.access import hidden_node_ids
 from rtis.plans.models import BudgetLine, Node, Plan
 from rtis.plans.queries import (
     budget_by_area,
@@ -135,7 +136,8 @@ def get_plan(request: HttpRequest, slug: str) -> dict[str, Any]:
             summary="추진체계 / the node tree in document order")
 def list_nodes(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     plan = get_plan_for_user(request.user, slug)
-    nodes = plan_nodes(plan)
+    hidden = hidden_node_ids(request.user, [plan.pk])  # withheld from the public (portal)
+    nodes = [n for n in plan_nodes(plan) if n.pk not in hidden]
     name_departments_on_plan_day(plan, nodes)
     code_of = {n.pk: n.code for n in nodes}
     return [_node_out(n, code_of) for n in nodes]
@@ -312,6 +314,9 @@ def list_budget_lines(request: HttpRequest, slug: str,
     plan = get_plan_for_user(request.user, slug)
     root = get_node_for_user(request.user, plan, filters.node) if filters.node else None
     rows = line_rows(plan, root, filters.year, filters.source)
+    hidden = hidden_node_ids(request.user, [plan.pk])  # withheld from the public (portal)
+    if hidden:
+        rows = rows.exclude(node_id__in=hidden)
     if filters.format != "json":
         streamed = rows.iterator(chunk_size=2000)
         if filters.format == "csv":
@@ -362,11 +367,12 @@ def budget_summary(request: HttpRequest, slug: str) -> dict[str, Any]:
             summary="성과지표 / indicators with targets and actuals")
 def list_indicators(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     plan = get_plan_for_user(request.user, slug)
+    hidden = hidden_node_ids(request.user, [plan.pk])  # withheld from the public (portal)
     return [{"node": i.node.code, "name": i.name, "unit": i.unit, "direction": i.direction,
              "definition": i.definition,
              "targets": {str(t.year): number_to_json(t.value) for t in i.targets.all()},
              "actuals": {a.period: number_to_json(a.value) for a in i.actuals.all()}}
-            for i in plan_indicators(plan)]
+            for i in plan_indicators(plan) if i.node_id not in hidden]
 
 
 @router.get("/{slug}/export", response={200: PlanDoc, 404: ErrorOut}, url_name="plan_export",

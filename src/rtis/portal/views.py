@@ -65,7 +65,7 @@ def _my_work(user: Any, plan_ids: list[int]) -> tuple[dict[str, int] | None, dic
             reachable.add(current)
             stack.extend(children.get(current, []))
     statuses = (ExecutionStatus.RETURNED, ExecutionStatus.DRAFT, ExecutionStatus.SUBMITTED)
-    counts = dict.fromkeys(statuses, 0)
+    counts: dict[str, int] = {str(status): 0 for status in statuses}
     nodes = sorted(reachable)
     if nodes:
         parts = [model.objects.filter(**{f"{path}__in": nodes}, status__in=statuses).order_by()
