@@ -19,7 +19,6 @@ from ninja import Field, Query, Router, Schema, Status
 from rtis.ingest.export import dumps, export_plan
 from rtis.ingest.planfile import PlanDoc, number_to_json
 from rtis.plans.access import get_node_for_user, get_plan_for_user, plans_for_user
-from rtis.portal.access import hidden_node_ids
 from rtis.plans.models import BudgetLine, Node, Plan
 from rtis.plans.queries import (
     budget_by_area,
@@ -28,6 +27,7 @@ from rtis.plans.queries import (
     plan_indicators,
     plan_nodes,
 )
+from rtis.portal.access import hidden_node_ids
 
 router = Router()
 
