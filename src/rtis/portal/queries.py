@@ -103,6 +103,16 @@ class IndicatorProgress:
     direction: str
     years: list[IndicatorYear] = field(default_factory=list)
 
+    def history(self) -> str:
+        """Say every year in one line ("2018 100 → 110 (110.0%)"), for the table's last column."""
+        from rtis.plans.templatetags.rtis_money import number
+
+        parts = []
+        for y in self.years:
+            rate = f" ({y.rate}%)" if y.rate is not None else ""
+            parts.append(f"{y.year} {number(y.target) or '—'} → {number(y.actual) or '—'}{rate}")
+        return " · ".join(parts)
+
     @property
     def latest(self) -> IndicatorYear | None:
         """Return the latest year with an achievement, else the latest with an actual."""
@@ -191,11 +201,15 @@ def milestones_of(plan: Plan, node_ids: set[int]) -> list[MilestoneRow]:
             .order_by("period__year", "period__number", "node__position")
             .values_list("node_id", "node__code", "node__title", "period__kind", "period__year",
                          "period__number", "planned", "achieved", "state", "completed_on"))
-    return [MilestoneRow(node_id, code, title,
-                         ReportingPeriod(kind=kind, year=year, number=number).label,
-                         planned, achieved, state, labels.get(state, state), completed_on)
-            for node_id, code, title, kind, year, number, planned, achieved, state, completed_on
-            in rows]
+    periods: dict[tuple[str, int, int], str] = {}  # a label per period, not per row
+    found = []
+    for node_id, code, title, kind, year, number, planned, achieved, state, completed_on in rows:
+        key = (kind, year, number)
+        if key not in periods:
+            periods[key] = ReportingPeriod(kind=kind, year=year, number=number).label
+        found.append(MilestoneRow(node_id, code, title, periods[key], planned, achieved, state,
+                                  labels.get(state, state), completed_on))
+    return found
 
 
 @dataclass(frozen=True)

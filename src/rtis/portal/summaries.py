@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -173,6 +174,7 @@ class TreeItem:
     status_label: str
     withheld: bool
     children: list[TreeItem] = field(default_factory=list)
+    url: str = ""
 
     @property
     def execution_rate(self) -> Decimal | None:
@@ -268,7 +270,7 @@ class Progress:
                          ["" for _i in shown], "%", mark=(100.0, _("목표")))
 
 
-def _tree(nodes: list[Node], planned: dict[tuple[int, int], int],
+def _tree(slug: str, nodes: list[Node], planned: dict[tuple[int, int], int],
           executed: dict[tuple[int, int], int], statuses: dict[int, tuple[str, str]],
           withheld: set[int], root_id: int | None, today: dt.date) -> list[TreeItem]:
     by_parent: dict[int | None, list[Node]] = {}
@@ -282,12 +284,16 @@ def _tree(nodes: list[Node], planned: dict[tuple[int, int], int],
         if year <= today.year:
             own_executed[node_id] = own_executed.get(node_id, 0) + amount
 
+    # One reverse() for the tree, not one per node: the page has hundreds of links.
+    base = reverse("portal:node_progress", args=[slug, "CODE"])
+
     def build(node: Node) -> TreeItem:
         children = [build(c) for c in by_parent.get(node.pk, [])]
         status, label = statuses.get(node.pk, ("", ""))
         return TreeItem(node, own_planned.get(node.pk, 0) + sum(c.planned_won for c in children),
                         own_executed.get(node.pk, 0) + sum(c.executed_won for c in children),
-                        status, label, node.pk in withheld, children)
+                        status, label, node.pk in withheld, children,
+                        base.replace("CODE", quote(node.code, safe="")))
 
     return [build(n) for n in by_parent.get(root_id, [])]
 
@@ -306,7 +312,7 @@ def progress(plan: Plan, node: Node | None, hidden: set[int], withheld: set[int]
                      executed_years.get(y, 0) if y <= today.year else None)
              for y in sorted(set(plan.years) | set(planned_years) | set(executed_years))]
     tree_nodes = [n for n in nodes if n.pk in scope]
-    tree = _tree(tree_nodes, planned, executed, q.latest_statuses(scope), withheld,
+    tree = _tree(plan.slug, tree_nodes, planned, executed, q.latest_statuses(scope), withheld,
                  node.pk if node is not None else None, today)
     return Progress(plan, node, today, years, tree,
                     q.indicator_progress([plan.pk], hidden, scope),
