@@ -30,6 +30,7 @@ def main() -> None:
         clients[name] = Client()
         clients[name].force_login(User.objects.get(username=name))
     pages = [
+        ("public", "baseline: login page", "/login/"),
         ("public", "home (public)", "/"),
         ("officer", "home (officer)", "/"),
         ("planner", "home (planner)", "/"),

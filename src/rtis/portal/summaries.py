@@ -92,8 +92,14 @@ class Portfolio:
         return sum(g.executed_won for g in self.plans)
 
     @property
+    def reporting(self) -> list[Glance]:
+        """Return the plans with any execution reported (the others have no rate to show)."""
+        return [g for g in self.plans if g.executed_won]
+
+    @property
     def execution_rate(self) -> Decimal | None:
-        return q.rate(self.executed_won, self.planned_to_date_won)
+        """Return executed ÷ planned to date over the plans that report execution."""
+        return q.rate(self.executed_won, sum(g.planned_to_date_won for g in self.reporting))
 
     @property
     def council_total(self) -> int:
@@ -107,10 +113,12 @@ class Portfolio:
         """Say the portfolio in plain words."""
         said = [_("서울시 경제정책실이 공개한 계획은 %(n)d건이며, 계획 기간 전체에 %(planned)s을 "
                   "투입할 계획입니다.") % {"n": len(self.plans), "planned": eok(self.planned_won)}]
-        if self.planned_to_date_won:
-            said.append(_("%(today)s까지 계획된 %(due)s 가운데 %(done)s(%(rate)s)을 집행했습니다.")
-                        % {"today": self.today.strftime("%Y-%m-%d"),
-                           "due": eok(self.planned_to_date_won), "done": eok(self.executed_won),
+        if self.reporting:
+            said.append(_("집행 실적을 보고하는 계획 %(n)d건은 %(today)s까지 계획된 %(due)s 가운데 "
+                          "%(done)s(%(rate)s)을 집행했습니다.")
+                        % {"n": len(self.reporting), "today": self.today.strftime("%Y-%m-%d"),
+                           "due": eok(sum(g.planned_to_date_won for g in self.reporting)),
+                           "done": eok(self.executed_won),
                            "rate": percent_text(self.execution_rate)})
         if self.council_total:
             said.append(_("의회 지적사항 %(n)d건 중 %(done)d건을 완료했습니다.")
