@@ -27,7 +27,7 @@ from rtis.plans.queries import (
     plan_indicators,
     plan_nodes,
 )
-from rtis.portal.access import hidden_node_ids
+from rtis.portal.access import hidden_codes, hidden_node_ids, without_nodes
 
 router = Router()
 
@@ -379,7 +379,8 @@ def list_indicators(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
             summary="계획 내보내기 (rtis-plan/1) / the plan as an importable JSON document")
 def plan_export(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug)
-    response = HttpResponse(dumps(export_plan(plan)), content_type="application/json; charset=utf-8")
+    doc = without_nodes(export_plan(plan), hidden_codes(request.user, plan))  # withheld (portal)
+    response = HttpResponse(dumps(doc), content_type="application/json; charset=utf-8")
     if request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="{plan.slug}.json"'
     return response

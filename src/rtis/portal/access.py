@@ -64,3 +64,21 @@ def get_portal_node(user: Any, plan: Plan, code: str, hidden: set[int]) -> Node:
         raise Http404(f"'{plan.slug}' 계획에 '{code}' 과제가 없습니다 / no node '{code}' in "
                       f"'{plan.slug}'")
     return node
+
+
+def without_nodes(doc: dict[str, Any], codes: set[str]) -> dict[str, Any]:
+    """Return a plan export (rtis-plan/1) without some nodes, their lines and indicators."""
+    if not codes:
+        return doc
+    return {**doc,
+            "nodes": [n for n in doc["nodes"] if n["code"] not in codes],
+            "budget_lines": [b for b in doc["budget_lines"] if b["node"] not in codes],
+            "indicators": [i for i in doc["indicators"] if i["node"] not in codes]}
+
+
+def hidden_codes(user: Any, plan: Plan) -> set[str]:
+    """Return the codes of the plan's nodes withheld from this reader."""
+    hidden = hidden_node_ids(user, [plan.pk])
+    if not hidden:
+        return set()
+    return set(Node.objects.filter(pk__in=hidden).values_list("code", flat=True))
