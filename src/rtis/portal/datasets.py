@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
@@ -288,6 +287,3 @@ DATASETS: dict[str, Dataset] = {d.key: d for d in [
             departments_table, ("on",)),
 ]}
 
-
-def cell_text(value: Decimal | int | str | None) -> str:
-    return "" if value is None else str(value)

@@ -77,7 +77,6 @@ class Portfolio:
     today: dt.date
     plans: list[Glance]
     changes: list[q.Change]
-    plan_titles: dict[int, Plan] = field(default_factory=dict)
 
     @property
     def planned_won(self) -> int:
@@ -167,7 +166,7 @@ def portfolio(plans: list[Plan], hidden: set[int], today: dt.date,
             indicators=len(mine), computed=sum(1 for i in mine if i.latest and i.latest.rate is not None),
             achievement=q.achievement_of(mine),
             milestones=dict(milestones[plan.pk]), council=dict(council[plan.pk])))
-    return Portfolio(today, glances, q.recent_changes(ids, hidden), {p.pk: p for p in plans})
+    return Portfolio(today, glances, q.recent_changes(ids, hidden))
 
 
 # --- a plan's progress ------------------------------------------------------------------------------
