@@ -51,3 +51,18 @@ def test_withholding_needs_a_reason_and_can_be_undone(plan: Plan, planner: User)
     assert client_for(None).get(f"/plans/{plan.slug}/progress/1/").status_code == 404
     do_release_node(planner, node)
     assert client_for(None).get(f"/plans/{plan.slug}/progress/1/").status_code == 200
+
+
+def test_the_demo_dates_published_plans_once(plan: Plan, private_plan: Plan, planner: User) -> None:
+    from rtis.portal.demo import do_demo_portal
+
+    lines = list(do_demo_portal(planner, dt.date(2019, 12, 31)))
+    assert PlanPublication.objects.get(plan=plan).published_on == dt.date(2018, 2, 25)
+    assert not PlanPublication.objects.filter(plan=private_plan).exists()
+    assert any("rtis-open-data.zip" in line for line in lines)
+    assert len(list(do_demo_portal(planner, dt.date(2019, 12, 31)))) == 1  # only the bundle
+
+
+def test_the_plan_page_links_its_budget_downloads(plan: Plan) -> None:
+    page = client_for(None).get(f"/plans/{plan.slug}/").content.decode()
+    assert f"/data/budget/?plan={plan.slug}&amp;format=csv" in page
