@@ -116,6 +116,11 @@ PAGE_RULES: dict[str, Rule] = {
     "rnd:call": Rule(EVERYONE),  # a published call; drafts are 404 but to planners
     "rnd:call_publish": Rule(PLANNER, "POST"),
     "rnd:call_applications": Rule(PLANNER),  # applicants' data: R&D managers only
+    # facilities
+    "facilities:list": Rule(EVERYONE),
+    "facilities:dashboard": Rule(EVERYONE),
+    "facilities:funds": Rule(EVERYONE),
+    "facilities:detail": Rule(EVERYONE),  # a published facility; tenants' names to staff only
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -221,13 +226,21 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
                    "tracking:period_move": month.pk, "tracking:approve": record.pk,
                    "tracking:return": record.pk,
                    "rnd:call": call.pk, "rnd:call_publish": call.pk,
-                   "rnd:call_applications": call.pk},
+                   "rnd:call_applications": call.pk,
+                   "facilities:detail": published_facility().pk},
         "period_id": month.pk, "indicator_id": indicator.pk,
         "kind": "execution", "move": "close", "fmt": "html", "record_id": record.pk,
         "entry_id": record.pk,
         "users": {"viewer": viewer, "other_officer": other_officer, "officer": officer,
                   "planner": planner},
     }
+
+
+def published_facility() -> Any:
+    """A published facility (facilities)."""
+    from rtis.facilities.actions import do_create_facility
+
+    return do_create_facility(None, name="시험 허브", published=True)
 
 
 def rnd_call(planner: User) -> Call:

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from rtis.facilities import views
+
+app_name = "facilities"
+urlpatterns = [
+    path("", views.facility_list, name="list"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("funds/", views.fund_list, name="funds"),
+    path("<int:pk>/", views.facility_detail, name="detail"),
+]

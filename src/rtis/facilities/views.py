@@ -1,0 +1,150 @@
+"""Facility pages: the list (CSV/XLSX), a facility's page, the dashboard, the funds list.
+
+The public sees published facilities and funds and aggregates; a tenant's name or figures only
+reach the city's own staff (access.can_see_tenants). A facility's yearly totals are shown to the
+public only when at least MIN_PUBLIC_TENANTS tenants make them up, so that no total is one
+company's figure.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from rtis.config import clock
+from rtis.dashboards.exports import Sheet, download
+from rtis.facilities.access import (
+    can_edit_facility,
+    can_see_tenants,
+    facilities_for_user,
+    funds_for_user,
+    get_facility_for_user,
+)
+from rtis.facilities.models import Cluster, FacilityKind, Phase
+from rtis.facilities.queries import (
+    facility_rows,
+    funds_table,
+    graduate_survival,
+    in_force_on,
+    outcome_totals,
+    tenants_in_force,
+)
+
+MIN_PUBLIC_TENANTS = 3
+FORMATS = {"csv", "xlsx"}
+
+
+def _labels(choices: Any) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+@require_GET
+def facility_list(request: HttpRequest) -> HttpResponse:
+    day = clock.today()
+    facilities = facilities_for_user(request.user)
+    cluster = request.GET.get("cluster", "")
+    if cluster in Cluster.values:
+        facilities = facilities.filter(cluster=cluster)
+    rows = facility_rows(facilities, day)
+    kinds, clusters, phases = _labels(FacilityKind), _labels(Cluster), _labels(Phase)
+    for row in rows:
+        row["kind_label"] = kinds.get(row["kind"], "")
+        row["cluster_label"] = clusters.get(row["cluster"], "")
+        row["phase_label"] = phases.get(row["phase"], "")
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        sheet = Sheet(_("시설 목록"), f"{_('기준일')} {day:%Y-%m-%d}" + (
+            f" · {_('클러스터')} {clusters[cluster]}" if cluster in clusters else ""),
+            [_("시설명"), _("유형"), _("클러스터"), _("자치구"), _("연면적(㎡)"), _("입주공간 수"),
+             _("단계"), _("개관일"), _("입주기업 수")],
+            [[r["name"], r["kind_label"], r["cluster_label"], r["district"], r["floor_area_m2"],
+              r["tenant_spaces"], r["phase_label"],
+              r["opened_on"].isoformat() if r["opened_on"] else None, r["tenants"]] for r in rows])
+        return download(sheet, fmt, "facilities")
+    return render(request, "facilities/facility_list.html", {
+        "rows": rows, "day": day, "clusters": Cluster.choices, "cluster": cluster})
+
+
+@require_GET
+def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = get_facility_for_user(request.user, pk)
+    day = clock.today()
+    see_tenants = can_see_tenants(request.user)
+    totals = outcome_totals(facility.__class__.objects.filter(pk=facility.pk))
+    if not see_tenants:
+        totals = [t for t in totals if t["tenants"] >= MIN_PUBLIC_TENANTS]
+    occupancies = []
+    if see_tenants:
+        occupancies = list(facility.occupancies.select_related("tenant")
+                           .order_by("space", "moved_in_on"))
+    in_force = facility.occupancies.filter(in_force_on(day)).values("tenant").distinct().count()
+    return render(request, "facilities/facility_detail.html", {
+        "facility": facility, "nodes": facility.nodes.select_related("plan").order_by(
+            "plan__slug", "position"),
+        "day": day, "in_force": in_force, "totals": totals, "see_tenants": see_tenants,
+        "occupancies": occupancies, "can_edit": can_edit_facility(request.user, facility),
+        "survival": graduate_survival(facility.__class__.objects.filter(pk=facility.pk), day),
+        "min_public": MIN_PUBLIC_TENANTS})
+
+
+def _chart(title: str, categories: list[str], series: list[tuple[str, list[Any]]],
+           unit: str) -> dict[str, Any]:
+    return {"title": title, "categories": categories, "names": categories, "unit": unit,
+            "series": [{"name": n, "data": [float(v) if isinstance(v, Decimal) else v
+                                            for v in data]} for n, data in series],
+            "max": None, "mark": None, "links": [], "empty": not categories}
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    day = clock.today()
+    facilities = facilities_for_user(request.user)
+    clusters = _labels(Cluster)
+    by_cluster = list(facilities.values("cluster").annotate(
+        n=Count("id"), area=Sum("floor_area_m2"), spaces=Sum("tenant_spaces")).order_by("cluster"))
+    in_force = tenants_in_force(facilities, day)
+    cluster_of = dict(facilities.values_list("id", "cluster"))
+    tenants_by_cluster: dict[str, int] = defaultdict(int)
+    for facility_id, n in in_force.items():
+        tenants_by_cluster[cluster_of.get(facility_id, "")] += n
+    for row in by_cluster:
+        row["label"] = clusters.get(row["cluster"], _("미지정"))
+        row["tenants"] = tenants_by_cluster.get(row["cluster"], 0)
+    totals = outcome_totals(facilities)
+    if not can_see_tenants(request.user):
+        totals = [t for t in totals if t["tenants"] >= MIN_PUBLIC_TENANTS]
+    funds = funds_table(funds_for_user(request.user))
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        sheet = Sheet(_("시설 현황(클러스터별)"), f"{_('기준일')} {day:%Y-%m-%d}",
+                      [_("클러스터"), _("시설 수"), _("연면적(㎡)"), _("입주공간 수"), _("입주기업 수")],
+                      [[r["label"], r["n"], r["area"], r["spaces"], r["tenants"]] for r in by_cluster])
+        return download(sheet, fmt, "facilities-dashboard")
+    chart = _chart(_("클러스터별 입주기업 수"), [r["label"] for r in by_cluster],
+                   [(_("입주기업 수"), [r["tenants"] for r in by_cluster]),
+                    (_("입주공간 수"), [r["spaces"] or 0 for r in by_cluster])], _("개"))
+    return render(request, "facilities/dashboard.html", {
+        "by_cluster": by_cluster, "totals": totals, "funds": funds, "day": day, "chart": chart})
+
+
+@require_GET
+def fund_list(request: HttpRequest) -> HttpResponse:
+    rows = funds_table(funds_for_user(request.user))
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        sheet = Sheet(_("펀드 목록"), f"{_('기준일')} {clock.today():%Y-%m-%d}",
+                      [_("펀드명"), _("목표 규모(원)"), _("시 출자 계획(원)"), _("약정액(원)"),
+                       _("시 약정액(원)"), _("투자액(원)"), _("레버리지(배)"), _("계획 레버리지(배)"),
+                       _("결성연도"), _("투자기간(년)"), _("회수기간(년)")],
+                      [[r["name"], r["target_size_won"], r["city_target_won"], r["committed"],
+                        r["city"], r["invested"], r["leverage"], r["planned_leverage"],
+                        r["vintage"], r["investment_years"], r["recovery_years"]] for r in rows])
+        return download(sheet, fmt, "funds")
+    return render(request, "facilities/fund_list.html", {"rows": rows})
