@@ -109,7 +109,8 @@ def naive_dashboard(day: dt.date) -> int:
 
 
 def main() -> None:
-    seeded_django(RTIS_TODAY="2022-03-15")
+    seeded_django(RTIS_TODAY="2022-03-15", RTIS_DEBUG="0", RTIS_ALLOWED_HOSTS="testserver",
+                  RTIS_SECRET_KEY="benchmark-only-secret-key-" + "x" * 40)
     started = time.perf_counter()
     synthesise()
     print(f"set-up {time.perf_counter() - started:.1f} s; rounds {ROUNDS}; python "

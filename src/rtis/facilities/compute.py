@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -166,7 +166,8 @@ def do_recompute_indicators(actor: Any | None = None, *, plan_ids: set[int] | No
         indicator_id__in=[c.indicator_id for c in computed],
         period__in={period for _, period in values})
         .select_related("indicator__node")}
-    created, changed = [], []
+    created: list[IndicatorActual] = []
+    changed: list[tuple[Any, Mapping[str, list[Any]]]] = []
     for key, value in values.items():
         actual = existing.get(key)
         if actual is None:

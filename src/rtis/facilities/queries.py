@@ -55,11 +55,11 @@ def fund_summary(fund: Fund) -> FundSummary:
 
 def funds_table(funds: QuerySet[Fund]) -> list[dict[str, Any]]:
     """Return one row per fund with its sums, in three queries whatever the number of funds."""
-    rows = list(funds.values("id", "name", "target_size_won", "city_target_won", "manager",
+    rows: list[dict[str, Any]] = [dict(r) for r in funds.values("id", "name", "target_size_won", "city_target_won", "manager",
                              "vintage", "investment_years", "recovery_years").annotate(
         committed=Sum("commitments__amount_won"),
         city=Sum("commitments__amount_won",
-                 filter=Q(commitments__contributor_kind=ContributorKind.CITY))))
+                 filter=Q(commitments__contributor_kind=ContributorKind.CITY)))]
     invested = dict(funds.values_list("id").annotate(s=Sum("investments__amount_won")))
     for row in rows:
         row["committed"] = int(row["committed"] or 0)
@@ -77,11 +77,11 @@ def in_force_on(day: dt.date) -> Q:
 
 def facility_rows(facilities: QuerySet[Facility], day: dt.date) -> list[dict[str, Any]]:
     """Return one row per facility with its tenants in force on the day (one query)."""
-    return list(facilities.values(
+    return [dict(r) for r in facilities.values(
         "id", "name", "kind", "cluster", "district", "floor_area_m2", "tenant_spaces", "phase",
         "opened_on", "operating_department__name", "published").annotate(
         tenants=Count("occupancies__tenant", filter=Q(occupancies__in=Occupancy.objects.filter(
-            in_force_on(day))), distinct=True)).order_by("name"))
+            in_force_on(day))), distinct=True)).order_by("name")]
 
 
 def tenants_in_force(facilities: QuerySet[Facility], day: dt.date) -> dict[int, int]:
@@ -92,11 +92,11 @@ def tenants_in_force(facilities: QuerySet[Facility], day: dt.date) -> dict[int, 
 
 def outcome_totals(facilities: QuerySet[Facility]) -> list[dict[str, Any]]:
     """Return the tenants' outcomes summed by year (sales, employees, investment, patents)."""
-    return list(TenantOutcome.objects.filter(occupancy__facility__in=facilities)
+    return [dict(r) for r in TenantOutcome.objects.filter(occupancy__facility__in=facilities)
                 .values("year").annotate(sales=Sum("sales_won"), employees=Sum("employees"),
                                          investment=Sum("investment_won"),
                                          patents=Sum("patents"), tenants=Count("id"))
-                .order_by("year"))
+                .order_by("year")]
 
 
 @dataclass(frozen=True)

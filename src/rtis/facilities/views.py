@@ -107,8 +107,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     day = clock.today()
     facilities = facilities_for_user(request.user)
     clusters = _labels(Cluster)
-    by_cluster = list(facilities.values("cluster").annotate(
-        n=Count("id"), area=Sum("floor_area_m2"), spaces=Sum("tenant_spaces")).order_by("cluster"))
+    by_cluster: list[dict[str, Any]] = [dict(r) for r in facilities.values("cluster").annotate(
+        n=Count("id"), area=Sum("floor_area_m2"), spaces=Sum("tenant_spaces")).order_by("cluster")]
     in_force = tenants_in_force(facilities, day)
     cluster_of = dict(facilities.values_list("id", "cluster"))
     tenants_by_cluster: dict[str, int] = defaultdict(int)
