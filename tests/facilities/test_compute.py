@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
+from rtis.audit.models import AuditEvent
 from rtis.facilities.actions import (
     do_add_commitment,
     do_add_occupancy,
@@ -109,9 +110,10 @@ def test_fund_committed_is_in_the_indicators_unit(plan: Plan, planner: Any) -> N
 def test_recompute_changes_a_stale_actual_and_keeps_others(plan: Plan, records: Any) -> None:
     tenants = plan.nodes.get(code="1").indicators.get(name="입주기업수")
     assert actuals(tenants) == {"2018": Decimal(110)}  # typed in by hand from the document
-    do_declare_computed(None, tenants, "tenants_at_year_end")
-    first = do_recompute_indicators()
-    assert (first.created, first.changed) == (2, 1)
+    do_declare_computed(None, tenants, "tenants_at_year_end")  # recomputes its plan
+    assert actuals(tenants) == {"2018": 1, "2019": 1, "2020": 1}
+    changes = AuditEvent.objects.filter(target_type="plans.indicatoractual", reason="computed")
+    assert sorted(e.action for e in changes) == ["create", "create", "update"]
     second = do_recompute_indicators()
     assert (second.created, second.changed, second.unchanged) == (0, 0, 3)
 
@@ -129,3 +131,17 @@ def test_the_recompute_command_reports_and_is_quick(plan: Plan, records: Any, ca
     call_command("facilities", "recompute")
     assert time.perf_counter() - started < 1
     assert "자동 산출 지표 1개" in capsys.readouterr().out
+
+
+def test_jobs_are_the_employees_tenants_reported_for_the_year(plan: Plan, records: Any) -> None:
+    from rtis.facilities.actions import do_save_outcome
+    from rtis.facilities.models import Occupancy
+
+    indicator = Indicator.objects.create(node=plan.nodes.get(code="2"), name="일자리창출", unit="명")
+    do_declare_computed(None, indicator, "tenant_employees")
+    first, second = Occupancy.objects.filter(space__in=["101", "102"]).order_by("space")
+    do_save_outcome(None, first, 2019, None, employees=7)
+    do_save_outcome(None, second, 2019, None, employees=5)
+    do_save_outcome(None, first, 2020, None, employees=9)
+    # The save recomputes: 2019 = 7 + 5 at the hub; 2020 = 9.
+    assert actuals(indicator) == {"2018": 0, "2019": 12, "2020": 9}

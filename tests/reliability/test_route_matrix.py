@@ -121,6 +121,9 @@ PAGE_RULES: dict[str, Rule] = {
     "facilities:dashboard": Rule(EVERYONE),
     "facilities:funds": Rule(EVERYONE),
     "facilities:detail": Rule(EVERYONE),  # a published facility; tenants' names to staff only
+    "facilities:outcomes": Rule(OWNER),  # the operating department's officers and planners
+    "facilities:outcome_template": Rule(OWNER),
+    "facilities:outcome_upload": Rule(OWNER, "POST"),
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -227,7 +230,9 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
                    "tracking:return": record.pk,
                    "rnd:call": call.pk, "rnd:call_publish": call.pk,
                    "rnd:call_applications": call.pk,
-                   "facilities:detail": published_facility().pk},
+                   **dict.fromkeys(["facilities:detail", "facilities:outcomes",
+                                    "facilities:outcome_template", "facilities:outcome_upload"],
+                                   published_facility().pk)},
         "period_id": month.pk, "indicator_id": indicator.pk,
         "kind": "execution", "move": "close", "fmt": "html", "record_id": record.pk,
         "entry_id": record.pk,
@@ -237,10 +242,11 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
 
 
 def published_facility() -> Any:
-    """A published facility (facilities)."""
+    """A published facility operated by the officer's department (facilities)."""
     from rtis.facilities.actions import do_create_facility
 
-    return do_create_facility(None, name="시험 허브", published=True)
+    return do_create_facility(None, name="시험 허브", published=True,
+                              operating_department=Department.objects.get(name="신성장산업과"))
 
 
 def rnd_call(planner: User) -> Call:

@@ -17,7 +17,12 @@ from django.db.models import Sum
 
 from rtis.audit.log import record_create, record_creates
 from rtis.audit.versioned import update_versioned
-from rtis.facilities.access import require_facilities_planner, require_facility_editor
+from rtis.facilities.access import (
+    can_edit_facility,
+    require_facilities_planner,
+    require_facility_editor,
+)
+from rtis.facilities.compute import do_recompute_indicators, refresh_outcome_summaries
 from rtis.facilities.models import (
     CapitalCall,
     Cluster,
@@ -190,7 +195,9 @@ def do_update_facility(actor: Any, facility: Facility, expected_version: int,
     current = {f: getattr(facility, f) for f in FACILITY_FIELDS}
     clean = _facility_values({**current, **changes})
     delta = {k: clean[k] for k in changes if k in FACILITY_FIELDS}
-    return update_versioned(actor, facility, expected_version, delta)
+    facility = update_versioned(actor, facility, expected_version, delta)
+    do_recompute_indicators(actor)
+    return facility
 
 
 # --- tenants and occupancies ---------------------------------------------------------------------
@@ -271,6 +278,7 @@ def do_add_occupancy(actor: Any | None, facility: Facility, tenant: Tenant, *, s
     clean = _check_occupancy(facility, space, moved_in_on, moved_out_on, exit_kind, None)
     occupancy = Occupancy.objects.create(facility=facility, tenant=tenant, **clean)
     record_create(actor, occupancy)
+    do_recompute_indicators(actor)
     return occupancy
 
 
@@ -291,8 +299,11 @@ def do_end_occupancy(actor: Any, occupancy: Occupancy, expected_version: int, *,
         raise ValidationError({"moved_out_on": (
             f"{last}년 성과가 있어 그 전에 퇴거할 수 없습니다 / there is an outcome for {last}: the "
             f"move-out cannot be earlier")})
-    return update_versioned(actor, occupancy, expected_version,
-                            {"moved_out_on": clean["moved_out_on"], "exit_kind": clean["exit_kind"]})
+    occupancy = update_versioned(actor, occupancy, expected_version,
+                                 {"moved_out_on": clean["moved_out_on"],
+                                  "exit_kind": clean["exit_kind"]})
+    do_recompute_indicators(actor)
+    return occupancy
 
 
 @transaction.atomic
@@ -309,8 +320,6 @@ def do_record_tenant_closure(actor: Any, tenant: Tenant, expected_version: int,
 
 
 def _can_edit(actor: Any, facility: Facility) -> bool:
-    from rtis.facilities.access import can_edit_facility
-
     return can_edit_facility(actor, facility)
 
 
@@ -352,9 +361,12 @@ def do_save_outcome(actor: Any | None, occupancy: Occupancy, year: int,
     if outcome is None:
         outcome = TenantOutcome.objects.create(occupancy=occupancy, **clean)
         record_create(actor, outcome)
-        return outcome
-    version = outcome.version if expected_version is None else expected_version
-    return update_versioned(actor, outcome, version, {f: clean[f] for f in OUTCOME_FIELDS})
+    else:
+        version = outcome.version if expected_version is None else expected_version
+        outcome = update_versioned(actor, outcome, version, {f: clean[f] for f in OUTCOME_FIELDS})
+    refresh_outcome_summaries({occupancy.facility_id})
+    do_recompute_indicators(actor)
+    return outcome
 
 
 # --- funds -------------------------------------------------------------------------------------
@@ -428,6 +440,7 @@ def do_add_commitment(actor: Any | None, fund: Fund, *, contributor: str, contri
         fund=fund, contributor=contributor, contributor_kind=contributor_kind,
         amount_won=amount_won, committed_on=committed_on, provenance=dict(provenance or {}))
     record_create(actor, commitment)
+    do_recompute_indicators(actor)
     return commitment
 
 
@@ -517,9 +530,12 @@ def do_declare_computed(actor: Any | None, indicator: Indicator, formula: str) -
     _raise(errors)
     existing = ComputedIndicator.objects.filter(indicator=indicator).first()
     if existing is not None:
-        return update_versioned(actor, existing, existing.version, {"formula": formula})
+        existing = update_versioned(actor, existing, existing.version, {"formula": formula})
+        do_recompute_indicators(actor, plan_ids={indicator.node.plan_id})
+        return existing
     computed = ComputedIndicator.objects.create(indicator=indicator, formula=formula)
     record_create(actor, computed)
+    do_recompute_indicators(actor, plan_ids={indicator.node.plan_id})
     return computed
 
 
@@ -549,4 +565,6 @@ def do_save_outcomes(actor: Any, rows: list[OutcomeRow]) -> tuple[int, int]:
             changed += 1
     TenantOutcome.objects.bulk_create(created)
     record_creates(actor, created, reason="upload")
+    refresh_outcome_summaries({r.occupancy.facility_id for r in rows})
+    do_recompute_indicators(actor)
     return len(created), changed

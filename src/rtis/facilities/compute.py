@@ -10,6 +10,8 @@ marked in the note, so every reader uses them as any actual without knowing this
   the tenant as gone at year end).
 - 조성연면적 (floor_area_opened): the floor area of those facilities opened in the year.
 - 앵커시설조성 (facilities_opened): how many of them opened in the year.
+- 일자리창출 (tenant_employees): the employees the tenants of those facilities reported for
+  the year (their yearly outcomes).
 - 펀드조성 (fund_committed): commitments made in the year to the funds linked to the subtree,
   in the indicator's unit (억원, 백만원, 원 ...).
 
@@ -26,6 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from rtis.audit.log import record_changes, record_creates
@@ -37,6 +40,8 @@ from rtis.facilities.models import (
     Fund,
     FundCommitment,
     Occupancy,
+    OutcomeSummary,
+    TenantOutcome,
 )
 from rtis.lib.money import UNITS, from_won
 from rtis.plans.models import IndicatorActual, Node
@@ -93,6 +98,10 @@ class _Records:
                 facility_id__in=facility_ids).values_list(
                 "facility_id", "tenant_id", "moved_in_on", "moved_out_on"):
             self.occupancies[facility_id].append((tenant_id, start, end))
+        self.employees: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for facility_id, year, employees in OutcomeSummary.objects.filter(
+                facility_id__in=facility_ids).values_list("facility_id", "year", "employees"):
+            self.employees[facility_id][year] += int(employees or 0)
         self.commitments: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
         for fund_id, day, amount in FundCommitment.objects.filter(
                 fund_id__in=fund_ids).values_list("fund_id", "committed_on", "amount_won"):
@@ -112,6 +121,9 @@ def _value(formula: str, unit: str, year: int, today: dt.date, facility_ids: Ite
         if formula == Formula.FACILITIES_OPENED:
             return Decimal(len(this_year))
         return sum((a for a in this_year if a is not None), Decimal(0))
+    if formula == Formula.TENANT_EMPLOYEES:
+        return Decimal(sum(records.employees[f][year] for f in facility_ids
+                           if f in records.employees))
     factor = _unit_factor(unit)
     if factor is None:
         return None  # a fund indicator in a unit that is not money: nothing to write
@@ -190,3 +202,24 @@ def do_recompute_indicators(actor: Any | None = None, *, plan_ids: set[int] | No
         computed_at=timezone.now())
     report.created, report.changed = len(created), len(changed)
     return report
+
+
+def refresh_outcome_summaries(facility_ids: Iterable[int] | None = None) -> int:
+    """Rebuild the yearly outcome sums of the given facilities (all when None); return rows."""
+    outcomes = TenantOutcome.objects.all()
+    summaries = OutcomeSummary.objects.all()
+    if facility_ids is not None:
+        ids = set(facility_ids)
+        outcomes = outcomes.filter(occupancy__facility_id__in=ids)
+        summaries = summaries.filter(facility_id__in=ids)
+    rows = [OutcomeSummary(facility_id=r["occupancy__facility_id"], year=r["year"],
+                           tenants=r["n"], sales_won=r["sales"] or 0,
+                           employees=r["employees"] or 0, investment_won=r["investment"] or 0,
+                           patents=r["patents"] or 0)
+            for r in outcomes.values("occupancy__facility_id", "year").annotate(
+                n=Count("id"), sales=Sum("sales_won"), employees=Sum("employees"),
+                investment=Sum("investment_won"), patents=Sum("patents"))]
+    with transaction.atomic():
+        summaries.delete()
+        OutcomeSummary.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

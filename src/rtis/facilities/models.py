@@ -324,6 +324,7 @@ class Formula(models.TextChoices):
     FLOOR_AREA_OPENED = "floor_area_opened", _("조성연면적: 그 해 개관한 시설의 연면적")
     FACILITIES_OPENED = "facilities_opened", _("앵커시설조성: 그 해 개관한 시설 수")
     FUND_COMMITTED = "fund_committed", _("펀드조성: 그 해 약정된 펀드 규모")
+    TENANT_EMPLOYEES = "tenant_employees", _("일자리창출: 그 해 입주기업 고용 합계")
 
 
 class ComputedIndicator(models.Model):
@@ -344,3 +345,29 @@ class ComputedIndicator(models.Model):
 
     def audit_scope(self) -> tuple[int | None, int | None]:
         return self.indicator.node.plan_id, self.indicator.node_id
+
+
+class OutcomeSummary(models.Model):
+    """A facility's tenant outcomes summed for a year: what dashboards read instead of the rows.
+
+    Derived data, rebuilt by compute.refresh_outcome_summaries whenever outcomes are saved.
+    """
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="summaries")
+    year = models.PositiveSmallIntegerField(_("연도"))
+    tenants = models.PositiveIntegerField(_("보고 기업 수"), default=0)
+    sales_won = models.BigIntegerField(_("매출(원)"), default=0)
+    employees = models.PositiveIntegerField(_("고용(명)"), default=0)
+    investment_won = models.BigIntegerField(_("투자유치(원)"), default=0)
+    patents = models.PositiveIntegerField(_("지식재산권(건)"), default=0)
+
+    class Meta:
+        ordering = ["facility", "year"]
+        verbose_name = _("입주기업 성과 합계")
+        verbose_name_plural = _("입주기업 성과 합계")
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "year"], name="outcome_summary_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility} {self.year}"

@@ -16,7 +16,7 @@ from rtis.facilities.models import (
     Fund,
     FundExit,
     Occupancy,
-    TenantOutcome,
+    OutcomeSummary,
 )
 
 
@@ -92,10 +92,10 @@ def tenants_in_force(facilities: QuerySet[Facility], day: dt.date) -> dict[int, 
 
 def outcome_totals(facilities: QuerySet[Facility]) -> list[dict[str, Any]]:
     """Return the tenants' outcomes summed by year (sales, employees, investment, patents)."""
-    return [dict(r) for r in TenantOutcome.objects.filter(occupancy__facility__in=facilities)
+    return [dict(r) for r in OutcomeSummary.objects.filter(facility__in=facilities)
                 .values("year").annotate(sales=Sum("sales_won"), employees=Sum("employees"),
                                          investment=Sum("investment_won"),
-                                         patents=Sum("patents"), tenants=Count("id"))
+                                         patents=Sum("patents"), tenants=Sum("tenants"))
                 .order_by("year")]
 
 

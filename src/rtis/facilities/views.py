@@ -12,20 +12,25 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from rtis.config import clock
 from rtis.dashboards.exports import Sheet, download
+from rtis.facilities import bulk
 from rtis.facilities.access import (
     can_edit_facility,
     can_see_tenants,
     facilities_for_user,
     funds_for_user,
     get_facility_for_user,
+    require_facility_editor,
 )
 from rtis.facilities.models import Cluster, FacilityKind, Phase
 from rtis.facilities.queries import (
@@ -36,6 +41,11 @@ from rtis.facilities.queries import (
     outcome_totals,
     tenants_in_force,
 )
+from rtis.ingest.tables import MAX_FILE_BYTES
+from rtis.plans.models import MAX_YEAR, MIN_YEAR
+from rtis.tracking.bulk import BulkRefused
+from rtis.web.language import in_language
+from rtis.web.uploads import upload_problem
 
 MIN_PUBLIC_TENANTS = 3
 FORMATS = {"csv", "xlsx"}
@@ -148,3 +158,66 @@ def fund_list(request: HttpRequest) -> HttpResponse:
                         r["vintage"], r["investment_years"], r["recovery_years"]] for r in rows])
         return download(sheet, fmt, "funds")
     return render(request, "facilities/fund_list.html", {"rows": rows})
+
+
+# --- tenant outcomes by XLSX (the operator's officer) -------------------------------------------
+
+
+def _upload_page(request: HttpRequest, facility: Any, *, problems: list[Any] | None = None,
+                 error: str = "", status: int = 200) -> HttpResponse:
+    today = clock.today()
+    return render(request, "facilities/outcome_upload.html", {
+        "facility": facility, "years": list(range(today.year, today.year - 6, -1)),
+        "default_year": today.year - 1, "problems": problems or [], "error": error},
+        status=status)
+
+
+@login_required
+@require_GET
+def outcome_upload_page(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = get_facility_for_user(request.user, pk)
+    require_facility_editor(request.user, facility)
+    return _upload_page(request, facility)
+
+
+@login_required
+@require_GET
+def outcome_template(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = get_facility_for_user(request.user, pk)
+    require_facility_editor(request.user, facility)
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return _upload_page(request, facility, status=400, error=_("연도를 고르십시오."))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return _upload_page(request, facility, status=400, error=_("연도를 고르십시오."))
+    response = HttpResponse(bulk.build_template(facility, year), content_type=bulk.XLSX_MEDIA_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"입주기업성과_{facility.name}_{year}.xlsx")
+    return response
+
+
+@login_required
+@require_POST
+def outcome_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = get_facility_for_user(request.user, pk)
+    require_facility_editor(request.user, facility)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _upload_page(request, facility, status=400,
+                            error=upload_problem(request) or _("올릴 XLSX 파일을 고르십시오."))
+    name = upload.name or "upload.xlsx"
+    if upload.size is not None and upload.size > MAX_FILE_BYTES:
+        return _upload_page(request, facility, status=400, error=_("파일이 너무 큽니다."))
+    try:
+        checked = bulk.read_upload(facility, upload.read(), name)
+        created, changed = bulk.do_save_outcome_upload(request.user, checked)
+    except BulkRefused as refused:
+        return _upload_page(request, facility, status=400, problems=[
+            {"file": name, "sheet": p.sheet, "row": p.row, "column": p.column,
+             "reason": in_language(p.reason)} for p in refused.problems])
+    messages.success(request, _("%(year)s년 성과 %(created)d건을 새로 저장하고 %(changed)d건을 "
+                                "고쳤습니다(그대로인 행 %(unchanged)d건).") % {
+        "year": checked.year, "created": created, "changed": changed,
+        "unchanged": checked.unchanged})
+    return redirect("facilities:detail", pk=facility.pk)

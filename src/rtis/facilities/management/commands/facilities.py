@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from rtis.facilities.compute import do_recompute_indicators
+from rtis.facilities.compute import do_recompute_indicators, refresh_outcome_summaries
 
 
 class Command(BaseCommand):
@@ -21,10 +21,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
+        summaries = refresh_outcome_summaries()
         report = do_recompute_indicators()
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"자동 산출 지표 {report.indicators}개: 새 실적 {report.created}건, 바뀐 실적 "
-            f"{report.changed}건, 그대로 {report.unchanged}건 ({elapsed:.2f}초) / "
+            f"{report.changed}건, 그대로 {report.unchanged}건, 시설·연도별 성과 합계 {summaries}행 "
+            f"({elapsed:.2f}초) / "
             f"{report.indicators} computed indicators: {report.created} created, "
-            f"{report.changed} changed, {report.unchanged} unchanged ({elapsed:.2f} s)")
+            f"{report.changed} changed, {report.unchanged} unchanged, {summaries} yearly outcome "
+            f"sums ({elapsed:.2f} s)")
