@@ -16,6 +16,10 @@ from django.http import Http404
 from rtis.facilities.models import Facility, Fund
 from rtis.orgs.access import department_ids, is_internal, is_planner
 
+# A facility's yearly totals reach the public only when at least this many tenants make them up,
+# so that no published total is one company's figure.
+MIN_PUBLIC_TENANTS = 3
+
 
 def facilities_for_user(user: Any) -> QuerySet[Facility]:
     """Return the facilities the user may read: all for the city's staff, published ones else."""

@@ -25,6 +25,7 @@ from rtis.config import clock
 from rtis.dashboards.exports import Sheet, download
 from rtis.facilities import bulk
 from rtis.facilities.access import (
+    MIN_PUBLIC_TENANTS,
     can_edit_facility,
     can_see_tenants,
     facilities_for_user,
@@ -47,7 +48,6 @@ from rtis.tracking.bulk import BulkRefused
 from rtis.web.language import in_language
 from rtis.web.uploads import upload_problem
 
-MIN_PUBLIC_TENANTS = 3
 FORMATS = {"csv", "xlsx"}
 
 

@@ -167,4 +167,8 @@ def load_seed(actor: Any | None = None, *, replace: bool = False,
         from rtis.facilities.seed import do_load_facility_seed
 
         report.created.extend(do_load_facility_seed(actor))
+        # The undertakings followed across plans (양재, 홍릉).
+        from rtis.lineage.seed import do_load_lineage_seed
+
+        report.created.extend(do_load_lineage_seed(actor))
     return report
