@@ -109,3 +109,23 @@ def test_a_planner_links_from_the_page_and_a_cycle_is_shown_as_a_refusal(
     assert (link.earlier.plan.slug, link.later.plan.slug) == ("sample-plan", "private-plan")
     again = client.post(url, {"plan": "private-plan", "code": "2-1", "kind": "same"})
     assert again.status_code == 400 and NodeLink.objects.count() == 1
+
+
+def test_the_lineage_page_reads_in_a_bounded_number_of_queries(
+        plan: Plan, later_plan: Plan, planner: Any, viewer: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    node = plan.nodes.get(code="2")  # with an indicator, as the node added below
+    do_link_nodes(planner, node, later_plan.nodes.get(code="2"), kind="successor")
+    client = client_for(viewer)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("lineage:node", args=[node.pk])).status_code == 200
+        return len(queries)
+
+    few = count()
+    do_link_nodes(planner, plan.nodes.get(code="1"), later_plan.nodes.get(code="2"),
+                  kind="merged")
+    assert count() == few <= 20
