@@ -104,3 +104,12 @@ def test_the_funds_list_xlsx_downloads(plan: Any) -> None:
     response = client_for(None).get(reverse("facilities:funds") + "?format=xlsx")
     assert response.status_code == 200
     assert response.content[:2] == b"PK"
+
+
+def test_the_facility_csv_lists_tenancies_for_staff_and_totals_for_the_public(
+        tenancies: Facility, viewer: Any) -> None:
+    url = reverse("facilities:detail", args=[tenancies.pk]) + "?format=csv"
+    staff = client_for(viewer).get(url).content.decode("utf-8-sig").splitlines()
+    assert staff[0].startswith("입주공간,기업명,사업자등록번호") and "가나바이오" in staff[1]
+    public = client_for(None).get(url).content.decode("utf-8-sig")
+    assert public.splitlines() == ["연도,매출(원),고용(명),투자유치(원),지식재산권(건)"]

@@ -33,7 +33,7 @@ from rtis.facilities.access import (
     get_facility_for_user,
     require_facility_editor,
 )
-from rtis.facilities.models import Cluster, FacilityKind, Phase
+from rtis.facilities.models import Cluster, ExitKind, FacilityKind, Phase
 from rtis.facilities.queries import (
     facility_rows,
     funds_table,
@@ -94,6 +94,24 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if see_tenants:
         occupancies = list(facility.occupancies.select_related("tenant")
                            .order_by("space", "moved_in_on"))
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        exits = _labels(ExitKind)
+        if see_tenants:
+            sheet = Sheet(_("입주 현황") + f": {facility.name}", f"{_('기준일')} {day:%Y-%m-%d}",
+                          [_("입주공간"), _("기업명"), _("사업자등록번호"), _("입주일"), _("퇴거일"),
+                           _("퇴거 사유")],
+                          [[o.space, o.tenant.name, o.tenant.business_number,
+                            o.moved_in_on.isoformat(),
+                            o.moved_out_on.isoformat() if o.moved_out_on else None,
+                            exits.get(o.exit_kind, "")] for o in occupancies])
+        else:
+            sheet = Sheet(_("입주기업 성과(연도별 합계)") + f": {facility.name}",
+                          f"{_('기준일')} {day:%Y-%m-%d}",
+                          [_("연도"), _("매출(원)"), _("고용(명)"), _("투자유치(원)"), _("지식재산권(건)")],
+                          [[t["year"], t["sales"], t["employees"], t["investment"], t["patents"]]
+                           for t in totals])
+        return download(sheet, fmt, f"facility-{facility.pk}")
     in_force = facility.occupancies.filter(in_force_on(day)).values("tenant").distinct().count()
     return render(request, "facilities/facility_detail.html", {
         "facility": facility, "nodes": facility.nodes.select_related("plan").order_by(
