@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -113,3 +114,38 @@ def test_the_facility_csv_lists_tenancies_for_staff_and_totals_for_the_public(
     assert staff[0].startswith("입주공간,기업명,사업자등록번호") and "가나바이오" in staff[1]
     public = client_for(None).get(url).content.decode("utf-8-sig")
     assert public.splitlines() == ["연도,매출(원),고용(명),투자유치(원),지식재산권(건)"]
+
+
+def _edit(client: Any, facility: Facility, **changes: Any) -> Any:
+    data = {"phase": "open", "opened_on": "2019-03-01", "floor_area_m2": "1000",
+            "tenant_spaces": "10", "version": facility.version, **changes}
+    return client.post(reverse("facilities:edit", args=[facility.pk]), data)
+
+
+def test_the_operating_officer_opens_the_facility_and_the_area_indicator_follows(
+        hub: Facility, officer: Any, other_officer: Any, settings: Any) -> None:
+    from rtis.facilities.actions import do_declare_computed
+    from rtis.plans.models import IndicatorActual
+
+    settings.RTIS_TODAY = dt.date(2020, 6, 30)
+    area = hub.nodes.get().parent.indicators.get(name="조성연면적")
+    do_declare_computed(None, area, "floor_area_opened")
+    assert client_for(other_officer).get(reverse("facilities:edit", args=[hub.pk])).status_code == 403
+    response = _edit(client_for(officer), hub, opened_on="2020-05-04", floor_area_m2="1500.5")
+    assert response.status_code == 302
+    hub.refresh_from_db()
+    assert hub.opened_on == dt.date(2020, 5, 4)
+    values = dict(IndicatorActual.objects.filter(indicator=area).values_list("period", "value"))
+    assert values == {"2018": 0, "2019": 0, "2020": Decimal("1500.5")}
+
+
+def test_a_stale_edit_is_a_conflict_and_a_closing_before_opening_is_refused(
+        hub: Facility, officer: Any) -> None:
+    client = client_for(officer)
+    stale = hub.version
+    assert _edit(client, hub).status_code == 302
+    hub.version = stale
+    assert _edit(client, hub, tenant_spaces="99").status_code == 409
+    hub.refresh_from_db()
+    bad = _edit(client, hub, phase="closed", closed_on="2018-01-01")
+    assert bad.status_code == 400 and "개관일" in bad.content.decode()

@@ -121,7 +121,8 @@ PAGE_RULES: dict[str, Rule] = {
     "facilities:dashboard": Rule(EVERYONE),
     "facilities:funds": Rule(EVERYONE),
     "facilities:detail": Rule(EVERYONE),  # a published facility; tenants' names to staff only
-    "facilities:outcomes": Rule(OWNER),  # the operating department's officers and planners
+    "facilities:edit": Rule(OWNER),  # the operating department's officers and planners
+    "facilities:outcomes": Rule(OWNER),
     "facilities:outcome_template": Rule(OWNER),
     "facilities:outcome_upload": Rule(OWNER, "POST"),
     "lineage:portfolio": Rule(STAFF),
@@ -238,7 +239,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
                    "tracking:return": record.pk,
                    "rnd:call": call.pk, "rnd:call_publish": call.pk,
                    "rnd:call_applications": call.pk,
-                   **dict.fromkeys(["facilities:detail", "facilities:outcomes",
+                   **dict.fromkeys(["facilities:detail", "facilities:edit", "facilities:outcomes",
                                     "facilities:outcome_template", "facilities:outcome_upload"],
                                    facility.pk),
                    "lineage:node": unit.pk, "lineage:link": unit.pk},

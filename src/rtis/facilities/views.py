@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rtis.config import clock
 from rtis.dashboards.exports import Sheet, download
-from rtis.facilities import bulk
+from rtis.facilities import actions, bulk
 from rtis.facilities.access import (
     MIN_PUBLIC_TENANTS,
     can_edit_facility,
@@ -33,6 +34,7 @@ from rtis.facilities.access import (
     get_facility_for_user,
     require_facility_editor,
 )
+from rtis.facilities.forms import FacilityForm
 from rtis.facilities.models import Cluster, ExitKind, FacilityKind, Phase
 from rtis.facilities.queries import (
     facility_rows,
@@ -43,6 +45,7 @@ from rtis.facilities.queries import (
     tenants_in_force,
 )
 from rtis.ingest.tables import MAX_FILE_BYTES
+from rtis.lib.conflict import EditConflict
 from rtis.plans.models import MAX_YEAR, MIN_YEAR
 from rtis.tracking.bulk import BulkRefused
 from rtis.web.language import in_language
@@ -238,4 +241,38 @@ def outcome_upload(request: HttpRequest, pk: int) -> HttpResponse:
                                 "고쳤습니다(그대로인 행 %(unchanged)d건).") % {
         "year": checked.year, "created": created, "changed": changed,
         "unchanged": checked.unchanged})
+    return redirect("facilities:detail", pk=facility.pk)
+
+
+# --- editing a facility (planners; officers of its operating department) ------------------------
+
+
+def _edit_page(request: HttpRequest, facility: Any, form: FacilityForm, *,
+               errors: list[str] | None = None, status: int = 200) -> HttpResponse:
+    return render(request, "facilities/facility_edit.html", {
+        "facility": facility, "form": form, "errors": errors or []}, status=status)
+
+
+@login_required
+def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = get_facility_for_user(request.user, pk)
+    require_facility_editor(request.user, facility)
+    if request.method != "POST":
+        initial = {f: getattr(facility, f) for f in FacilityForm.FIELDS}
+        return _edit_page(request, facility, FacilityForm(initial={**initial,
+                                                                   "version": facility.version}))
+    form = FacilityForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, facility, form, status=400)
+    changes = {f: form.cleaned_data[f] for f in FacilityForm.FIELDS}
+    changes = {k: ("" if v is None and k in {"operator", "address"} else v)
+               for k, v in changes.items()}
+    try:
+        actions.do_update_facility(request.user, facility, form.cleaned_data["version"], changes)
+    except EditConflict as exc:
+        return _edit_page(request, facility, form, status=409, errors=[in_language(str(exc))])
+    except ValidationError as exc:
+        return _edit_page(request, facility, form, status=400,
+                          errors=[in_language(m) for m in exc.messages])
+    messages.success(request, _("시설 정보를 저장했습니다."))
     return redirect("facilities:detail", pk=facility.pk)
