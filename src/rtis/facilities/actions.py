@@ -58,6 +58,13 @@ OUTCOME_LABELS = {"sales_won": ("매출", "sales"), "employees": ("고용", "emp
                   "patents": ("지식재산권", "patents")}
 
 
+def _recompute_for(actor: Any, links: Any) -> None:
+    """Recompute the computed indicators of the plans the changed facility or fund serves."""
+    plan_ids = set(links.values_list("node__plan_id", flat=True))
+    if plan_ids:
+        do_recompute_indicators(actor, plan_ids=plan_ids)
+
+
 def _raise(errors: dict[str, str]) -> None:
     if errors:
         raise ValidationError(errors)
@@ -196,7 +203,7 @@ def do_update_facility(actor: Any, facility: Facility, expected_version: int,
     clean = _facility_values({**current, **changes})
     delta = {k: clean[k] for k in changes if k in FACILITY_FIELDS}
     facility = update_versioned(actor, facility, expected_version, delta)
-    do_recompute_indicators(actor)
+    _recompute_for(actor, Facility.nodes.through.objects.filter(facility_id=facility.pk))
     return facility
 
 
@@ -278,7 +285,7 @@ def do_add_occupancy(actor: Any | None, facility: Facility, tenant: Tenant, *, s
     clean = _check_occupancy(facility, space, moved_in_on, moved_out_on, exit_kind, None)
     occupancy = Occupancy.objects.create(facility=facility, tenant=tenant, **clean)
     record_create(actor, occupancy)
-    do_recompute_indicators(actor)
+    _recompute_for(actor, Facility.nodes.through.objects.filter(facility_id=facility.pk))
     return occupancy
 
 
@@ -302,7 +309,7 @@ def do_end_occupancy(actor: Any, occupancy: Occupancy, expected_version: int, *,
     occupancy = update_versioned(actor, occupancy, expected_version,
                                  {"moved_out_on": clean["moved_out_on"],
                                   "exit_kind": clean["exit_kind"]})
-    do_recompute_indicators(actor)
+    _recompute_for(actor, Facility.nodes.through.objects.filter(facility_id=facility.pk))
     return occupancy
 
 
@@ -365,7 +372,8 @@ def do_save_outcome(actor: Any | None, occupancy: Occupancy, year: int,
         version = outcome.version if expected_version is None else expected_version
         outcome = update_versioned(actor, outcome, version, {f: clean[f] for f in OUTCOME_FIELDS})
     refresh_outcome_summaries({occupancy.facility_id})
-    do_recompute_indicators(actor)
+    _recompute_for(actor, Facility.nodes.through.objects.filter(
+        facility_id=occupancy.facility_id))
     return outcome
 
 
@@ -440,7 +448,7 @@ def do_add_commitment(actor: Any | None, fund: Fund, *, contributor: str, contri
         fund=fund, contributor=contributor, contributor_kind=contributor_kind,
         amount_won=amount_won, committed_on=committed_on, provenance=dict(provenance or {}))
     record_create(actor, commitment)
-    do_recompute_indicators(actor)
+    _recompute_for(actor, Fund.nodes.through.objects.filter(fund_id=fund.pk))
     return commitment
 
 
@@ -566,5 +574,6 @@ def do_save_outcomes(actor: Any, rows: list[OutcomeRow]) -> tuple[int, int]:
     TenantOutcome.objects.bulk_create(created)
     record_creates(actor, created, reason="upload")
     refresh_outcome_summaries({r.occupancy.facility_id for r in rows})
-    do_recompute_indicators(actor)
+    _recompute_for(actor, Facility.nodes.through.objects.filter(
+        facility_id__in={r.occupancy.facility_id for r in rows}))
     return len(created), changed
