@@ -129,3 +129,24 @@ def test_the_lineage_page_reads_in_a_bounded_number_of_queries(
     do_link_nodes(planner, plan.nodes.get(code="1"), later_plan.nodes.get(code="2"),
                   kind="merged")
     assert count() == few <= 20
+
+
+def test_a_department_renamed_between_plans_is_shown_by_both_names(
+        plan: Plan, later_plan: Plan, planner: Any, viewer: Any) -> None:
+    import datetime as dt
+
+    from rtis.orgs.models import Department, DepartmentName
+
+    department = Department.objects.get(name="신성장산업과")
+    DepartmentName.objects.filter(department=department).delete()
+    DepartmentName.objects.create(department=department, name="신성장산업과",
+                                  valid_to=dt.date(2019, 12, 31))
+    DepartmentName.objects.create(department=department, name="바이오산업과",
+                                  valid_from=dt.date(2020, 1, 1))
+    Department.objects.filter(pk=department.pk).update(name="바이오산업과")
+    node = plan.nodes.get(code="2-1")
+    do_link_nodes(planner, node, later_plan.nodes.get(code="2-1"), kind="successor")
+    lineage = lineage_of(group_of(node))
+    assert lineage.columns[0].departments[node.pk] == [("신성장산업과", "바이오산업과")]
+    text = client_for(viewer).get(reverse("lineage:node", args=[node.pk])).content.decode()
+    assert "신성장산업과" in text and "바이오산업과" in text

@@ -81,6 +81,8 @@ def _subtrees(nodes: list[Node]) -> dict[int, set[int]]:
 class PlanColumn:
     plan: Plan
     nodes: list[Node]
+    # node id → owning departments: (name on the plan's day, name today)
+    departments: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     money: dict[int, int] = field(default_factory=dict)  # year → planned won
     executed: dict[int, int] = field(default_factory=dict)  # year → settled won
 
@@ -146,7 +148,8 @@ class Lineage:
 
 def lineage_of(group: set[int]) -> Lineage:
     """Return an undertaking's plans, money, execution, targets and actuals by year."""
-    nodes = list(Node.objects.filter(pk__in=group).select_related("plan").order_by("position"))
+    nodes = list(Node.objects.filter(pk__in=group).select_related("plan").prefetch_related(
+        "department_roles__department__names").order_by("position"))
     by_plan: dict[int, list[Node]] = defaultdict(list)
     for node in nodes:
         by_plan[node.plan_id].append(node)
@@ -162,7 +165,8 @@ def lineage_of(group: set[int]) -> Lineage:
     for node_id, year, won in AnnualExecution.objects.filter(node_id__in=all_ids).values_list(
             "node_id", "year").annotate(s=Sum("amount_won")):
         executed[plan_of[node_id]][year] += int(won or 0)
-    columns = [PlanColumn(p, by_plan[p.pk], dict(sorted(money[p.pk].items())),
+    columns = [PlanColumn(p, by_plan[p.pk], _departments(by_plan[p.pk], plan_day(p)),
+                          dict(sorted(money[p.pk].items())),
                           dict(sorted(executed[p.pk].items()))) for p in plans]
     indicators = _indicators(group, plans)
     years = sorted({y for c in columns for y in (*c.money, *c.executed)}
@@ -170,6 +174,17 @@ def lineage_of(group: set[int]) -> Lineage:
     links = [link for link in NodeLink.objects.select_related("earlier__plan", "later__plan")
              if link.earlier_id in group]
     return Lineage(columns, links, years, indicators)
+
+
+def _departments(nodes: list[Node], day: dt.date) -> dict[int, list[tuple[str, str]]]:
+    """Return each node's owning departments by the name of the plan's day and today's name, so
+    a department renamed or moved between two plans is recognised as the same one."""
+    found = {}
+    for n in nodes:
+        found[n.pk] = [(r.department.name_on(day), r.department.name)
+                       for r in n.department_roles.all() if r.role == "owner"]
+        n.owners_then_and_now = found[n.pk]  # type: ignore[attr-defined]  # read by the page
+    return found
 
 
 def _indicators(group: set[int], plans: list[Plan]) -> list[IndicatorRow]:
