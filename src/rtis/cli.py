@@ -32,6 +32,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                "clear a sign-in lock of an account or address (--list shows locks)"),
     "portal": ("portal", "공개 포털: portal bundle (모든 공개 자료 묶음 ZIP·SQLite 만들기)",
                "public portal: portal bundle (build the open data ZIP and SQLite)"),
+    "facilities": ("facilities", "시설·펀드: facilities recompute (자동 산출 지표 다시 계산)",
+                   "facilities and funds: recompute the computed indicators"),
     "manage": ("", "Django 관리 명령 직접 실행 (예: rtis manage shell)",
                "run any Django management command"),
 }

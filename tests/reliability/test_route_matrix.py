@@ -131,6 +131,18 @@ PAGE_RULES: dict[str, Rule] = {
     "portal:dataset_milestones": Rule(EVERYONE),
     "portal:dataset_council_items": Rule(EVERYONE),
     "portal:dataset_departments": Rule(EVERYONE),
+    # facilities
+    "facilities:list": Rule(EVERYONE),
+    "facilities:dashboard": Rule(EVERYONE),
+    "facilities:funds": Rule(EVERYONE),
+    "facilities:detail": Rule(EVERYONE),  # a published facility; tenants' names to staff only
+    "facilities:edit": Rule(OWNER),  # the operating department's officers and planners
+    "facilities:outcomes": Rule(OWNER),
+    "facilities:outcome_template": Rule(OWNER),
+    "facilities:outcome_upload": Rule(OWNER, "POST"),
+    "lineage:portfolio": Rule(STAFF),
+    "lineage:node": Rule(STAFF),  # spans unpublished plans: the city's staff only
+    "lineage:link": Rule(PLANNER, "POST"),
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -161,6 +173,10 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("put", "/api/v1/tracking/milestones"): Rule(OWNER, "PUT"),
     ("post", "/api/v1/tracking/plans/{slug}/nodes/{code}/status"): Rule(OWNER, "POST"),
     ("get", "/api/v1/tracking/plans/{slug}/nodes/{code}/status"): Rule(STAFF),
+    # facilities
+    ("get", "/api/v1/facilities"): Rule(EVERYONE),
+    ("get", "/api/v1/facilities/funds"): Rule(EVERYONE),
+    ("get", "/api/v1/facilities/{facility_id}"): Rule(EVERYONE),  # published; tenancies to staff
 }
 
 
@@ -224,6 +240,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
     batch = do_stage_import(planner, plan, "table.xlsx", data.getvalue())
     snapshot = do_generate_report(planner, "plan-tables", plan, dt.date(2021, 12, 31))
     call = rnd_call(planner)
+    facility = published_facility()
     note = Notification.objects.create(user=officer, key="matrix", kind="returned",
                                        message="확인", url="/tracking/")
     return {
@@ -236,13 +253,26 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
                    "tracking:period_move": month.pk, "tracking:approve": record.pk,
                    "tracking:return": record.pk,
                    "rnd:call": call.pk, "rnd:call_publish": call.pk,
-                   "rnd:call_applications": call.pk},
+                   "rnd:call_applications": call.pk,
+                   **dict.fromkeys(["facilities:detail", "facilities:edit", "facilities:outcomes",
+                                    "facilities:outcome_template", "facilities:outcome_upload"],
+                                   facility.pk),
+                   "lineage:node": unit.pk, "lineage:link": unit.pk},
+        "facility_id": facility.pk,
         "period_id": month.pk, "indicator_id": indicator.pk,
         "kind": "execution", "move": "close", "fmt": "html", "record_id": record.pk,
         "entry_id": record.pk,
         "users": {"viewer": viewer, "other_officer": other_officer, "officer": officer,
                   "planner": planner},
     }
+
+
+def published_facility() -> Any:
+    """A published facility operated by the officer's department (facilities)."""
+    from rtis.facilities.actions import do_create_facility
+
+    return do_create_facility(None, name="시험 허브", published=True,
+                              operating_department=Department.objects.get(name="신성장산업과"))
 
 
 def rnd_call(planner: User) -> Call:
@@ -312,7 +342,7 @@ def test_each_api_operation_answers_each_role_by_its_rule(role: str,
     wrong: list[str] = []
     for (method, template), rule in API_RULES.items():
         path = template
-        for key in ("slug", "code", "record_id", "kind", "entry_id"):
+        for key in ("slug", "code", "record_id", "kind", "entry_id", "facility_id"):
             path = path.replace("{" + key + "}", str(world[key]))
         client = client_as(role, world)
         if method == "get":

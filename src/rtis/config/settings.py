@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "rtis.ingest",
     "rtis.rnd",
     "rtis.portal",
+    "rtis.facilities",
+    "rtis.lineage",
     "rtis.web",
 ]
 

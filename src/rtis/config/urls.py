@@ -17,6 +17,8 @@ urlpatterns = [
     path("dashboards/", include("rtis.dashboards.urls")),
     path("rnd/", include("rtis.rnd.urls")),
     path("", include("rtis.portal.urls")),
+    path("facilities/", include("rtis.facilities.urls")),
+    path("lineage/", include("rtis.lineage.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -163,4 +163,12 @@ def load_seed(actor: Any | None = None, *, replace: bool = False,
         from rtis.rnd.seed import do_load_programmes
 
         report.created.extend(f"rnd: {change}" for change in do_load_programmes(actor))
+        # Anchor facilities and funds the documents print, linked to the plans' items.
+        from rtis.facilities.seed import do_load_facility_seed
+
+        report.created.extend(do_load_facility_seed(actor))
+        # The undertakings followed across plans (양재, 홍릉).
+        from rtis.lineage.seed import do_load_lineage_seed
+
+        report.created.extend(do_load_lineage_seed(actor))
     return report

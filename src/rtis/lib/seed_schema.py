@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from rtis.lib.claims import FIGURE_CLAIM_MODELS, TABLE_CLAIM_MODELS, validate_claims
+from rtis.lib.facility_seed import FacilitySeedFile
 from rtis.lib.kdate import quarter_bounds
 from rtis.lib.money import UNITS, MoneyError, to_won, won_unit_factor
 from rtis.lib.org_history import OrgHistoryFile, org_file_problems
@@ -311,6 +312,7 @@ FORMATS: dict[str, type[BaseModel]] = {
     "rtis-references/1": SeedReferencesFile,
     "rtis-audit/1": SeedAuditFile,
     "rtis-orgs/1": OrgHistoryFile,  # the organisation's dated history (seed/orgs/)
+    "rtis-facilities/1": FacilitySeedFile,  # anchor facilities and funds (seed/facilities/)
 }
 
 
