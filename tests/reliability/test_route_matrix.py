@@ -35,6 +35,7 @@ from rtis.tracking.actions import (
 )
 from rtis.tracking.models import Notification
 from tests.oversight.conftest import COUNCIL_ITEMS, KEY
+from tests.review.matrix import review_pks
 from tests.tracking.conftest import AMOUNTS
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +117,23 @@ PAGE_RULES: dict[str, Rule] = {
     "rnd:call": Rule(EVERYONE),  # a published call; drafts are 404 but to planners
     "rnd:call_publish": Rule(PLANNER, "POST"),
     "rnd:call_applications": Rule(PLANNER),  # applicants' data: R&D managers only
+    # rnd-review (evaluators and applicants in tests/review/test_pages.py)
+    "review:calls": Rule(PLANNER),
+    "review:pool": Rule(PLANNER),
+    "review:stage": Rule(PLANNER),
+    "review:stage_rule": Rule(PLANNER, "POST"),
+    "review:panel_create": Rule(PLANNER, "POST"),
+    "review:ranking": Rule(PLANNER),
+    "review:select": Rule(PLANNER, "POST"),
+    "review:ranking_xlsx": Rule(PLANNER),
+    "review:panel": Rule(PLANNER),
+    "review:panel_screen": Rule(PLANNER, "POST"),
+    "review:panel_auto": Rule(PLANNER, "POST"),
+    "review:panel_assign": Rule(PLANNER, "POST"),
+    "review:mine": Rule(PLANNER),
+    "review:sheet": Rule(PLANNER),  # managers read a sheet; only its evaluator writes
+    "review:recuse": Rule(NOBODY, "POST"),  # the assigned evaluator only
+    "review:disclosure": Rule(PLANNER),  # and the applicant's organisation
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -221,7 +239,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
                    "tracking:period_move": month.pk, "tracking:approve": record.pk,
                    "tracking:return": record.pk,
                    "rnd:call": call.pk, "rnd:call_publish": call.pk,
-                   "rnd:call_applications": call.pk},
+                   "rnd:call_applications": call.pk, **review_pks(planner)},
         "period_id": month.pk, "indicator_id": indicator.pk,
         "kind": "execution", "move": "close", "fmt": "html", "record_id": record.pk,
         "entry_id": record.pk,
