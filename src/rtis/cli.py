@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                      "enter invented past reporting for a demo (through submit and approve)"),
     "unlock": ("unlock_signin", "로그인 잠금 풀기: unlock 아이디|주소 (목록: unlock --list)",
                "clear a sign-in lock of an account or address (--list shows locks)"),
+    "review": ("review", "R&D 평가: review ranking 공고번호 -o 순위표.xlsx",
+               "R&D evaluation: a call's ranking as XLSX (review ranking CALL_ID -o FILE.xlsx)"),
     "manage": ("", "Django 관리 명령 직접 실행 (예: rtis manage shell)",
                "run any Django management command"),
 }

@@ -200,3 +200,14 @@ def test_the_disclosure_is_hidden_before_selection(world: World) -> None:
     url = reverse("review:disclosure", args=[world.scenario.applications[1].pk])
     assert client_as(world, "applicant").get(url).status_code == 404
 
+
+
+def test_the_console_command_writes_the_ranking_workbook(selected: World, tmp_path: Any) -> None:
+    from django.core.management import CommandError, call_command
+
+    target = tmp_path / "순위표.xlsx"
+    call_command("review", "ranking", str(selected.scenario.call.pk), "-o", str(target))
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert rows[1][0] == 1 and rows[1][9] == "확정"
+    with pytest.raises(CommandError, match="공고 999999번이 없습니다"):
+        call_command("review", "ranking", "999999", "-o", str(target))
