@@ -17,6 +17,7 @@ from rtis.lib.demo_day import DEMO_TODAY
 from rtis.orgs.actions import do_create_user, find_department
 from rtis.orgs.models import Role, User
 from rtis.plans.models import Plan
+from rtis.review.demo import do_demo_review
 from rtis.rnd.demo import do_demo_call
 from rtis.tracking.history import generate_history
 from rtis.tracking.management.commands.demo_history import write_report
@@ -88,6 +89,8 @@ def setup_demo(write: Any) -> dt.date:
     write_report(write, today, report)
     for line in do_demo_call(planner, today):
         write(f"R&D: {line}")
+    for line in do_demo_review(planner, today):
+        write(f"R&D 평가: {line}")
     if clock.fixed_today() is None:
         write(f"주의: 화면은 실제 날짜를 씁니다. RTIS_TODAY={today.isoformat()}로 실행하십시오 / "
               f"note: pages follow the wall clock; run with RTIS_TODAY={today.isoformat()}")
