@@ -91,11 +91,11 @@ POOL = [
 def _at(moment: dt.datetime) -> Iterator[None]:
     """Run the enclosed actions as at a past moment (their timestamps and window checks)."""
     original = clock.now
-    clock.now = lambda: moment  # type: ignore[assignment]
+    clock.now = lambda: moment
     try:
         yield
     finally:
-        clock.now = original  # type: ignore[assignment]
+        clock.now = original
 
 
 def _user(username: str, password: str, role: str) -> User:
