@@ -9,6 +9,7 @@ out of 100. Arithmetic is exact (Fraction) so that ties are real ties and never 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,20 +24,21 @@ TRIM_FROM = 5  # a trimmed mean drops one highest and one lowest from five evalu
 
 
 def aggregate(values: Sequence[Fraction | int], rule: str) -> Fraction:
-    """Aggregate the evaluators' values by the template's rule; an empty list is an error."""
+    """Aggregate the evaluators' values by the template's rule; an empty list is an error.
+    Integers stay integers until the one division at the end (exact, and fast)."""
     if not values:
         raise ValueError("no values to aggregate")
-    ordered = sorted(Fraction(v) for v in values)
+    ordered = sorted(values)
     if rule == MEAN:
-        return sum(ordered, Fraction(0)) / len(ordered)
+        return Fraction(sum(ordered)) / len(ordered)
     if rule == TRIMMED_MEAN:
         kept = ordered[1:-1] if len(ordered) >= TRIM_FROM else ordered
-        return sum(kept, Fraction(0)) / len(kept)
+        return Fraction(sum(kept)) / len(kept)
     if rule == MEDIAN:
         middle = len(ordered) // 2
         if len(ordered) % 2:
-            return ordered[middle]
-        return (ordered[middle - 1] + ordered[middle]) / 2
+            return Fraction(ordered[middle])
+        return Fraction(ordered[middle - 1] + ordered[middle]) / 2
     raise ValueError(f"unknown aggregation rule: {rule!r}")
 
 
@@ -90,17 +92,26 @@ def top_criterion(criteria: Sequence[Criterion]) -> Criterion:
     return max(criteria, key=lambda c: c.weight)  # max keeps the first of equal weights
 
 
+def _scale(criteria: Sequence[Criterion]) -> tuple[int, list[tuple[int, int]]]:
+    """A common denominator of the criteria and each one's integer factor: an evaluator's
+    weighted total is sum(score × factor) / denominator, in integers until the end."""
+    denominator = math.lcm(*(c.max_score for c in criteria))
+    return denominator, [(c.key, c.weight * (denominator // c.max_score)) for c in criteria]
+
+
 def evaluate(sheets: Sequence[Mapping[int, int]], criteria: Sequence[Criterion],
-             rule: str) -> tuple[Fraction, Fraction, dict[int, Fraction]]:
-    """Aggregate one application's submitted sheets: (total, top criterion share, per criterion).
+             rule: str) -> tuple[Fraction, Fraction]:
+    """Aggregate one application's submitted sheets: (total out of 100, the aggregated share
+    0..1 of the highest-weight criterion).
 
     The total aggregates the evaluators' weighted totals by the rule (a trimmed mean drops the
-    evaluator with the highest and the one with the lowest total); the per-criterion figures
-    aggregate each criterion's scores by the same rule (shown in the disclosure)."""
-    totals = [weighted_total(s, criteria) for s in sheets]
-    per_criterion = {c.key: aggregate([s[c.key] for s in sheets], rule) for c in criteria}
+    evaluator with the highest and the one with the lowest total); the top criterion's share
+    aggregates that criterion's scores by the same rule (a tie rule)."""
+    denominator, factors = _scale(criteria)
+    totals = [sum(sheet[key] * factor for key, factor in factors) for sheet in sheets]
     top = top_criterion(criteria)
-    return aggregate(totals, rule), per_criterion[top.key] / top.max_score, per_criterion
+    share = aggregate([sheet[top.key] for sheet in sheets], rule) / top.max_score
+    return aggregate(totals, rule) / denominator, share
 
 
 # Why an application sits below its neighbour above, when totals are equal.

@@ -6,14 +6,15 @@ ties, cut-off, budget, conflict screening, member choice) live in rtis.lib.revie
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, QuerySet, Sum
 
 from rtis.audit.log import record_change, record_changes, record_create, record_creates
 from rtis.audit.versioned import update_versioned
@@ -228,46 +229,61 @@ def do_link_applicant(actor: Any, organisation: Organisation, user: Any) -> Appl
 
 # --- conflicts --------------------------------------------------------------------------------
 
-def evaluator_facts(evaluators: Iterable[Evaluator]) -> list[rules.EvaluatorFacts]:
-    """The rule's view of evaluators (declared conflicts and co-work prefetched)."""
-    facts = []
-    for e in evaluators:
-        cowork: dict[str, int] = {}
-        for row in e.coworks.all():
-            key = rules.name_key(row.organisation)
-            cowork[key] = max(cowork.get(key, 0), row.year)
-        facts.append(rules.EvaluatorFacts(
-            key=e.pk, user_key=e.user_id, name=e.name, organisation=e.organisation,
-            department=e.department,
-            declared=frozenset(rules.name_key(d.organisation) for d in e.declared.all()),
-            cowork=cowork))
-    return facts
+def evaluator_facts(evaluators: QuerySet[Evaluator]) -> list[rules.EvaluatorFacts]:
+    """The rule's view of evaluators, read as plain values (three queries, however many)."""
+    rows = list(evaluators.values_list("pk", "user_id", "name", "organisation", "department"))
+    keys = [row[0] for row in rows]
+    declared: dict[int, set[str]] = defaultdict(set)
+    cowork: dict[int, dict[str, int]] = defaultdict(dict)
+    for chunk in _chunks(keys):
+        for pk, organisation in DeclaredConflict.objects.filter(
+                evaluator_id__in=chunk).values_list("evaluator_id", "organisation"):
+            declared[pk].add(rules.name_key(organisation))
+        for pk, organisation, year in CoWork.objects.filter(evaluator_id__in=chunk).values_list(
+                "evaluator_id", "organisation", "year"):
+            key = rules.name_key(organisation)
+            cowork[pk][key] = max(cowork[pk].get(key, 0), year)
+    return [rules.EvaluatorFacts(key=pk, user_key=user, name=name, organisation=organisation,
+                                 department=department, declared=frozenset(declared[pk]),
+                                 cowork=cowork[pk])
+            for pk, user, name, organisation, department in rows]
 
 
-def application_facts(applications: Iterable[Application]) -> list[rules.ApplicationFacts]:
-    """The rule's view of applications (statement and avoid requests prefetched)."""
+def application_facts(applications: QuerySet[Application]) -> list[rules.ApplicationFacts]:
+    """The rule's view of applications, read as plain values."""
+    rows = list(applications.values_list(
+        "pk", "organisation__name", "principal_investigator", "created_by_id",
+        "review_statement__department", "review_statement__participants"))
+    avoid: dict[int, set[int]] = defaultdict(set)
+    for chunk in _chunks([row[0] for row in rows]):
+        for pk, evaluator in AvoidRequest.objects.filter(application_id__in=chunk).values_list(
+                "application_id", "evaluator_id"):
+            avoid[pk].add(evaluator)
     facts = []
-    for a in applications:
-        statement = getattr(a, "review_statement", None)
-        people = {a.principal_investigator.strip(), *(statement.participants if statement else [])}
+    for pk, organisation, pi, creator, department, participants in rows:
+        people = {pi.strip(), *(participants or [])}
         facts.append(rules.ApplicationFacts(
-            key=a.pk, organisation=a.organisation.name,
-            department=statement.department if statement else "",
-            people=frozenset(p for p in people if p), creator_key=a.created_by_id,
-            avoid=frozenset(r.evaluator_id for r in a.avoid_requests.all())))
+            key=pk, organisation=organisation, department=department or "",
+            people=frozenset(p for p in people if p), creator_key=creator,
+            avoid=frozenset(avoid[pk])))
     return facts
 
 
-def _pool() -> Any:
-    return Evaluator.objects.filter(active=True).prefetch_related("declared", "coworks")
+def _chunks(keys: list[int], size: int = 900) -> Iterator[list[int]]:
+    """Id lists short enough for SQLite's bound-parameter limit."""
+    for start in range(0, len(keys), size):
+        yield keys[start:start + size]
 
 
-def _panel_applications(panel: Panel) -> Any:
-    return (panel.applications.select_related("organisation", "review_statement")
-            .prefetch_related("avoid_requests"))
+def _pool() -> QuerySet[Evaluator]:
+    return Evaluator.objects.filter(active=True)
 
 
-def conflicts_of(panel: Panel, evaluators: Iterable[Evaluator] | None = None
+def _panel_applications(panel: Panel) -> QuerySet[Application]:
+    return panel.applications.all()
+
+
+def conflicts_of(panel: Panel, evaluators: QuerySet[Evaluator] | None = None
                  ) -> dict[tuple[int, int], list[str]]:
     """Screen evaluators (default: the active pool) against the panel's applications."""
     rule = stage_rule(panel.stage)
@@ -379,7 +395,7 @@ def do_auto_assign(actor: Any, panel: Panel) -> list[Assignment]:
     require_rnd_manager(actor)
     _require_open_panel(panel)
     pool = list(_pool())
-    found = conflicts_of(panel, pool)
+    found = conflicts_of(panel)
     _record_conflicts(panel, found)
     app_ids = set(panel.applications.values_list("pk", flat=True))
     blocked = frozenset(e.pk for e in pool
@@ -528,27 +544,28 @@ def stage_candidates(stage: CallStage) -> tuple[list[rules.Candidate], list[str]
     rule = stage_rule(stage)
     criteria = [rules.Criterion(c.pk, c.weight, c.max_score) for c in criteria_of(stage)]
     sheets: dict[int, list[dict[int, int]]] = {}
-    missing = []
-    rows = (Assignment.objects.filter(panel__stage=stage)
-            .exclude(state=SheetState.RECUSED)
-            .values_list("application_id", "state", "scores", "evaluator__name",
-                         "application__title"))
-    titles: dict[int, str] = {}
-    for app_id, state, scores, who, title in rows:
-        titles[app_id] = title
+    open_ids: list[int] = []
+    assigned: set[int] = set()
+    rows = (Assignment.objects.filter(panel__stage=stage).exclude(state=SheetState.RECUSED)
+            .values_list("pk", "application_id", "state", "scores"))
+    for pk, app_id, state, scores in rows:
+        assigned.add(app_id)
         if state != SheetState.SUBMITTED:
-            missing.append(f"{who} → {title}")
+            open_ids.append(pk)
             continue
         sheets.setdefault(app_id, []).append({int(k): v for k, v in scores.items()})
+    missing = [f"{who} → {title}" for who, title in Assignment.objects.filter(
+        pk__in=open_ids[:20]).values_list("evaluator__name", "application__title")]
+    missing += ["…"] * max(len(open_ids) - 20, 0)
     apps = {a["pk"]: a for a in Application.objects.filter(panels__stage=stage)
             .values("pk", "title", "requested_funds", "submitted_at")}
     missing += [f"'{a['title']}' (평가표 없음 / no sheet)" for pk, a in apps.items()
-                if pk not in sheets and pk not in titles]
+                if pk not in assigned]
     candidates = []
     for pk, app in apps.items():
         if pk not in sheets:
             continue
-        total, top, _ = rules.evaluate(sheets[pk], criteria, rule.aggregation)
+        total, top = rules.evaluate(sheets[pk], criteria, rule.aggregation)
         candidates.append(rules.Candidate(
             key=pk, total=total, top_criterion=top,
             requested_won=sum(int(v) for v in app["requested_funds"].values()),
@@ -593,9 +610,16 @@ def do_run_selection(actor: Any, stage: CallStage) -> list[Result]:
         Result(stage=stage, application_id=d.key, total=rounded(by_key[d.key].total), rank=d.rank,
                outcome=OUTCOME_OF[d.outcome], tie=d.tie, awarded_won=d.awarded_won,
                evaluators=counts.get(d.key, 0), decided_at=now) for d in decisions])
-    record_creates(actor, results, reason="선정 / selection")
+    # The results are the record of the run: one event names it; each application's status
+    # change below is audited one by one (its own history).
+    record_change(actor, stage, {"selection": [None, {
+        "results": len(results), "selected": sum(d.outcome == rules.SELECTED for d in decisions),
+        "awarded_won": sum(d.awarded_won for d in decisions), "budget_won": budget,
+        "pass_mark": rule.pass_mark, "aggregation": rule.aggregation}]},
+        reason="선정 / selection")
     if is_last:
-        applications = Application.objects.in_bulk([d.key for d in decisions])
+        applications = Application.objects.select_for_update().in_bulk(
+            [d.key for d in decisions])
         changed: list[tuple[Any, dict[str, list[Any]]]] = []
         for d in decisions:
             application = applications[d.key]
@@ -604,9 +628,15 @@ def do_run_selection(actor: Any, stage: CallStage) -> list[Result]:
                                   else ApplicationStatus.NOT_SELECTED)
             application.awarded_won = d.awarded_won if d.outcome == rules.SELECTED else None
             application.version += 1
-            application.save(update_fields=["status", "awarded_won", "version"])
             changed.append((application, {"status": [old[0], application.status],
                                           "awarded_won": [old[1], application.awarded_won]}))
+        groups: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+        for application, _change in changed:
+            groups[(application.status, application.awarded_won)].append(application.pk)
+        for (status, awarded), ids in groups.items():  # one UPDATE per outcome and amount
+            for chunk in _chunks(ids):
+                Application.objects.filter(pk__in=chunk).update(
+                    status=status, awarded_won=awarded, version=F("version") + 1)
         record_changes(actor, changed, reason="선정 / selection")
     return results
 

@@ -268,7 +268,8 @@ class Result(models.Model):
                                                name="review_result_once")]
 
     def __str__(self) -> str:
-        return f"{self.application} #{self.rank}"
+        # ids only: audit records thousands of results at once without reading their rows
+        return f"신청 {self.application_id} · {self.rank}위 / application {self.application_id} #{self.rank}"
 
 
 class ApplicantContact(models.Model):
