@@ -164,6 +164,18 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("put", "/api/v1/tracking/milestones"): Rule(OWNER, "PUT"),
     ("post", "/api/v1/tracking/plans/{slug}/nodes/{code}/status"): Rule(OWNER, "POST"),
     ("get", "/api/v1/tracking/plans/{slug}/nodes/{code}/status"): Rule(STAFF),
+    # rnd-review (every R&D role in tests/review/test_api.py)
+    ("get", "/api/v1/review/evaluators"): Rule(PLANNER),
+    ("get", "/api/v1/review/stages/{stage_id}/panels"): Rule(PLANNER),
+    ("get", "/api/v1/review/panels/{panel_id}/conflicts"): Rule(PLANNER),
+    ("post", "/api/v1/review/panels/{panel_id}/assignments"): Rule(PLANNER, "POST"),
+    ("get", "/api/v1/review/my-assignments"): Rule(PLANNER),
+    ("get", "/api/v1/review/assignments/{assignment_id}"): Rule(PLANNER),
+    ("put", "/api/v1/review/assignments/{assignment_id}/scores"): Rule(NOBODY, "PUT"),
+    ("post", "/api/v1/review/assignments/{assignment_id}/recuse"): Rule(NOBODY, "POST"),
+    ("get", "/api/v1/review/stages/{stage_id}/ranking"): Rule(PLANNER),
+    ("post", "/api/v1/review/stages/{stage_id}/selection"): Rule(PLANNER, "POST"),
+    ("get", "/api/v1/review/applications/{application_id}/disclosure"): Rule(PLANNER),
 }
 
 
@@ -227,6 +239,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
     batch = do_stage_import(planner, plan, "table.xlsx", data.getvalue())
     snapshot = do_generate_report(planner, "plan-tables", plan, dt.date(2021, 12, 31))
     call = rnd_call(planner)
+    review = review_pks(planner)
     note = Notification.objects.create(user=officer, key="matrix", kind="returned",
                                        message="확인", url="/tracking/")
     return {
@@ -239,10 +252,10 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
                    "tracking:period_move": month.pk, "tracking:approve": record.pk,
                    "tracking:return": record.pk,
                    "rnd:call": call.pk, "rnd:call_publish": call.pk,
-                   "rnd:call_applications": call.pk, **review_pks(planner)},
+                   "rnd:call_applications": call.pk, **review["pages"]},
         "period_id": month.pk, "indicator_id": indicator.pk,
         "kind": "execution", "move": "close", "fmt": "html", "record_id": record.pk,
-        "entry_id": record.pk,
+        "entry_id": record.pk, **review["ids"],
         "users": {"viewer": viewer, "other_officer": other_officer, "officer": officer,
                   "planner": planner},
     }
@@ -315,7 +328,8 @@ def test_each_api_operation_answers_each_role_by_its_rule(role: str,
     wrong: list[str] = []
     for (method, template), rule in API_RULES.items():
         path = template
-        for key in ("slug", "code", "record_id", "kind", "entry_id"):
+        for key in ("slug", "code", "record_id", "kind", "entry_id", "stage_id", "panel_id",
+                    "assignment_id", "application_id"):
             path = path.replace("{" + key + "}", str(world[key]))
         client = client_as(role, world)
         if method == "get":

@@ -7,12 +7,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from rtis.lib.bizno import business_check_digit, format_business_number
 from rtis.orgs.actions import do_create_user
 from rtis.orgs.models import Role, User
-from rtis.review.actions import do_create_evaluator, do_link_applicant, do_set_applicant_statement
-from rtis.review.models import Evaluator
+from rtis.review.actions import (
+    do_assign,
+    do_create_evaluator,
+    do_create_panel,
+    do_link_applicant,
+    do_run_selection,
+    do_save_scores,
+    do_set_applicant_statement,
+)
+from rtis.review.models import Assignment, Evaluator, Panel
 from rtis.rnd.actions import (
     do_create_call,
     do_create_organisation,
@@ -103,10 +112,62 @@ def scenario(planner: User, monkeypatch: pytest.MonkeyPatch) -> Scenario:
 def score_all(scenario: Scenario, assignments: Any, values: dict[int, tuple[int, int, int]]
               ) -> None:
     """Submit every assignment's sheet with the values given per application index."""
-    from rtis.review.actions import do_save_scores
-
     index = {a.pk: n for n, a in enumerate(scenario.applications)}
     for assignment in assignments:
         do_save_scores(assignment.evaluator.user, assignment, assignment.version,
                        scores=scenario.full(*values[index[assignment.application_id]]),
                        comment="synthetic", submit=True)
+
+
+ROLES = ("manager", "evaluator", "other_evaluator", "applicant", "other_applicant", "officer",
+         "viewer", "public")
+MANAGER = frozenset({"manager"})
+EVALUATOR = frozenset({"evaluator"})
+
+
+@dataclass
+class World:
+    scenario: Scenario
+    panel: Panel
+    other_panel: Panel
+    mine: Assignment
+    theirs: Assignment
+    users: dict[str, User | None]
+
+
+@pytest.fixture
+def world(scenario: Scenario, planner: User, officer: User, viewer: User) -> World:
+    apps = scenario.applications
+    panel = do_create_panel(planner, scenario.stage, name="제1분과", applications=[apps[1]])
+    other = do_create_panel(planner, scenario.stage, name="제2분과", applications=[apps[3]])
+    b, c = scenario.evaluators[1], scenario.evaluators[2]
+    mine = do_assign(planner, panel, b, apps[1])
+    theirs = do_assign(planner, other, c, apps[3])
+    for assignment, evaluator in ((mine, b), (theirs, c)):
+        do_save_scores(evaluator.user, assignment, assignment.version,
+                       scores=scenario.full(80, 40, 16), comment="의견", submit=True)
+    users: dict[str, User | None] = {
+        "manager": planner, "evaluator": b.user, "other_evaluator": c.user,
+        "applicant": scenario.applicants[1], "other_applicant": scenario.applicants[3],
+        "officer": officer, "viewer": viewer, "public": None}
+    return World(scenario, panel, other, mine, theirs, users)
+
+
+def client_as(world: World, role: str) -> Client:
+    client = Client()
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def refused(response: Any) -> bool:
+    if response.status_code in {403, 404}:
+        return True
+    return response.status_code == 302 and "/login/" in response.get("Location", "")
+
+
+@pytest.fixture
+def selected(world: World) -> World:
+    do_run_selection(world.users["manager"], world.scenario.stage)
+    return world

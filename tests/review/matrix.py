@@ -26,8 +26,9 @@ from rtis.rnd.actions import (
 )
 
 
-def review_pks(planner: User) -> dict[str, int]:
-    """The pk each evaluation route names, after one application was scored and selected."""
+def review_pks(planner: User) -> dict[str, dict[str, int]]:
+    """The pk each evaluation page names ("pages") and the API's path ids ("ids"), after one
+    application was scored and selected."""
     programme = do_create_programme(planner, name="평가 시험 사업", kind="other")
     now = clock.now()
     call = do_create_call(planner, programme, year=now.year, title="평가 시험 공고",
@@ -52,10 +53,13 @@ def review_pks(planner: User) -> dict[str, int]:
     do_save_scores(user, assignment, assignment.version, scores={str(criterion.pk): 90},
                    submit=True)
     do_run_selection(planner, stage)
-    return {"review:stage": stage.pk, "review:stage_rule": stage.pk,
-            "review:panel_create": stage.pk, "review:ranking": stage.pk,
-            "review:select": stage.pk, "review:ranking_xlsx": call.pk,
-            "review:panel": panel.pk, "review:panel_screen": panel.pk,
-            "review:panel_auto": panel.pk, "review:panel_assign": panel.pk,
-            "review:sheet": assignment.pk, "review:recuse": assignment.pk,
-            "review:disclosure": application.pk}
+    pages = {"review:stage": stage.pk, "review:stage_rule": stage.pk,
+             "review:panel_create": stage.pk, "review:ranking": stage.pk,
+             "review:select": stage.pk, "review:ranking_xlsx": call.pk,
+             "review:panel": panel.pk, "review:panel_screen": panel.pk,
+             "review:panel_auto": panel.pk, "review:panel_assign": panel.pk,
+             "review:sheet": assignment.pk, "review:recuse": assignment.pk,
+             "review:disclosure": application.pk}
+    ids = {"stage_id": stage.pk, "panel_id": panel.pk, "assignment_id": assignment.pk,
+           "application_id": application.pk}
+    return {"pages": pages, "ids": ids}

@@ -4,7 +4,6 @@ the score form, the ranking and its XLSX, and the disclosure."""
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -16,59 +15,11 @@ from openpyxl import load_workbook
 
 from rtis.audit.models import AuditEvent
 from rtis.orgs.models import User
-from rtis.review.actions import do_assign, do_create_panel, do_run_selection, do_save_scores
-from rtis.review.models import Assignment, Panel, ScoreRevision, SheetState
-from tests.review.conftest import Scenario
+from rtis.review.actions import do_assign, do_create_panel, do_run_selection
+from rtis.review.models import ScoreRevision, SheetState
+from tests.review.conftest import EVALUATOR, MANAGER, ROLES, Scenario, World, client_as, refused
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ("manager", "evaluator", "other_evaluator", "applicant", "other_applicant", "officer",
-         "viewer", "public")
-MANAGER = frozenset({"manager"})
-EVALUATOR = frozenset({"evaluator"})
-
-
-@dataclass
-class World:
-    scenario: Scenario
-    panel: Panel
-    other_panel: Panel
-    mine: Assignment
-    theirs: Assignment
-    users: dict[str, User | None]
-
-
-@pytest.fixture
-def world(scenario: Scenario, planner: User, officer: User, viewer: User) -> World:
-    apps = scenario.applications
-    panel = do_create_panel(planner, scenario.stage, name="제1분과", applications=[apps[1]])
-    other = do_create_panel(planner, scenario.stage, name="제2분과", applications=[apps[3]])
-    b, c = scenario.evaluators[1], scenario.evaluators[2]
-    mine = do_assign(planner, panel, b, apps[1])
-    theirs = do_assign(planner, other, c, apps[3])
-    for assignment, evaluator in ((mine, b), (theirs, c)):
-        do_save_scores(evaluator.user, assignment, assignment.version,
-                       scores=scenario.full(80, 40, 16), comment="의견", submit=True)
-    users: dict[str, User | None] = {
-        "manager": planner, "evaluator": b.user, "other_evaluator": c.user,
-        "applicant": scenario.applicants[1], "other_applicant": scenario.applicants[3],
-        "officer": officer, "viewer": viewer, "public": None}
-    return World(scenario, panel, other, mine, theirs, users)
-
-
-def client_as(world: World, role: str) -> Client:
-    client = Client()
-    user = world.users[role]
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def refused(response: Any) -> bool:
-    if response.status_code in {403, 404}:
-        return True
-    return response.status_code == 302 and "/login/" in response.get("Location", "")
-
 
 def pages(world: World) -> list[tuple[str, str, frozenset[str]]]:
     s = world.scenario
@@ -93,12 +44,6 @@ def pages(world: World) -> list[tuple[str, str, frozenset[str]]]:
         ("POST", reverse("review:select", args=[stage]), MANAGER),
         ("GET", reverse("review:disclosure", args=[app]), MANAGER | {"applicant"}),
     ]
-
-
-@pytest.fixture
-def selected(world: World) -> World:
-    do_run_selection(world.users["manager"], world.scenario.stage)
-    return world
 
 
 @pytest.mark.parametrize("role", ROLES)
