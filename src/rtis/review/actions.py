@@ -16,7 +16,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, QuerySet, Sum
 
-from rtis.audit.log import record_change, record_changes, record_create, record_creates
+from rtis.audit.log import (
+    record_change,
+    record_changes,
+    record_create,
+    record_creates,
+    record_deletes,
+)
 from rtis.audit.versioned import update_versioned
 from rtis.config import clock
 from rtis.lib import review_rules as rules
@@ -208,6 +214,8 @@ def do_set_applicant_statement(actor: Any, application: Application, *, departme
     else:
         statement = update_versioned(actor, statement, statement.version,
                                      {"department": department, "participants": people})
+    old_requests = list(AvoidRequest.objects.filter(application=application))
+    record_deletes(actor, old_requests)
     AvoidRequest.objects.filter(application=application).delete()
     record_creates(actor, AvoidRequest.objects.bulk_create(rows))
     return statement
