@@ -34,6 +34,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                "public portal: portal bundle (build the open data ZIP and SQLite)"),
     "facilities": ("facilities", "시설·펀드: facilities recompute (자동 산출 지표 다시 계산)",
                    "facilities and funds: recompute the computed indicators"),
+    "review": ("review", "R&D 평가: review ranking 공고번호 -o 순위표.xlsx",
+               "R&D evaluation: a call's ranking as XLSX (review ranking CALL_ID -o FILE.xlsx)"),
     "manage": ("", "Django 관리 명령 직접 실행 (예: rtis manage shell)",
                "run any Django management command"),
 }

@@ -35,6 +35,7 @@ from rtis.tracking.actions import (
 )
 from rtis.tracking.models import Notification
 from tests.oversight.conftest import COUNCIL_ITEMS, KEY
+from tests.review.matrix import review_pks
 from tests.tracking.conftest import AMOUNTS
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +144,23 @@ PAGE_RULES: dict[str, Rule] = {
     "lineage:portfolio": Rule(STAFF),
     "lineage:node": Rule(STAFF),  # spans unpublished plans: the city's staff only
     "lineage:link": Rule(PLANNER, "POST"),
+    # rnd-review (evaluators and applicants in tests/review/test_pages.py)
+    "review:calls": Rule(PLANNER),
+    "review:pool": Rule(PLANNER),
+    "review:stage": Rule(PLANNER),
+    "review:stage_rule": Rule(PLANNER, "POST"),
+    "review:panel_create": Rule(PLANNER, "POST"),
+    "review:ranking": Rule(PLANNER),
+    "review:select": Rule(PLANNER, "POST"),
+    "review:ranking_xlsx": Rule(PLANNER),
+    "review:panel": Rule(PLANNER),
+    "review:panel_screen": Rule(PLANNER, "POST"),
+    "review:panel_auto": Rule(PLANNER, "POST"),
+    "review:panel_assign": Rule(PLANNER, "POST"),
+    "review:mine": Rule(PLANNER),
+    "review:sheet": Rule(PLANNER),  # managers read a sheet; only its evaluator writes
+    "review:recuse": Rule(NOBODY, "POST"),  # the assigned evaluator only
+    "review:disclosure": Rule(PLANNER),  # and the applicant's organisation
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -177,6 +195,18 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("get", "/api/v1/facilities"): Rule(EVERYONE),
     ("get", "/api/v1/facilities/funds"): Rule(EVERYONE),
     ("get", "/api/v1/facilities/{facility_id}"): Rule(EVERYONE),  # published; tenancies to staff
+    # rnd-review (every R&D role in tests/review/test_api.py)
+    ("get", "/api/v1/review/evaluators"): Rule(PLANNER),
+    ("get", "/api/v1/review/stages/{stage_id}/panels"): Rule(PLANNER),
+    ("get", "/api/v1/review/panels/{panel_id}/conflicts"): Rule(PLANNER),
+    ("post", "/api/v1/review/panels/{panel_id}/assignments"): Rule(PLANNER, "POST"),
+    ("get", "/api/v1/review/my-assignments"): Rule(PLANNER),
+    ("get", "/api/v1/review/assignments/{assignment_id}"): Rule(PLANNER),
+    ("put", "/api/v1/review/assignments/{assignment_id}/scores"): Rule(NOBODY, "PUT"),
+    ("post", "/api/v1/review/assignments/{assignment_id}/recuse"): Rule(NOBODY, "POST"),
+    ("get", "/api/v1/review/stages/{stage_id}/ranking"): Rule(PLANNER),
+    ("post", "/api/v1/review/stages/{stage_id}/selection"): Rule(PLANNER, "POST"),
+    ("get", "/api/v1/review/applications/{application_id}/disclosure"): Rule(PLANNER),
 }
 
 
@@ -241,6 +271,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
     snapshot = do_generate_report(planner, "plan-tables", plan, dt.date(2021, 12, 31))
     call = rnd_call(planner)
     facility = published_facility()
+    review = review_pks(planner)
     note = Notification.objects.create(user=officer, key="matrix", kind="returned",
                                        message="확인", url="/tracking/")
     return {
@@ -257,11 +288,11 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
                    **dict.fromkeys(["facilities:detail", "facilities:edit", "facilities:outcomes",
                                     "facilities:outcome_template", "facilities:outcome_upload"],
                                    facility.pk),
-                   "lineage:node": unit.pk, "lineage:link": unit.pk},
+                   "lineage:node": unit.pk, "lineage:link": unit.pk, **review["pages"]},
         "facility_id": facility.pk,
         "period_id": month.pk, "indicator_id": indicator.pk,
         "kind": "execution", "move": "close", "fmt": "html", "record_id": record.pk,
-        "entry_id": record.pk,
+        "entry_id": record.pk, **review["ids"],
         "users": {"viewer": viewer, "other_officer": other_officer, "officer": officer,
                   "planner": planner},
     }
@@ -342,7 +373,8 @@ def test_each_api_operation_answers_each_role_by_its_rule(role: str,
     wrong: list[str] = []
     for (method, template), rule in API_RULES.items():
         path = template
-        for key in ("slug", "code", "record_id", "kind", "entry_id", "facility_id"):
+        for key in ("slug", "code", "record_id", "kind", "entry_id", "facility_id", "stage_id",
+                    "panel_id", "assignment_id", "application_id"):
             path = path.replace("{" + key + "}", str(world[key]))
         client = client_as(role, world)
         if method == "get":

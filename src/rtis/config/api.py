@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from rtis.facilities.api import router as facilities_router
 from rtis.lib.conflict import EditConflict
 from rtis.plans.api import router as plans_router
+from rtis.review.api import router as review_router
 from rtis.tracking.api import router as tracking_router
 
 api = NinjaAPI(
@@ -28,6 +29,7 @@ api = NinjaAPI(
 api.add_router("/plans", plans_router, tags=["plans"])
 api.add_router("/tracking", tracking_router, tags=["tracking"])
 api.add_router("/facilities", facilities_router, tags=["facilities"])
+api.add_router("/review", review_router, tags=["review"])
 
 
 @api.exception_handler(Http404)

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "rtis.portal",
     "rtis.facilities",
     "rtis.lineage",
+    "rtis.review",
     "rtis.web",
 ]
 

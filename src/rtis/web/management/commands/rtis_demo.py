@@ -19,6 +19,7 @@ from rtis.orgs.actions import do_create_user, find_department
 from rtis.orgs.models import Role, User
 from rtis.plans.models import Plan
 from rtis.portal.demo import do_demo_portal
+from rtis.review.demo import do_demo_review
 from rtis.rnd.demo import do_demo_call
 from rtis.tracking.history import generate_history
 from rtis.tracking.management.commands.demo_history import write_report
@@ -94,6 +95,8 @@ def setup_demo(write: Any) -> dt.date:
         write(f"portal: {line}")
     for line in do_demo_facilities(planner, today):
         write(f"시설 / facilities: {line}")
+    for line in do_demo_review(planner, today):
+        write(f"R&D 평가: {line}")
     if clock.fixed_today() is None:
         write(f"주의: 화면은 실제 날짜를 씁니다. RTIS_TODAY={today.isoformat()}로 실행하십시오 / "
               f"note: pages follow the wall clock; run with RTIS_TODAY={today.isoformat()}")

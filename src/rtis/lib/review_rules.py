@@ -1,0 +1,315 @@
+"""The rules of an R&D evaluation, without Django: aggregation, ranking, cut-off, selection
+within a budget, conflict-of-interest screening and panel member choice.
+
+Scores are integers within 0..max_score per criterion. An evaluator's weighted total is
+sum(score / max_score × weight) over the stage's criteria (weights add up to 100), so a total is
+out of 100. Arithmetic is exact (Fraction) so that ties are real ties and never float noise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+MEAN = "mean"
+TRIMMED_MEAN = "trimmed_mean"
+MEDIAN = "median"
+RULES = (MEAN, TRIMMED_MEAN, MEDIAN)
+TRIM_FROM = 5  # a trimmed mean drops one highest and one lowest from five evaluators on
+
+
+def aggregate(values: Sequence[Fraction | int], rule: str) -> Fraction:
+    """Aggregate the evaluators' values by the template's rule; an empty list is an error.
+    Integers stay integers until the one division at the end (exact, and fast)."""
+    if not values:
+        raise ValueError("no values to aggregate")
+    ordered = sorted(values)
+    if rule == MEAN:
+        return Fraction(sum(ordered)) / len(ordered)
+    if rule == TRIMMED_MEAN:
+        kept = ordered[1:-1] if len(ordered) >= TRIM_FROM else ordered
+        return Fraction(sum(kept)) / len(kept)
+    if rule == MEDIAN:
+        middle = len(ordered) // 2
+        if len(ordered) % 2:
+            return Fraction(ordered[middle])
+        return Fraction(ordered[middle - 1] + ordered[middle]) / 2
+    raise ValueError(f"unknown aggregation rule: {rule!r}")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: int
+    weight: int
+    max_score: int
+
+
+def weighted_total(scores: Mapping[int, int], criteria: Sequence[Criterion]) -> Fraction:
+    """An evaluator's total out of 100; every criterion must have a score within its range."""
+    total = Fraction(0)
+    for criterion in criteria:
+        score = scores[criterion.key]
+        if not 0 <= score <= criterion.max_score:
+            raise ValueError(f"score {score} outside 0..{criterion.max_score}")
+        total += Fraction(score * criterion.weight, criterion.max_score)
+    return total
+
+
+def missing_or_out_of_range(scores: Mapping[int, object], criteria: Sequence[Criterion]
+                            ) -> tuple[list[int], list[int], list[int]]:
+    """Return (missing, out of range or not integers, unknown) criterion keys of a score sheet."""
+    missing, bad = [], []
+    for criterion in criteria:
+        value = scores.get(criterion.key)
+        if value is None:
+            missing.append(criterion.key)
+        elif (isinstance(value, bool) or not isinstance(value, int)
+              or not 0 <= value <= criterion.max_score):
+            bad.append(criterion.key)
+    known = {c.key for c in criteria}
+    unknown = [k for k in scores if k not in known]
+    return missing, bad, unknown
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One application's aggregated result, with the facts the tie rules need."""
+
+    key: int
+    total: Fraction
+    top_criterion: Fraction  # the aggregated score (0..1 share) on the highest-weight criterion
+    requested_won: int
+    submitted_at: dt.datetime
+
+
+def top_criterion(criteria: Sequence[Criterion]) -> Criterion:
+    """The highest-weight criterion (the first of equals in template order)."""
+    return max(criteria, key=lambda c: c.weight)  # max keeps the first of equal weights
+
+
+def _scale(criteria: Sequence[Criterion]) -> tuple[int, list[tuple[int, int]]]:
+    """A common denominator of the criteria and each one's integer factor: an evaluator's
+    weighted total is sum(score × factor) / denominator, in integers until the end."""
+    denominator = math.lcm(*(c.max_score for c in criteria))
+    return denominator, [(c.key, c.weight * (denominator // c.max_score)) for c in criteria]
+
+
+def evaluate(sheets: Sequence[Mapping[int, int]], criteria: Sequence[Criterion],
+             rule: str) -> tuple[Fraction, Fraction]:
+    """Aggregate one application's submitted sheets: (total out of 100, the aggregated share
+    0..1 of the highest-weight criterion).
+
+    The total aggregates the evaluators' weighted totals by the rule (a trimmed mean drops the
+    evaluator with the highest and the one with the lowest total); the top criterion's share
+    aggregates that criterion's scores by the same rule (a tie rule)."""
+    denominator, factors = _scale(criteria)
+    totals = [sum(sheet[key] * factor for key, factor in factors) for sheet in sheets]
+    top = top_criterion(criteria)
+    share = aggregate([sheet[top.key] for sheet in sheets], rule) / top.max_score
+    return aggregate(totals, rule) / denominator, share
+
+
+# Why an application sits below its neighbour above, when totals are equal.
+TIE_TOP_CRITERION = "top_criterion"
+TIE_REQUESTED = "requested"
+TIE_SUBMITTED = "submitted"
+TIE_KEY = "key"
+
+
+def rank_key(c: Candidate) -> tuple[Fraction, Fraction, int, dt.datetime, int]:
+    return (-c.total, -c.top_criterion, c.requested_won, c.submitted_at, c.key)
+
+
+def rank(candidates: Iterable[Candidate]) -> list[tuple[int, Candidate, str]]:
+    """Order by total, then the tie rules: higher share on the highest-weight criterion, lower
+    requested amount, earlier submission, and last the lower key. Returns (rank, candidate, the
+    tie rule that placed it below the one above or '')."""
+    ordered = sorted(candidates, key=rank_key)
+    result: list[tuple[int, Candidate, str]] = []
+    for position, candidate in enumerate(ordered, start=1):
+        tie = ""
+        if position > 1:
+            above = ordered[position - 2]
+            if above.total == candidate.total:
+                if above.top_criterion != candidate.top_criterion:
+                    tie = TIE_TOP_CRITERION
+                elif above.requested_won != candidate.requested_won:
+                    tie = TIE_REQUESTED
+                elif above.submitted_at != candidate.submitted_at:
+                    tie = TIE_SUBMITTED
+                else:
+                    tie = TIE_KEY
+        result.append((position, candidate, tie))
+    return result
+
+
+SELECTED = "selected"
+BELOW_PASS_MARK = "below_pass_mark"
+OVER_BUDGET = "over_budget"
+
+
+@dataclass(frozen=True)
+class Decision:
+    key: int
+    rank: int
+    outcome: str  # SELECTED, BELOW_PASS_MARK or OVER_BUDGET
+    awarded_won: int
+    tie: str
+
+
+def select(candidates: Iterable[Candidate], *, pass_mark: Fraction | int,
+           budget_won: int) -> list[Decision]:
+    """Rank, cut at the pass mark, then select greedily in rank order within the budget: an
+    application whose request no longer fits is passed over (never a partial award) and the
+    next ones that still fit are selected. The awarded sum never exceeds budget_won."""
+    if budget_won < 0:
+        raise ValueError("negative budget")
+    remaining = budget_won
+    decisions = []
+    for position, candidate, tie in rank(candidates):
+        if candidate.total < pass_mark:
+            decisions.append(Decision(candidate.key, position, BELOW_PASS_MARK, 0, tie))
+        elif candidate.requested_won <= remaining:
+            remaining -= candidate.requested_won
+            decisions.append(Decision(candidate.key, position, SELECTED, candidate.requested_won,
+                                      tie))
+        else:
+            decisions.append(Decision(candidate.key, position, OVER_BUDGET, 0, tie))
+    return decisions
+
+
+# --- conflicts of interest -------------------------------------------------------------------
+
+SAME_DEPARTMENT = "same_department"
+SAME_ORGANISATION = "same_organisation"  # the application names no department: whole institution
+PARTICIPANT = "participant"
+DECLARED = "declared"
+AVOIDED = "avoided"
+PAST_COWORK = "past_cowork"
+REASONS = (SAME_DEPARTMENT, SAME_ORGANISATION, PARTICIPANT, DECLARED, AVOIDED, PAST_COWORK)
+
+_LEGAL_FORMS = re.compile(r"\(주\)|㈜|주식회사|\(재\)|재단법인|\(사\)|사단법인|유한회사|\(유\)")
+_NOISE = re.compile(r"[\s·.,()\-]+")
+
+
+def name_key(name: str) -> str:
+    """A comparable key of an organisation or department name: legal forms, spaces and
+    punctuation dropped, case folded ('(주) 홍릉 바이오랩' == '주식회사 홍릉바이오랩')."""
+    return _NOISE.sub("", _LEGAL_FORMS.sub("", name or "")).casefold()
+
+
+@dataclass(frozen=True)
+class EvaluatorFacts:
+    key: int
+    user_key: int | None
+    name: str
+    organisation: str
+    department: str
+    declared: frozenset[str] = frozenset()  # organisation keys declared as conflicts
+    cowork: Mapping[str, int] = field(default_factory=dict)  # organisation key → last year
+
+
+@dataclass(frozen=True)
+class ApplicationFacts:
+    key: int
+    organisation: str
+    department: str
+    people: frozenset[str]  # names of the principal investigator and participants
+    creator_key: int | None
+    avoid: frozenset[int] = frozenset()  # evaluator keys the applicant asked to avoid
+
+
+def pair_reasons(e: EvaluatorFacts, a: ApplicationFacts, *, year: int,
+                 lookback_years: int) -> list[str]:
+    """The reasons one evaluator may not score one application (empty: no conflict)."""
+    reasons = []
+    org = name_key(a.organisation)
+    if org and name_key(e.organisation) == org:
+        if not a.department.strip():
+            reasons.append(SAME_ORGANISATION)
+        elif name_key(e.department) == name_key(a.department):
+            reasons.append(SAME_DEPARTMENT)
+        if e.name.strip() and e.name.strip() in a.people:
+            reasons.append(PARTICIPANT)
+    if (e.user_key is not None and e.user_key == a.creator_key) and PARTICIPANT not in reasons:
+        reasons.append(PARTICIPANT)
+    if org and org in e.declared:
+        reasons.append(DECLARED)
+    if e.key in a.avoid:
+        reasons.append(AVOIDED)
+    last = e.cowork.get(org) if org else None
+    if last is not None and last >= year - lookback_years:
+        reasons.append(PAST_COWORK)
+    return reasons
+
+
+def screen(evaluators: Sequence[EvaluatorFacts], applications: Sequence[ApplicationFacts], *,
+           year: int, lookback_years: int) -> dict[tuple[int, int], list[str]]:
+    """Every conflicting (evaluator, application) pair with its reasons, without comparing
+    every pair: evaluators are indexed by organisation key, declared and co-work organisations
+    and user, so the work grows with the matches, not with pool × applications."""
+    by_org: dict[str, list[EvaluatorFacts]] = defaultdict(list)
+    by_user: dict[int, list[EvaluatorFacts]] = defaultdict(list)
+    by_key = {e.key: e for e in evaluators}
+    touching: dict[str, list[EvaluatorFacts]] = defaultdict(list)
+    for e in evaluators:
+        by_org[name_key(e.organisation)].append(e)
+        if e.user_key is not None:
+            by_user[e.user_key].append(e)
+        for org in set(e.declared) | set(e.cowork):
+            touching[org].append(e)
+    found: dict[tuple[int, int], list[str]] = {}
+    for a in applications:
+        org = name_key(a.organisation)
+        suspects: dict[int, EvaluatorFacts] = {}
+        if org:
+            for e in by_org.get(org, ()):
+                suspects[e.key] = e
+            for e in touching.get(org, ()):
+                suspects[e.key] = e
+        if a.creator_key is not None:
+            for e in by_user.get(a.creator_key, ()):
+                suspects[e.key] = e
+        for key in a.avoid:
+            if key in by_key:
+                suspects[key] = by_key[key]
+        for e in suspects.values():
+            reasons = pair_reasons(e, a, year=year, lookback_years=lookback_years)
+            if reasons:
+                found[(e.key, a.key)] = reasons
+    return found
+
+
+def screen_naive(evaluators: Sequence[EvaluatorFacts], applications: Sequence[ApplicationFacts],
+                 *, year: int, lookback_years: int) -> dict[tuple[int, int], list[str]]:
+    """The same answer by comparing every pair (the baseline the benchmark and tests use)."""
+    found = {}
+    for a in applications:
+        for e in evaluators:
+            reasons = pair_reasons(e, a, year=year, lookback_years=lookback_years)
+            if reasons:
+                found[(e.key, a.key)] = reasons
+    return found
+
+
+def choose_members(pool: Sequence[tuple[int, frozenset[str], int]], fields: frozenset[str],
+                   size: int, excluded: frozenset[int] = frozenset()) -> list[int]:
+    """Choose a panel of `size` from (evaluator key, expertise, current load): the widest
+    expertise overlap with the panel's fields first, then the lighter load, then the key.
+    Each chosen member's fields count once, so a second expert in the same field ranks below
+    an expert of a field not yet covered (balance)."""
+    chosen: list[int] = []
+    covered: set[str] = set()
+    available = [p for p in pool if p[0] not in excluded]
+    while available and len(chosen) < size:
+        best = min(available, key=lambda p: (-len((p[1] & fields) - covered),
+                                             -len(p[1] & fields), p[2], p[0]))
+        chosen.append(best[0])
+        covered |= best[1] & fields
+        available.remove(best)
+    return chosen

@@ -1,0 +1,83 @@
+"""Who may see and do what in an evaluation.
+
+Managers (planners, SBA's R&D managers) run evaluations. An evaluator sees only their own
+assignments: never another panel's, never an assignment of their own panel to someone else. An
+applicant sees the disclosure of their own organisation's applications after selection.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from rtis.orgs.models import Role
+from rtis.review.models import ApplicantContact, Assignment, Evaluator, Result
+from rtis.rnd.access import can_manage_rnd, require_rnd_manager
+from rtis.rnd.models import Application, ApplicationStatus
+
+__all__ = ["can_manage_rnd", "require_rnd_manager"]
+
+
+def evaluator_of(user: Any) -> Evaluator | None:
+    """The user's evaluator record, when the user is a signed-in evaluator."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "role", "") != Role.EVALUATOR:
+        return None
+    return Evaluator.objects.filter(user=user, active=True).first()
+
+
+def assignments_for_user(user: Any) -> QuerySet[Assignment]:
+    """The assignments a user may open: an evaluator their own, a manager all, others none."""
+    rows = Assignment.objects.select_related("panel__stage__call", "application__organisation",
+                                             "evaluator")
+    if can_manage_rnd(user):
+        return rows
+    evaluator = evaluator_of(user)
+    if evaluator is None:
+        return rows.none()
+    return rows.filter(evaluator=evaluator)
+
+
+def get_assignment_for_user(user: Any, pk: int) -> Assignment:
+    """An assignment the user may read, or Http404 (another's looks like none at all)."""
+    assignment = assignments_for_user(user).filter(pk=pk).first()
+    if assignment is None:
+        raise Http404(f"평가 배정 {pk}번이 없습니다 / no assignment {pk}")
+    return assignment
+
+
+def require_own_assignment(user: Any, assignment: Assignment) -> None:
+    """Only the assigned evaluator writes a score sheet (managers read it)."""
+    if assignment.evaluator.user_id != getattr(user, "pk", None):
+        raise PermissionDenied("배정된 평가위원만 점수를 입력할 수 있습니다 / only the assigned "
+                               "evaluator may score")
+
+
+def is_applicant_of(user: Any, application: Application) -> bool:
+    """Whether the user belongs to the application's organisation.
+
+    Applicant accounts link to organisations in a parallel slice; until then the applicant's
+    organisation is known from the applicant users who created one of its applications or were
+    recorded as its contacts (ApplicantContact)."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "role", "") != Role.APPLICANT:
+        return False
+    if ApplicantContact.objects.filter(organisation_id=application.organisation_id,
+                                       user=user).exists():
+        return True
+    return Application.objects.filter(organisation_id=application.organisation_id,
+                                      created_by=user).exists()
+
+
+def get_disclosure_for_user(user: Any, pk: int) -> Application:
+    """An application whose evaluation the user may read after selection, or Http404."""
+    application = (Application.objects.select_related("call", "organisation")
+                   .filter(pk=pk).first())
+    if application is None or not (can_manage_rnd(user) or is_applicant_of(user, application)):
+        raise Http404(f"신청 과제 {pk}번이 없습니다 / no application {pk}")
+    if application.status not in {ApplicationStatus.SELECTED, ApplicationStatus.NOT_SELECTED} \
+            or not Result.objects.filter(application=application).exists():
+        raise Http404(f"신청 과제 {pk}번의 평가 결과가 아직 공개되지 않았습니다 / the evaluation of "
+                      f"application {pk} is not disclosed yet")
+    return application
