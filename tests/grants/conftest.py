@@ -58,7 +58,7 @@ def manager(plan: Any) -> User:
     return _user("sba", Role.RND_MANAGER)
 
 
-def applied(planner: User, call: Call, organisation: Organisation, by: User) -> Application:
+def applied(planner: User, call: Call, organisation: Organisation, by: User) -> Application:  # noqa: F811
     """An application saved and submitted; `by` stands for the applicant who wrote it (until
     applicants write their own, rnd-apply, a planner enters it and `created_by` names them)."""
     application = do_save_application(planner, call, organisation, title=f"{organisation} 과제",
@@ -80,7 +80,7 @@ def select(application: Application, awarded_won: int = AWARD) -> Application:
 
 
 @pytest.fixture
-def selected(planner: User, call: Call, sme: Organisation, applicant: User) -> Application:
+def selected(planner: User, call: Call, sme: Organisation, applicant: User) -> Application:  # noqa: F811
     """(주)서울테크's application, submitted by `applicant` and then selected with 3억원 (by the
     same two-field update the selection makes)."""
     return select(applied(planner, call, sme, applicant))
@@ -97,7 +97,7 @@ def other_organisation(planner: User) -> Organisation:
 
 
 @pytest.fixture
-def other_selected(planner: User, call: Call, other_organisation: Organisation,
+def other_selected(planner: User, call: Call, other_organisation: Organisation,  # noqa: F811
                    other_applicant: User) -> Application:
     """Another organisation's selected application, written by `other_applicant`."""
     return select(applied(planner, call, other_organisation, other_applicant), 100_000_000)

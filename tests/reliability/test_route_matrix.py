@@ -34,6 +34,7 @@ from rtis.tracking.actions import (
     do_submit_entry,
 )
 from rtis.tracking.models import Notification
+from tests.grants.world import grants_world
 from tests.oversight.conftest import COUNCIL_ITEMS, KEY
 from tests.tracking.conftest import AMOUNTS
 
@@ -116,6 +117,22 @@ PAGE_RULES: dict[str, Rule] = {
     "rnd:call": Rule(EVERYONE),  # a published call; drafts are 404 but to planners
     "rnd:call_publish": Rule(PLANNER, "POST"),
     "rnd:call_applications": Rule(PLANNER),  # applicants' data: R&D managers only
+    # rnd-award: agreements are R&D managers' (and performers', who are applicants: see
+    # tests/grants/test_pages.py); statistics are public
+    "grants:agreements": Rule(PLANNER),
+    "grants:agreement_new": Rule(PLANNER),
+    "grants:agreement": Rule(PLANNER),
+    "grants:change_request": Rule(PLANNER, "POST"),
+    "grants:change_decide": Rule(PLANNER, "POST"),
+    "grants:report_save": Rule(NOBODY, "POST"),  # the performer only
+    "grants:annual_evaluate": Rule(PLANNER, "POST"),
+    "grants:final_evaluate": Rule(PLANNER, "POST"),
+    "grants:output_add": Rule(PLANNER, "POST"),
+    "grants:survey_submit": Rule(PLANNER, "POST"),
+    "grants:surveys": Rule(PLANNER),
+    "grants:survey_remind": Rule(PLANNER, "POST"),
+    "grants:statistics": Rule(EVERYONE),
+    "grants:statistics_download": Rule(EVERYONE),
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -221,7 +238,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
                    "tracking:period_move": month.pk, "tracking:approve": record.pk,
                    "tracking:return": record.pk,
                    "rnd:call": call.pk, "rnd:call_publish": call.pk,
-                   "rnd:call_applications": call.pk},
+                   "rnd:call_applications": call.pk, **grants_world(planner, call)},
         "period_id": month.pk, "indicator_id": indicator.pk,
         "kind": "execution", "move": "close", "fmt": "html", "record_id": record.pk,
         "entry_id": record.pk,
