@@ -163,6 +163,20 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("put", "/api/v1/tracking/milestones"): Rule(OWNER, "PUT"),
     ("post", "/api/v1/tracking/plans/{slug}/nodes/{code}/status"): Rule(OWNER, "POST"),
     ("get", "/api/v1/tracking/plans/{slug}/nodes/{code}/status"): Rule(STAFF),
+    # rnd-award: R&D managers (planners here) and performers; statistics are public
+    ("get", "/api/v1/grants/agreements"): Rule(PLANNER),
+    ("get", "/api/v1/grants/agreements/{agreement_id}"): Rule(PLANNER),
+    ("post", "/api/v1/grants/applications/{application_id}/agreement"): Rule(PLANNER, "POST"),
+    ("post", "/api/v1/grants/agreements/{agreement_id}/changes"): Rule(PLANNER, "POST"),
+    ("post", "/api/v1/grants/changes/{change_id}/decision"): Rule(PLANNER, "POST"),
+    ("post", "/api/v1/grants/agreements/{agreement_id}/reports"): Rule(NOBODY, "POST"),
+    ("post", "/api/v1/grants/reports/{report_id}/evaluation"): Rule(PLANNER, "POST"),
+    ("post", "/api/v1/grants/agreements/{agreement_id}/final-evaluation"): Rule(PLANNER, "POST"),
+    ("get", "/api/v1/grants/agreements/{agreement_id}/outputs"): Rule(PLANNER),
+    ("post", "/api/v1/grants/agreements/{agreement_id}/outputs"): Rule(PLANNER, "POST"),
+    ("get", "/api/v1/grants/surveys"): Rule(PLANNER),
+    ("post", "/api/v1/grants/surveys/{survey_id}/answer"): Rule(PLANNER, "POST"),
+    ("get", "/api/v1/grants/statistics"): Rule(EVERYONE),
 }
 
 
@@ -226,6 +240,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
     batch = do_stage_import(planner, plan, "table.xlsx", data.getvalue())
     snapshot = do_generate_report(planner, "plan-tables", plan, dt.date(2021, 12, 31))
     call = rnd_call(planner)
+    grants = grants_world(planner, call)
     note = Notification.objects.create(user=officer, key="matrix", kind="returned",
                                        message="확인", url="/tracking/")
     return {
@@ -238,13 +253,20 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
                    "tracking:period_move": month.pk, "tracking:approve": record.pk,
                    "tracking:return": record.pk,
                    "rnd:call": call.pk, "rnd:call_publish": call.pk,
-                   "rnd:call_applications": call.pk, **grants_world(planner, call)},
+                   "rnd:call_applications": call.pk, **grants},
         "period_id": month.pk, "indicator_id": indicator.pk,
         "kind": "execution", "move": "close", "fmt": "html", "record_id": record.pk,
         "entry_id": record.pk,
         "users": {"viewer": viewer, "other_officer": other_officer, "officer": officer,
                   "planner": planner},
+        **{key: grants[f"grants:{route}"] for key, route in GRANTS_IDS.items()},
     }
+
+
+# rnd-award: the grants API's path ids, from the page route that names the same object
+GRANTS_IDS = {"agreement_id": "agreement", "application_id": "agreement_new",
+              "change_id": "change_decide", "report_id": "annual_evaluate",
+              "survey_id": "survey_submit"}
 
 
 def rnd_call(planner: User) -> Call:
@@ -314,7 +336,7 @@ def test_each_api_operation_answers_each_role_by_its_rule(role: str,
     wrong: list[str] = []
     for (method, template), rule in API_RULES.items():
         path = template
-        for key in ("slug", "code", "record_id", "kind", "entry_id"):
+        for key in ("slug", "code", "record_id", "kind", "entry_id", *GRANTS_IDS):
             path = path.replace("{" + key + "}", str(world[key]))
         client = client_as(role, world)
         if method == "get":

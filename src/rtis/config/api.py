@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from rtis.grants.api import router as grants_router
 from rtis.lib.conflict import EditConflict
 from rtis.plans.api import router as plans_router
 from rtis.tracking.api import router as tracking_router
@@ -26,6 +27,7 @@ api = NinjaAPI(
 )
 api.add_router("/plans", plans_router, tags=["plans"])
 api.add_router("/tracking", tracking_router, tags=["tracking"])
+api.add_router("/grants", grants_router, tags=["grants"])
 
 
 @api.exception_handler(Http404)
