@@ -181,7 +181,7 @@ def report_for(applicant: User, agreement: Agreement, year: int = 2026) -> objec
     return do_submit_annual_report(applicant, report, report.version)
 
 
-def test_the_performer_files_the_annual_report_another_applicant_cannot(
+def test_the_performer_or_a_manager_files_the_annual_report_another_applicant_cannot(
         applicant: User, other_applicant: User, manager: User, agreement: Agreement) -> None:
     with pytest.raises(PermissionDenied):
         do_save_annual_report(other_applicant, agreement, year=2026, progress="x")

@@ -55,15 +55,16 @@ def test_who_sees_the_agreement(agreement: Agreement, applicant: User, other_app
 
 
 def test_report_evaluation_output_and_survey_through_the_api(
-        agreement: Agreement, applicant: User, manager: User,
+        agreement: Agreement, applicant: User, manager: User, other_applicant: User,
+        other_selected: Application,
         on_day: Callable[[dt.date], None]) -> None:
     performer, sba = client_for(applicant), client_for(manager)
     on_day(dt.date(2026, 12, 20))
     report = post(performer, f"/agreements/{agreement.pk}/reports",
                   {"year": 2026, "progress": "설계 완료", "spent_city_won": 140_000_000})
     assert report.status_code == 201 and report.json()["state"] == "submitted"
-    assert post(sba, f"/agreements/{agreement.pk}/reports",
-                {"year": 2027, "progress": "x"}).status_code == 403
+    assert post(client_for(other_applicant), f"/agreements/{agreement.pk}/reports",
+                {"year": 2027, "progress": "x"}).status_code == 404
     evaluated = post(sba, f"/reports/{report.json()['id']}/evaluation",
                      {"decision": "adjust", "comment": "감액",
                       "next_year_city_won": 120_000_000})

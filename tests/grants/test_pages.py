@@ -95,7 +95,7 @@ def pages(world: dict[str, int]) -> dict[str, tuple[str, str, set[str]]]:
         "change_request": ("POST", reverse("grants:change_request", args=[a]),
                            MANAGERS | PERFORMER),
         "change_decide": ("POST", reverse("grants:change_decide", args=[c]), MANAGERS),
-        "report_save": ("POST", reverse("grants:report_save", args=[a]), PERFORMER),
+        "report_save": ("POST", reverse("grants:report_save", args=[a]), MANAGERS | PERFORMER),
         "annual_evaluate": ("POST", reverse("grants:annual_evaluate", args=[r]), MANAGERS),
         "final_evaluate": ("POST", reverse("grants:final_evaluate", args=[a]), MANAGERS),
         "output_add": ("POST", reverse("grants:output_add", args=[a]), MANAGERS | PERFORMER),

@@ -124,7 +124,7 @@ PAGE_RULES: dict[str, Rule] = {
     "grants:agreement": Rule(PLANNER),
     "grants:change_request": Rule(PLANNER, "POST"),
     "grants:change_decide": Rule(PLANNER, "POST"),
-    "grants:report_save": Rule(NOBODY, "POST"),  # the performer only
+    "grants:report_save": Rule(PLANNER, "POST"),  # and the performer
     "grants:annual_evaluate": Rule(PLANNER, "POST"),
     "grants:final_evaluate": Rule(PLANNER, "POST"),
     "grants:output_add": Rule(PLANNER, "POST"),
@@ -169,7 +169,7 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("post", "/api/v1/grants/applications/{application_id}/agreement"): Rule(PLANNER, "POST"),
     ("post", "/api/v1/grants/agreements/{agreement_id}/changes"): Rule(PLANNER, "POST"),
     ("post", "/api/v1/grants/changes/{change_id}/decision"): Rule(PLANNER, "POST"),
-    ("post", "/api/v1/grants/agreements/{agreement_id}/reports"): Rule(NOBODY, "POST"),
+    ("post", "/api/v1/grants/agreements/{agreement_id}/reports"): Rule(PLANNER, "POST"),
     ("post", "/api/v1/grants/reports/{report_id}/evaluation"): Rule(PLANNER, "POST"),
     ("post", "/api/v1/grants/agreements/{agreement_id}/final-evaluation"): Rule(PLANNER, "POST"),
     ("get", "/api/v1/grants/agreements/{agreement_id}/outputs"): Rule(PLANNER),

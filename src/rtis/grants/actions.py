@@ -22,7 +22,7 @@ from django.urls import reverse
 from rtis.audit.log import record_change, record_create, record_creates
 from rtis.audit.versioned import update_versioned
 from rtis.config import clock
-from rtis.grants.access import people_acting_for, require_performer, require_performer_or_manager
+from rtis.grants.access import people_acting_for, require_performer_or_manager
 from rtis.grants.models import (
     SUCCESS_GRADES,
     Agreement,
@@ -388,8 +388,9 @@ def do_save_annual_report(actor: Any, agreement: Agreement, report: AnnualReport
                           expected_version: int | None = None, *, year: int, progress: str,
                           spent_city_won: int = 0, spent_private_won: int = 0,
                           issues: str = "") -> AnnualReport:
-    """The performer writes (or rewrites, while a draft) the annual report of one year."""
-    require_performer(actor, agreement)
+    """The performer writes (or rewrites, while a draft) the annual report of one year; an R&D
+    manager may enter it on the performer's behalf (a report handed in on paper)."""
+    require_performer_or_manager(actor, agreement)
     _require_active(agreement, "report")
     errors: dict[str, str] = {}
     if isinstance(year, bool) or not isinstance(year, int) or year not in agreement.years:
@@ -433,7 +434,7 @@ def do_save_annual_report(actor: Any, agreement: Agreement, report: AnnualReport
 @transaction.atomic
 def do_submit_annual_report(actor: Any, report: AnnualReport,
                             expected_version: int) -> AnnualReport:
-    require_performer(actor, report.agreement)
+    require_performer_or_manager(actor, report.agreement)
     _require_active(report.agreement, "report")
     if report.state != ReportState.DRAFT:
         raise ValidationError({"state": "이미 제출한 보고서입니다 / the report was already "

@@ -195,11 +195,8 @@ def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_save(request: HttpRequest, pk: int) -> HttpResponse:
-    """The performer files (saves and submits) one year's annual report."""
+    """The performer (or a manager on its behalf) files one year's annual report."""
     agreement = get_agreement_for_user(request.user, pk)
-    if not is_performer(request.user, agreement):
-        raise PermissionDenied("수행기관 담당자만 연차보고서를 제출합니다 / only the performer files "
-                               "the annual report")
 
     def act(d: dict[str, Any]) -> Any:
         report = actions.do_save_annual_report(

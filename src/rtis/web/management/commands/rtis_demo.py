@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from rtis.audit.log import record_delete
 from rtis.config import clock
+from rtis.grants.demo import do_demo_grants
 from rtis.lib.demo_day import DEMO_TODAY
 from rtis.orgs.actions import do_create_user, find_department
 from rtis.orgs.models import Role, User
@@ -87,6 +88,8 @@ def setup_demo(write: Any) -> dt.date:
                               story_plan=DEMO_TRACKED_PLAN)
     write_report(write, today, report)
     for line in do_demo_call(planner, today):
+        write(f"R&D: {line}")
+    for line in do_demo_grants(planner, today):
         write(f"R&D: {line}")
     if clock.fixed_today() is None:
         write(f"주의: 화면은 실제 날짜를 씁니다. RTIS_TODAY={today.isoformat()}로 실행하십시오 / "
