@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                      "enter invented past reporting for a demo (through submit and approve)"),
     "unlock": ("unlock_signin", "로그인 잠금 풀기: unlock 아이디|주소 (목록: unlock --list)",
                "clear a sign-in lock of an account or address (--list shows locks)"),
+    "survey-reminders": ("survey_reminders", "R&D 추적조사 제출 독촉 (매일 실행; 같은 독촉은 한 번만)",
+                         "remind R&D performers of due follow-up surveys (run daily)"),
     "manage": ("", "Django 관리 명령 직접 실행 (예: rtis manage shell)",
                "run any Django management command"),
 }

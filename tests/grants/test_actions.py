@@ -273,3 +273,21 @@ def test_the_follow_up_survey_is_answered_once_and_reminders_go_once(
     second = FollowUpSurvey.objects.get(agreement=agreement, round=2)
     with pytest.raises(ValidationError, match="부터 제출"):
         do_submit_survey(applicant, second, second.version, commercialised=True)
+
+
+def test_the_reminder_command_sends_each_reminder_once(
+        applicant: User, manager: User, agreement: Agreement,
+        on_day: Callable[[dt.date], None]) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    on_day(dt.date(2028, 1, 20))
+    do_final_evaluation(manager, agreement, grade="A", comment="우수", evaluated_on="2028-01-15")
+    on_day(dt.date(2028, 3, 20))
+    out = io.StringIO()
+    call_command("survey_reminders", stdout=out)
+    assert "추적조사 독촉 1건" in out.getvalue()
+    again = io.StringIO()
+    call_command("survey_reminders", stdout=again)
+    assert "추적조사 독촉 0건" in again.getvalue()

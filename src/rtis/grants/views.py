@@ -311,7 +311,9 @@ def _statistics() -> dict[str, Any]:
 
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
-    return render(request, "grants/statistics.html", _statistics())
+    return render(request, "grants/statistics.html", {
+        **_statistics(), "can_open_agreements": (can_manage_rnd(request.user)
+                                                 or bool(performer_organisation_ids(request.user)))})
 
 
 STAT_HEAD = ["구분", "사업", "연도", "신청", "선정", "선정률(%)", "협약", "협약 시비(원)", "성과(건)",
