@@ -77,7 +77,7 @@ def agreement_new(request: HttpRequest, pk: int) -> HttpResponse:
     if application is None:
         raise Http404(f"협약할 선정 과제 {pk}번이 없습니다 / no selected application {pk} "
                       f"awaiting an agreement")
-    years = list(range(application.call.year, application.call.year + 3))
+    years = list(range(application.call.year, application.call.year + 3))  # the call's year on
     form = AgreementForm(request.POST or None, years=years)
     status = 200
     if request.method == "POST":
@@ -128,16 +128,18 @@ def _agreement_page(request: HttpRequest, agreement: Agreement, *,
         "reports": reports, "outputs": list(agreement.outputs.all()),
         "surveys": list(agreement.surveys.all()), "manager": manager, "performer": performer,
         "active": agreement.state == "active",
-        "change_form": ChangeForm(initial={"version": agreement.version}),
-        "decide_form": DecideForm(),
+        "change_form": ChangeForm(initial={"version": agreement.version}, auto_id="change_%s"),
+        "decide_form": DecideForm(auto_id="decide_%s"),
         "report_form": ReportForm(initial={"year": next(
-            (y for y in years if y not in reported), years[-1])}),
-        "evaluation_form": AnnualEvaluationForm(),
-        "final_form": FinalEvaluationForm(initial={"evaluated_on": clock.today()}),
-        "output_form": OutputForm(initial={"occurred_on": clock.today()}),
+            (y for y in years if y not in reported), years[-1])}, auto_id="report_%s"),
+        "evaluation_form": AnnualEvaluationForm(auto_id="evaluation_%s"),
+        "final_form": FinalEvaluationForm(initial={"evaluated_on": clock.today()},
+                                          auto_id="final_%s"),
+        "output_form": OutputForm(initial={"occurred_on": clock.today()}, auto_id="output_%s"),
         "open_survey": open_survey,
         "survey_form": SurveyForm(initial={"version": open_survey.version if open_survey else 1,
-                                           "sales_won": 0, "jobs": 0, "investment_won": 0}),
+                                           "sales_won": 0, "jobs": 0, "investment_won": 0},
+                                  auto_id="survey_%s"),
         "errors": errors or []}, status=status)
 
 
