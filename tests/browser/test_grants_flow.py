@@ -139,3 +139,16 @@ def test_agreement_to_follow_up_survey(browser: Any, live_server: Any, plan: Pla
     violations += page.evaluate("window.__csp")
     context.close()
     assert violations == [] and errors == []
+
+
+def test_the_public_statistics_draw_their_charts_from_the_printed_figures(
+        browser: Any, live_server: Any, plan: Plan) -> None:
+    context, page, errors = watched_page(browser)
+    page.goto(f"{live_server.url}/grants/statistics/")
+    page.locator("[data-chart='chart-projects'][data-rendered='true']").wait_for()
+    page.locator("[data-chart='chart-funds'][data-rendered='true']").wait_for()
+    table = page.get_by_test_id("totals")
+    assert "2014" in table.inner_text() and "64" in table.inner_text()
+    violations = page.evaluate("window.__csp")
+    context.close()
+    assert violations == [] and errors == []

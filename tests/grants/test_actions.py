@@ -28,6 +28,8 @@ from rtis.grants.models import (
     Agreement,
     AgreementAmount,
     AgreementState,
+    AnnualEvaluation,
+    AnnualReport,
     ChangeState,
     FollowUpSurvey,
     Output,
@@ -291,3 +293,25 @@ def test_the_reminder_command_sends_each_reminder_once(
     again = io.StringIO()
     call_command("survey_reminders", stdout=again)
     assert "추적조사 독촉 0건" in again.getvalue()
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(next_year=st.integers(0, 300_000_000))
+def test_an_adjustment_is_taken_exactly_when_the_new_total_stays_within_the_award(
+        applicant: User, manager: User, selected: Application, next_year: int) -> None:
+    AnnualEvaluation.objects.all().delete()
+    AnnualReport.objects.all().delete()
+    Agreement.objects.all().delete()
+    made = do_make_agreement(manager, selected, starts_on="2026-05-01", ends_on="2027-12-31",
+                             amounts=AMOUNTS)
+    report = do_save_annual_report(applicant, made, year=2026, progress="진행")
+    report = do_submit_annual_report(applicant, report, report.version)
+    allowed = 150_000_000 + next_year <= AWARD
+    try:
+        do_evaluate_annual(manager, report, decision="adjust", comment="조정",
+                           next_year_city_won=next_year)
+    except ValidationError:
+        assert not allowed and city(made)[2027] == 150_000_000
+    else:
+        assert allowed and city(made)[2027] == next_year
