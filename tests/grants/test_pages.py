@@ -186,6 +186,18 @@ def test_list_pages_take_a_fixed_number_of_queries(
     for name in ("grants:agreements", "grants:surveys", "grants:statistics"):
         with django_assert_max_num_queries(14):
             assert client.get(reverse(name)).status_code == 200
+    with django_assert_max_num_queries(20):  # the agreement page, all its sections
+        assert client.get(reverse("grants:agreement", args=[agreement.pk])).status_code == 200
+
+
+def test_a_failure_shows_its_causes_in_words(manager: User, agreement: Agreement,
+                                            on_day: Callable[[dt.date], None]) -> None:
+    on_day(dt.date(2028, 1, 20))
+    do_final_evaluation(manager, agreement, grade="D", comment="미흡", evaluated_on="2028-01-10",
+                        failure_causes=["market", "funding"], failure_analysis="투자 무산")
+    body = html.unescape(client_for(manager).get(
+        reverse("grants:agreement", args=[agreement.pk])).content.decode())
+    assert "시장 수요 부족, 후속 자금 부족 — 투자 무산" in body and "실패" in body
 
 
 def test_the_surveys_page_lists_due_and_unanswered_surveys(

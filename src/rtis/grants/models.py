@@ -272,6 +272,10 @@ class FinalEvaluation(models.Model):
     def succeeded(self) -> bool:
         return self.grade in SUCCESS_GRADES
 
+    def failure_cause_labels(self) -> list[str]:
+        labels = dict(FailureCause.choices)
+        return [str(labels.get(c, c)) for c in self.failure_causes]
+
     def audit_scope(self) -> tuple[int | None, int | None]:
         return self.agreement.audit_scope()
 
