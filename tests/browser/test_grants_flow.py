@@ -20,6 +20,7 @@ from rtis.grants.models import (
     FinalEvaluation,
     FollowUpSurvey,
     Output,
+    PrintedFigure,
 )
 from rtis.lib.bizno import business_check_digit
 from rtis.orgs.models import Role
@@ -33,7 +34,7 @@ from rtis.rnd.actions import (
 from tests.browser.conftest import log_in
 from tests.browser.test_csp import watched_page
 from tests.conftest import PASSWORD, _user
-from tests.grants.conftest import applied, select
+from tests.grants.conftest import applied, ensure_printed_figures, select
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -143,6 +144,8 @@ def test_agreement_to_follow_up_survey(browser: Any, live_server: Any, plan: Pla
 
 def test_the_public_statistics_draw_their_charts_from_the_printed_figures(
         browser: Any, live_server: Any, plan: Plan) -> None:
+    ensure_printed_figures()
+    assert PrintedFigure.objects.filter(year=2014, measure="projects").exists()
     context, page, errors = watched_page(browser)
     page.goto(f"{live_server.url}/grants/statistics/")
     page.locator("[data-chart='chart-projects'][data-rendered='true']").wait_for()

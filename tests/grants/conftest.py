@@ -4,6 +4,7 @@ an SBA manager, and the agreement made for it. Days are fixed with `on_day`."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,6 +32,19 @@ AMOUNTS = {2026: {"city": 150_000_000, "private_cash": 30_000_000},
            2027: {"city": 150_000_000, "private_cash": 30_000_000}}
 TARGETS = [{"kind": "deliverable", "name": "시제품 1식", "due_on": "2027-10-31"},
            {"kind": "indicator", "name": "특허 출원", "unit": "건", "target": 2}]
+
+
+def ensure_printed_figures() -> None:
+    """Load the seeds' printed figures the way migration grants/0002 does: a transactional test
+    (the browser's) empties every table after it, the migration's rows too."""
+    from django.apps import apps
+
+    importlib.import_module("rtis.grants.migrations.0002_printed_figures").load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def printed_figures(db: Any) -> None:
+    ensure_printed_figures()
 
 
 @pytest.fixture
