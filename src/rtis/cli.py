@@ -36,6 +36,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                    "facilities and funds: recompute the computed indicators"),
     "review": ("review", "R&D 평가: review ranking 공고번호 -o 순위표.xlsx",
                "R&D evaluation: a call's ranking as XLSX (review ranking CALL_ID -o FILE.xlsx)"),
+    "survey-reminders": ("survey_reminders", "R&D 추적조사 제출 독촉 (매일 실행; 같은 독촉은 한 번만)",
+                         "remind R&D performers of due follow-up surveys (run daily)"),
     "manage": ("", "Django 관리 명령 직접 실행 (예: rtis manage shell)",
                "run any Django management command"),
 }

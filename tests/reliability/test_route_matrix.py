@@ -34,6 +34,7 @@ from rtis.tracking.actions import (
     do_submit_entry,
 )
 from rtis.tracking.models import Notification
+from tests.grants.world import grants_world
 from tests.oversight.conftest import COUNCIL_ITEMS, KEY
 from tests.review.matrix import review_pks
 from tests.tracking.conftest import AMOUNTS
@@ -161,6 +162,22 @@ PAGE_RULES: dict[str, Rule] = {
     "review:sheet": Rule(PLANNER),  # managers read a sheet; only its evaluator writes
     "review:recuse": Rule(NOBODY, "POST"),  # the assigned evaluator only
     "review:disclosure": Rule(PLANNER),  # and the applicant's organisation
+    # rnd-award: agreements are R&D managers' (and performers', who are applicants: see
+    # tests/grants/test_pages.py); statistics are public
+    "grants:agreements": Rule(PLANNER),
+    "grants:agreement_new": Rule(PLANNER),
+    "grants:agreement": Rule(PLANNER),
+    "grants:change_request": Rule(PLANNER, "POST"),
+    "grants:change_decide": Rule(PLANNER, "POST"),
+    "grants:report_save": Rule(PLANNER, "POST"),  # and the performer
+    "grants:annual_evaluate": Rule(PLANNER, "POST"),
+    "grants:final_evaluate": Rule(PLANNER, "POST"),
+    "grants:output_add": Rule(PLANNER, "POST"),
+    "grants:survey_submit": Rule(PLANNER, "POST"),
+    "grants:surveys": Rule(PLANNER),
+    "grants:survey_remind": Rule(PLANNER, "POST"),
+    "grants:statistics": Rule(EVERYONE),
+    "grants:statistics_download": Rule(EVERYONE),
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -207,6 +224,20 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("get", "/api/v1/review/stages/{stage_id}/ranking"): Rule(PLANNER),
     ("post", "/api/v1/review/stages/{stage_id}/selection"): Rule(PLANNER, "POST"),
     ("get", "/api/v1/review/applications/{application_id}/disclosure"): Rule(PLANNER),
+    # rnd-award: R&D managers (planners here) and performers; statistics are public
+    ("get", "/api/v1/grants/agreements"): Rule(PLANNER),
+    ("get", "/api/v1/grants/agreements/{agreement_id}"): Rule(PLANNER),
+    ("post", "/api/v1/grants/applications/{application_id}/agreement"): Rule(PLANNER, "POST"),
+    ("post", "/api/v1/grants/agreements/{agreement_id}/changes"): Rule(PLANNER, "POST"),
+    ("post", "/api/v1/grants/changes/{change_id}/decision"): Rule(PLANNER, "POST"),
+    ("post", "/api/v1/grants/agreements/{agreement_id}/reports"): Rule(PLANNER, "POST"),
+    ("post", "/api/v1/grants/reports/{report_id}/evaluation"): Rule(PLANNER, "POST"),
+    ("post", "/api/v1/grants/agreements/{agreement_id}/final-evaluation"): Rule(PLANNER, "POST"),
+    ("get", "/api/v1/grants/agreements/{agreement_id}/outputs"): Rule(PLANNER),
+    ("post", "/api/v1/grants/agreements/{agreement_id}/outputs"): Rule(PLANNER, "POST"),
+    ("get", "/api/v1/grants/surveys"): Rule(PLANNER),
+    ("post", "/api/v1/grants/surveys/{survey_id}/answer"): Rule(PLANNER, "POST"),
+    ("get", "/api/v1/grants/statistics"): Rule(EVERYONE),
 }
 
 
@@ -272,6 +303,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
     call = rnd_call(planner)
     facility = published_facility()
     review = review_pks(planner)
+    grants = grants_world(planner, call)
     note = Notification.objects.create(user=officer, key="matrix", kind="returned",
                                        message="확인", url="/tracking/")
     return {
@@ -288,13 +320,16 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
                    **dict.fromkeys(["facilities:detail", "facilities:edit", "facilities:outcomes",
                                     "facilities:outcome_template", "facilities:outcome_upload"],
                                    facility.pk),
-                   "lineage:node": unit.pk, "lineage:link": unit.pk, **review["pages"]},
+                   "lineage:node": unit.pk, "lineage:link": unit.pk, **review["pages"],
+                   **grants},
         "facility_id": facility.pk,
         "period_id": month.pk, "indicator_id": indicator.pk,
         "kind": "execution", "move": "close", "fmt": "html", "record_id": record.pk,
         "entry_id": record.pk, **review["ids"],
         "users": {"viewer": viewer, "other_officer": other_officer, "officer": officer,
                   "planner": planner},
+        # The grants API names its own objects under the same keys (application_id).
+        "grants_ids": {key: grants[f"grants:{route}"] for key, route in GRANTS_IDS.items()},
     }
 
 
@@ -304,6 +339,12 @@ def published_facility() -> Any:
 
     return do_create_facility(None, name="시험 허브", published=True,
                               operating_department=Department.objects.get(name="신성장산업과"))
+
+
+# rnd-award: the grants API's path ids, from the page route that names the same object
+GRANTS_IDS = {"agreement_id": "agreement", "application_id": "agreement_new",
+              "change_id": "change_decide", "report_id": "annual_evaluate",
+              "survey_id": "survey_submit"}
 
 
 def rnd_call(planner: User) -> Call:
@@ -373,9 +414,10 @@ def test_each_api_operation_answers_each_role_by_its_rule(role: str,
     wrong: list[str] = []
     for (method, template), rule in API_RULES.items():
         path = template
+        ids = {**world, **world["grants_ids"]} if template.startswith("/api/v1/grants") else world
         for key in ("slug", "code", "record_id", "kind", "entry_id", "facility_id", "stage_id",
-                    "panel_id", "assignment_id", "application_id"):
-            path = path.replace("{" + key + "}", str(world[key]))
+                    "panel_id", "assignment_id", "application_id", *GRANTS_IDS):
+            path = path.replace("{" + key + "}", str(ids[key]))
         client = client_as(role, world)
         if method == "get":
             response = client.get(path)

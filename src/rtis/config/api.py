@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from rtis.facilities.api import router as facilities_router
+from rtis.grants.api import router as grants_router
 from rtis.lib.conflict import EditConflict
 from rtis.plans.api import router as plans_router
 from rtis.review.api import router as review_router
@@ -30,6 +31,7 @@ api.add_router("/plans", plans_router, tags=["plans"])
 api.add_router("/tracking", tracking_router, tags=["tracking"])
 api.add_router("/facilities", facilities_router, tags=["facilities"])
 api.add_router("/review", review_router, tags=["review"])
+api.add_router("/grants", grants_router, tags=["grants"])
 
 
 @api.exception_handler(Http404)

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "rtis.facilities",
     "rtis.lineage",
     "rtis.review",
+    "rtis.grants",
     "rtis.web",
 ]
 

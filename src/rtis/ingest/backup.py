@@ -71,6 +71,7 @@ EXCLUDED_MODELS: dict[str, str] = {
 # of an rtis app must be named here (tests/ingest/test_backup_demo.py restores into a new one).
 MIGRATION_FILLED: dict[str, str] = {
     "plans.fundingsource": "migration plans/0002_funding_sources",
+    "grants.printedfigure": "migration grants/0002_printed_figures",
 }
 
 # Fields never written (secrets), by model label. Imported users get an unusable password.

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from rtis.audit.log import record_delete
 from rtis.config import clock
 from rtis.facilities.demo import do_demo_facilities
+from rtis.grants.demo import do_demo_grants
 from rtis.lib.demo_day import DEMO_TODAY
 from rtis.orgs.actions import do_create_user, find_department
 from rtis.orgs.models import Role, User
@@ -91,12 +92,15 @@ def setup_demo(write: Any) -> dt.date:
     write_report(write, today, report)
     for line in do_demo_call(planner, today):
         write(f"R&D: {line}")
-    for line in do_demo_portal(planner, today):
-        write(f"portal: {line}")
-    for line in do_demo_facilities(planner, today):
-        write(f"시설 / facilities: {line}")
     for line in do_demo_review(planner, today):
         write(f"R&D 평가: {line}")
+    for line in do_demo_grants(planner, today):  # the agreements of the review's selections
+        write(f"R&D: {line}")
+    for line in do_demo_facilities(planner, today):
+        write(f"시설 / facilities: {line}")
+    # Last: the public bundle is made of everything above.
+    for line in do_demo_portal(planner, today):
+        write(f"portal: {line}")
     if clock.fixed_today() is None:
         write(f"주의: 화면은 실제 날짜를 씁니다. RTIS_TODAY={today.isoformat()}로 실행하십시오 / "
               f"note: pages follow the wall clock; run with RTIS_TODAY={today.isoformat()}")
