@@ -417,7 +417,8 @@ def test_each_api_operation_answers_each_role_by_its_rule(role: str,
         ids = {**world, **world["grants_ids"]} if template.startswith("/api/v1/grants") else world
         for key in ("slug", "code", "record_id", "kind", "entry_id", "facility_id", "stage_id",
                     "panel_id", "assignment_id", "application_id", *GRANTS_IDS):
-            path = path.replace("{" + key + "}", str(ids[key]))
+            if "{" + key + "}" in path:
+                path = path.replace("{" + key + "}", str(ids[key]))
         client = client_as(role, world)
         if method == "get":
             response = client.get(path)
