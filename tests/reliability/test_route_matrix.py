@@ -116,6 +116,19 @@ PAGE_RULES: dict[str, Rule] = {
     "rnd:call": Rule(EVERYONE),  # a published call; drafts are 404 but to planners
     "rnd:call_publish": Rule(PLANNER, "POST"),
     "rnd:call_applications": Rule(PLANNER),  # applicants' data: R&D managers only
+    # rnd-apply: applicants' pages are for applicant accounts (none of these roles); managers
+    # read and enter applications; the sign-up is public (a bad confirmation token is a 400).
+    "rnd:call_close": Rule(PLANNER, "POST"),
+    "rnd:apply": Rule(PLANNER),
+    "rnd:sign_up": Rule(EVERYONE),
+    "rnd:sign_up_confirm": Rule(EVERYONE),
+    "rnd:my_applications": Rule(NOBODY),
+    "rnd:person_add": Rule(NOBODY, "POST"),
+    "rnd:application": Rule(PLANNER),
+    "rnd:application_submit": Rule(PLANNER, "POST"),
+    "rnd:attachment_upload": Rule(PLANNER, "POST"),
+    "rnd:attachment": Rule(PLANNER),
+    "rnd:attachment_delete": Rule(PLANNER, "POST"),
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -209,6 +222,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
     batch = do_stage_import(planner, plan, "table.xlsx", data.getvalue())
     snapshot = do_generate_report(planner, "plan-tables", plan, dt.date(2021, 12, 31))
     call = rnd_call(planner)
+    rnd_apply = rnd_application_pks(planner, call)
     note = Notification.objects.create(user=officer, key="matrix", kind="returned",
                                        message="확인", url="/tracking/")
     return {
@@ -221,7 +235,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
                    "tracking:period_move": month.pk, "tracking:approve": record.pk,
                    "tracking:return": record.pk,
                    "rnd:call": call.pk, "rnd:call_publish": call.pk,
-                   "rnd:call_applications": call.pk},
+                   "rnd:call_applications": call.pk, **rnd_apply},
         "period_id": month.pk, "indicator_id": indicator.pk,
         "kind": "execution", "move": "close", "fmt": "html", "record_id": record.pk,
         "entry_id": record.pk,
@@ -315,3 +329,29 @@ def test_each_api_operation_answers_each_role_by_its_rule(role: str,
         if method == "get" and response.status_code >= 500:
             wrong.append(f"{method} {path}: {response.status_code}")
     assert not wrong, "\n".join(wrong)
+
+
+# rnd-apply ------------------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def rnd_attachments_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """R&D attachments are written under a temporary VAR_DIR, never the checkout's var/."""
+    settings.VAR_DIR = tmp_path
+
+
+def rnd_application_pks(planner: User, call: Call) -> dict[str, int]:
+    """A draft application with one attachment, entered by the planner: the pks its routes take."""
+    from rtis.lib.bizno import business_check_digit
+    from rtis.rnd.actions import do_attach_file, do_create_organisation, do_save_application
+
+    organisation = do_create_organisation(planner, name="(주)시험", kind="seoul_sme",
+                                          business_number="124810099"
+                                          + str(business_check_digit("124810099")))
+    application = do_save_application(planner, call, organisation, title="시험 과제",
+                                      principal_investigator="김연구",
+                                      requested_funds={str(call.year): 1})
+    attachment = do_attach_file(planner, application, "a.pdf", b"%PDF-1.4\n%%EOF")
+    return {"rnd:call_close": call.pk, "rnd:apply": call.pk, "rnd:application": application.pk,
+            "rnd:application_submit": application.pk,
+            "rnd:attachment_upload": application.pk, "rnd:attachment": attachment.pk,
+            "rnd:attachment_delete": attachment.pk}
