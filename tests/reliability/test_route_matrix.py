@@ -159,6 +159,16 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("put", "/api/v1/tracking/milestones"): Rule(OWNER, "PUT"),
     ("post", "/api/v1/tracking/plans/{slug}/nodes/{code}/status"): Rule(OWNER, "POST"),
     ("get", "/api/v1/tracking/plans/{slug}/nodes/{code}/status"): Rule(STAFF),
+    # rnd-apply: calls are public; applications are for R&D managers and their own applicants
+    # (applicants' isolation: tests/rnd/test_permission_matrix.py)
+    ("get", "/api/v1/rnd/calls"): Rule(EVERYONE),
+    ("get", "/api/v1/rnd/calls/{call_id}"): Rule(EVERYONE),
+    ("get", "/api/v1/rnd/applications"): Rule(PLANNER),
+    ("get", "/api/v1/rnd/applications/{application_id}"): Rule(PLANNER),
+    ("post", "/api/v1/rnd/calls/{call_id}/applications"): Rule(PLANNER, "POST"),
+    ("put", "/api/v1/rnd/applications/{application_id}"): Rule(PLANNER, "PUT"),
+    ("post", "/api/v1/rnd/applications/{application_id}/submit"): Rule(PLANNER, "POST"),
+    ("post", "/api/v1/rnd/applications/{application_id}/attachments"): Rule(PLANNER, "POST"),
 }
 
 
