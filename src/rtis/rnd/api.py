@@ -51,9 +51,9 @@ class RndSession(SessionAuth):
 router = Router()
 session = RndSession()
 
-FOUND: dict[int, Any] = {404: ErrorOut}
-AUTHED: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
-WRITE: dict[int, Any] = {**AUTHED, 403: ErrorOut, 409: ConflictOut, 422: InvalidOut}
+FOUND: dict[int, Any] = {404: ErrorOut, 422: InvalidOut}
+AUTHED: dict[int, Any] = {**FOUND, 401: ErrorOut}
+WRITE: dict[int, Any] = {**AUTHED, 400: ErrorOut, 403: ErrorOut, 409: ConflictOut}
 
 
 class Paging(Schema):
