@@ -19,6 +19,7 @@ from rtis.lib.claims import FIGURE_CLAIM_MODELS, TABLE_CLAIM_MODELS, validate_cl
 from rtis.lib.kdate import quarter_bounds
 from rtis.lib.money import UNITS, MoneyError, to_won, won_unit_factor
 from rtis.lib.org_history import OrgHistoryFile, org_file_problems
+from rtis.lib.refdata_schema import RefdataFile
 from rtis.lib.seed_language import english_fields
 from rtis.lib.yamlines import YamlError, line_of, load_with_lines
 
@@ -311,6 +312,7 @@ FORMATS: dict[str, type[BaseModel]] = {
     "rtis-references/1": SeedReferencesFile,
     "rtis-audit/1": SeedAuditFile,
     "rtis-orgs/1": OrgHistoryFile,  # the organisation's dated history (seed/orgs/)
+    "rtis-refdata/1": RefdataFile,  # versioned reference code lists (seed/refdata/)
 }
 
 
