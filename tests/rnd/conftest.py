@@ -78,6 +78,15 @@ def university(planner: User) -> Organisation:
 FUNDS = {"2026": 200_000_000, "2027": 150_000_000}
 
 
+@pytest.fixture
+def code_lists(db: Any) -> list[str]:
+    """The NTIS code lists (rtis.refdata), loaded the way load_seed loads them."""
+    from rtis.ingest.seed import SEED_DIR
+    from rtis.refdata.seed import load_refdata
+
+    return load_refdata(None, sorted((SEED_DIR / "refdata").glob("*.yaml")))
+
+
 @pytest.fixture(autouse=True)
 def var_dir(settings: Any, tmp_path: Any) -> Any:
     """Attachments go under a temporary VAR_DIR/media, never the checkout's var/."""

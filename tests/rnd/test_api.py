@@ -16,7 +16,7 @@ from rtis.rnd.models import Application, Call, Organisation
 from tests.openapi import assert_matches_openapi
 from tests.rnd.conftest import PDF, at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("code_lists")]
 BASE = "/api/v1/rnd"
 
 
@@ -42,7 +42,7 @@ def new_application(sme: Organisation, **changes: Any) -> dict[str, Any]:
     person = sme.people.first()
     body = {"title": "API 과제", "pi": person.pk if person else None,
             "requested_funds": {"2026": 100_000_000}, "private_matching_won": 20_000_000,
-            "science_class": "EE0101", "indicators": [{"name": "특허", "unit": "건", "target": 1}]}
+            "science_class": "EA", "indicators": [{"name": "특허", "unit": "건", "target": 1}]}
     body.update(changes)
     return body
 

@@ -20,7 +20,7 @@ from rtis.rnd.models import Application, Attachment, Call, Organisation
 from tests.conftest import PASSWORD, client_for
 from tests.rnd.conftest import FUNDS, PDF, at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("code_lists")]
 
 
 def body(response: Any) -> str:
@@ -33,7 +33,7 @@ def form_data(organisation: Organisation, **changes: Any) -> dict[str, Any]:
         "title": "AI 기반 하수관로 진단", "summary": "관로 영상 자동 판독", "pi": pi.pk if pi else "",
         "private_matching_won": 40_000_000, "funds_2026": 200_000_000, "funds_2027": "",
         "funds_2028": "", "period_start": "2026-05-01", "period_end": "2026-12-31",
-        "science_class": "EE0101", "six_t": "IT", "development_phase": "", "performer_type": "",
+        "science_class": "EA", "six_t": "IT", "development_phase": "", "performer_type": "",
         "indicator_1_name": "특허 출원", "indicator_1_unit": "건", "indicator_1_target": 2}
     data.update(changes)
     return data

@@ -34,7 +34,7 @@ from rtis.rnd.models import Applicant, Application, Attachment, Call, Organisati
 from tests.conftest import PASSWORD
 from tests.rnd.conftest import FUNDS, PDF, at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("code_lists")]
 
 SIGN_UP = {"username": "hongtech", "password": PASSWORD, "email": "lee@hongtech.example",
            "name": "이담당", "department": "연구소", "position": "책임연구원",
@@ -48,8 +48,8 @@ def fill(actor: User, call: Call, organisation: Organisation, **changes: Any) ->
         "title": "AI 기반 하수관로 진단", "summary": "관로 영상 자동 판독", "pi": pi,
         "requested_funds": FUNDS, "private_matching_won": 50_000_000,
         "period_start": dt.date(2026, 5, 1), "period_end": dt.date(2027, 12, 31),
-        "codes": {"science_class": "EE0101", "six_t": "IT", "development_phase": "2",
-                  "performer_type": "3"},
+        "codes": {"science_class": "EA", "six_t": "IT", "development_phase": "응용",
+                  "performer_type": "04"},
         "indicators": [{"name": "특허 출원", "unit": "건", "target": 2}]}
     fields.update(changes)
     return do_save_application(actor, call, organisation, **fields)
@@ -132,7 +132,8 @@ def test_an_applicant_saves_and_submits_its_own_application_before_the_deadline(
         applicant: User, sme: Organisation, call: Call, during_the_window: dt.datetime) -> None:
     application = fill(applicant, call, sme)
     assert application.stage == call.stages.get(order=1)
-    assert application.science_class == "EE0101"
+    assert application.science_class == "EA"
+    assert application.development_phase == "02"  # typed as its name 응용, stored as the code
     assert application.indicators == [{"name": "특허 출원", "unit": "건", "target": 2}]
     saved = fill(applicant, call, sme, application=application,
                  expected_version=application.version, title="고친 제목")
@@ -182,6 +183,8 @@ def test_an_organisation_outside_the_calls_eligibility_cannot_submit(
 
 @pytest.mark.parametrize(("changes", "field"), [
     ({"codes": {"science_class": "EE 01!"}}, "science_class"),
+    ({"codes": {"six_t": "QT"}}, "six_t"),
+    ({"codes": {"performer_type": "99"}}, "performer_type"),
     ({"period_start": dt.date(2027, 1, 1), "period_end": dt.date(2026, 1, 1)}, "period_end"),
     ({"period_start": dt.date(2027, 1, 1), "period_end": dt.date(2027, 12, 31)},
      "requested_funds"),

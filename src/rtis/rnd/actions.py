@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,6 +27,7 @@ from rtis.lib.kdate import MAX_YEAR, MIN_YEAR
 from rtis.lib.korean import josa, particle
 from rtis.lib.money import MAX_WON
 from rtis.plans.models import Node
+from rtis.refdata.queries import PERFORMER, RND_STAGE, SCIENCE_CLASS, SIX_T, resolve
 from rtis.rnd.access import require_act_for, require_rnd_manager
 from rtis.rnd.models import (
     ATTACHMENTS,
@@ -59,7 +59,9 @@ MAX_ATTACHMENTS = 10  # files of one application
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 CONFIRM_SALT = "rtis.rnd.applicant-confirm"
 CONFIRM_MAX_AGE = 3 * 24 * 3600  # seconds an e-mail confirmation link stays valid
-CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+# The rtis.refdata code list of each classification field.
+CODE_LISTS = {"science_class": SCIENCE_CLASS, "six_t": SIX_T, "development_phase": RND_STAGE,
+              "performer_type": PERFORMER}
 # The NTIS classification fields of an application: (Korean label, English).
 CODE_FIELDS = {
     "science_class": ("과학기술표준분류", "the national S&T standard classification"),
@@ -275,22 +277,20 @@ def _requested_funds(call: Call, funds: Mapping[Any, Any], errors: dict[str, str
 
 
 def _code(value: Any, field: str, label: str, english: str, errors: dict[str, str]) -> str:
-    """A classification code: blank, or one of its NTIS code list (rtis.refdata when present)."""
+    """A classification code: blank, or a code (or its name) of the field's NTIS code list in
+    force today (rtis.refdata); stored as the list's code."""
     code = value.strip() if isinstance(value, str) else ""
     if not code:
         return ""
-    if len(code) > 20 or not CODE_PATTERN.fullmatch(code):
-        errors[field] = (f"{label} 코드 형식이 아닙니다: {code!r} / not a code of {english}: "
-                         f"{code!r}")
-    elif not known_code(field, code):
-        errors[field] = (f"{label} 코드표에 없는 코드입니다: {code!r} / {code!r} is not in the "
-                         f"code list of {english}")
-    return code
-
-
-def known_code(field: str, code: str) -> bool:
-    """Tell whether the code is in the field's current NTIS code list (any code until loaded)."""
-    return True
+    if len(code) > 50:
+        errors[field] = f"{label} 코드가 너무 깁니다 / the code of {english} is too long"
+        return ""
+    found = resolve(CODE_LISTS[field], code)
+    if found is None:
+        errors[field] = (f"{label} 코드표(현행)에 없는 값입니다: {code!r} / {code!r} is not in the "
+                         f"current code list of {english}")
+        return ""
+    return found.code
 
 
 def _indicators(values: Any, errors: dict[str, str]) -> list[dict[str, Any]]:

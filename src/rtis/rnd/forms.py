@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rtis.refdata.queries import choices
+from rtis.rnd.actions import CODE_LISTS
 from rtis.rnd.models import Application, Call, Organisation, OrganisationKind, Person
 
 
@@ -63,10 +65,10 @@ class ApplicationForm(forms.Form):
                                    widget=forms.DateInput(attrs={"type": "date"}))
     period_end = forms.DateField(label=_("수행 종료일"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))
-    science_class = forms.CharField(label=_("과학기술표준분류"), max_length=20, required=False)
-    six_t = forms.CharField(label=_("6T 분류"), max_length=20, required=False)
-    development_phase = forms.CharField(label=_("연구개발단계"), max_length=20, required=False)
-    performer_type = forms.CharField(label=_("연구수행주체"), max_length=20, required=False)
+    science_class = forms.ChoiceField(label=_("과학기술표준분류"), required=False)
+    six_t = forms.ChoiceField(label=_("6T 분류"), required=False)
+    development_phase = forms.ChoiceField(label=_("연구개발단계"), required=False)
+    performer_type = forms.ChoiceField(label=_("연구수행주체"), required=False)
 
     def __init__(self, *args: Any, call: Call, organisation: Organisation | None,
                  **kwargs: Any) -> None:
@@ -75,6 +77,9 @@ class ApplicationForm(forms.Form):
                   else Person.objects.none())
         self.fields["pi"].queryset = people  # type: ignore[attr-defined]
         self.fields["participants"].queryset = people  # type: ignore[attr-defined]
+        for field, list_name in CODE_LISTS.items():  # the NTIS code lists in force today
+            self.fields[field].choices = [("", "-"), *((c, f"{c} {n}")  # type: ignore[attr-defined]
+                                                       for c, n in choices(list_name))]
         self.years = [call.year + n for n in range(FORM_YEARS)]
         for year in self.years:
             self.fields[f"funds_{year}"] = forms.IntegerField(
