@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
@@ -214,8 +214,6 @@ def _people(organisation: Organisation, pi: int | None,
     found = {p.pk: p for p in organisation.people.filter(pk__in=wanted)}
     missing = sorted(wanted - set(found))
     if missing:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"participants": f"이 기관의 인력이 아닙니다: {missing} / not people "
                                                f"of this organisation: {missing}"})
     return (found[pi] if pi else None), [found[p] for p in participants]
@@ -280,7 +278,10 @@ def read_application(request: HttpRequest, application_id: Id) -> dict[str, Any]
 def create_application(request: HttpRequest, call_id: Id, body: NewApplicationIn) -> Any:
     call = get_call_for_user(request.user, call_id)
     if can_manage_rnd(request.user):
-        organisation = Organisation.objects.filter(pk=body.organisation or 0).first()
+        if body.organisation is None:
+            raise ValidationError({"organisation": "대리 입력할 기관(organisation)을 고르세요 / "
+                                                   "name the organisation to enter it for"})
+        organisation = Organisation.objects.filter(pk=body.organisation).first()
         if organisation is None:
             raise Http404(f"기관 {body.organisation}번이 없습니다 / no organisation "
                           f"{body.organisation}")
