@@ -129,6 +129,8 @@ PAGE_RULES: dict[str, Rule] = {
     "rnd:attachment_upload": Rule(PLANNER, "POST"),
     "rnd:attachment": Rule(PLANNER),
     "rnd:attachment_delete": Rule(PLANNER, "POST"),
+    "rnd:call_import": Rule(PLANNER),
+    "rnd:applicant_new": Rule(PLANNER),
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -361,7 +363,7 @@ def rnd_application_pks(planner: User, call: Call) -> dict[str, int]:
                                       principal_investigator="김연구",
                                       requested_funds={str(call.year): 1})
     attachment = do_attach_file(planner, application, "a.pdf", b"%PDF-1.4\n%%EOF")
-    return {"rnd:call_close": call.pk, "rnd:apply": call.pk, "rnd:application": application.pk,
+    return {"rnd:call_close": call.pk, "rnd:apply": call.pk, "rnd:call_import": call.pk, "rnd:application": application.pk,
             "rnd:application_submit": application.pk,
             "rnd:attachment_upload": application.pk, "rnd:attachment": attachment.pk,
             "rnd:attachment_delete": attachment.pk}

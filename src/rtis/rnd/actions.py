@@ -29,6 +29,7 @@ from rtis.lib.money import MAX_WON
 from rtis.plans.models import Node
 from rtis.refdata.queries import PERFORMER, RND_STAGE, SCIENCE_CLASS, SIX_T, resolve
 from rtis.rnd.access import require_act_for, require_rnd_manager
+from rtis.rnd.importing import SHEET, ImportRefused, Problem, Row, read_applications
 from rtis.rnd.models import (
     ATTACHMENTS,
     Applicant,
@@ -670,6 +671,30 @@ def do_create_applicant(actor: Any, organisation: Organisation, *, username: str
 
 
 @transaction.atomic
+def do_register_applicant(actor: Any, *, username: str, password: str, email: str, name: str,
+                          department: str = "", position: str = "", organisation_name: str,
+                          kind: str, business_number: str = "",
+                          corporate_number: str = "") -> Applicant:
+    """Create a confirmed applicant account (an R&D manager's act) for the organisation with this
+    business number, registering the organisation first when it is new."""
+    require_rnd_manager(actor)
+    organisation = None
+    if business_number.strip():
+        try:
+            bare = normalise_business_number(business_number)
+        except BizNoError as exc:
+            raise ValidationError({"business_number": str(exc)}) from exc
+        organisation = Organisation.objects.filter(business_number=bare).first()
+    if organisation is None:
+        organisation = do_create_organisation(actor, name=organisation_name, kind=kind,
+                                              business_number=business_number,
+                                              corporate_number=corporate_number)
+    return do_create_applicant(actor, organisation, username=username, password=password,
+                               email=email, name=name, department=department,
+                               position=position)
+
+
+@transaction.atomic
 def do_add_person(actor: Any | None, organisation: Organisation, *, name: str,
                   position: str = "", department: str = "", email: str = "") -> Person:
     """Add a person to an organisation (kept for its later applications, never retyped)."""
@@ -692,3 +717,65 @@ def do_add_person(actor: Any | None, organisation: Organisation, *, name: str,
                                    department=department, email=email.strip())
     record_create(actor, person)
     return person
+
+
+# Import -----------------------------------------------------------------------------------------
+
+def _import_row(actor: Any, call: Call, row: Row) -> Application:
+    values = row.values
+    business = values.get("business_number", "")
+    organisation = None
+    if business:
+        try:
+            organisation = Organisation.objects.filter(
+                business_number=normalise_business_number(business)).first()
+        except BizNoError as exc:
+            raise ValidationError({"business_number": str(exc)}) from exc
+    if organisation is None:
+        organisation = do_create_organisation(actor, name=values["organisation_name"],
+                                              kind=values["kind"], business_number=business)
+    pi = organisation.people.filter(name=values["pi_name"]).first() or do_add_person(
+        actor, organisation, name=values["pi_name"], department=values.get("pi_department", ""),
+        email=values.get("pi_email", ""))
+    application = do_save_application(
+        actor, call, organisation, title=values["title"], summary=values.get("summary", ""),
+        pi=pi, requested_funds=row.funds,
+        private_matching_won=values.get("private_matching_won", 0),
+        period_start=values.get("period_start"), period_end=values.get("period_end"),
+        codes={f: values.get(f, "") for f in CODE_FIELDS})
+    return do_submit_application(actor, application, application.version)
+
+
+# An action's field name -> the import row's field (whose column the problem names).
+IMPORT_FIELDS = {"pi": "pi_name", "name": "organisation_name", "organisation": "organisation_name",
+                 "email": "pi_email", "department": "pi_department"}
+
+
+def do_import_applications(actor: Any, call: Call, file_name: str, data: bytes, *,
+                           dry_run: bool = False) -> list[Application]:
+    """Import received applications from XLSX, submitted, all or nothing.
+
+    Raises ImportRefused naming file, sheet, row, column and reason for every problem found;
+    with `dry_run` everything is checked and nothing is kept.
+    """
+    require_rnd_manager(actor)
+    rows = read_applications(data, file_name)
+    problems: list[Problem] = []
+    created: list[Application] = []
+    with transaction.atomic():
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    created.append(_import_row(actor, call, row))
+            except ValidationError as exc:
+                named = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+                for name, texts in named.items():
+                    field = IMPORT_FIELDS.get(name, name)
+                    column = row.columns.get(field, "")
+                    problems.extend(Problem(file_name, SHEET, row.number, column, text)
+                                    for text in texts)
+        if problems or dry_run:
+            transaction.set_rollback(True)
+    if problems:
+        raise ImportRefused(problems)
+    return [] if dry_run else created

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rtis.config import clock
+from rtis.ingest.tables import MAX_FILE_BYTES
 from rtis.lib.conflict import EditConflict
 from rtis.rnd import actions
 from rtis.rnd.access import (
@@ -27,7 +28,15 @@ from rtis.rnd.access import (
     get_call_for_user,
     require_rnd_manager,
 )
-from rtis.rnd.forms import ApplicationForm, AttachmentForm, PersonForm, SignUpForm
+from rtis.rnd.forms import (
+    ApplicantForm,
+    ApplicationForm,
+    AttachmentForm,
+    ImportForm,
+    PersonForm,
+    SignUpForm,
+)
+from rtis.rnd.importing import COLUMNS, ImportRefused
 from rtis.rnd.models import (
     ATTACHMENTS,
     Application,
@@ -299,3 +308,45 @@ def call_close(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("공고를 마감했습니다."))
     return redirect("rnd:call", pk=call.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_import(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_call_for_user(request.user, pk)
+    require_rnd_manager(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read(MAX_FILE_BYTES + 1)
+        try:
+            created = actions.do_import_applications(request.user, call, upload.name, data)
+        except ImportRefused as exc:
+            problems = [in_language(str(p)) for p in exc.problems]
+        else:
+            messages.success(request, _("신청 %(n)s건을 가져왔습니다.") % {"n": len(created)})
+            return redirect("rnd:call_applications", pk=call.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "rnd/call_import.html", {
+        "call": call, "form": form, "problems": problems, "columns": list(COLUMNS),
+        "years": [f"{call.year + n}년 신청 시비(원)" for n in range(3)]}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def applicant_new(request: HttpRequest) -> HttpResponse:
+    require_rnd_manager(request.user)
+    form = ApplicantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            applicant = actions.do_register_applicant(request.user, **data)
+        except ValidationError as exc:
+            _field_errors(form, exc)
+        else:
+            messages.success(request, _("신청자 계정 %(user)s(%(org)s)을 만들었습니다.") % {
+                "user": applicant.user.username, "org": applicant.organisation.name})
+            return redirect("rnd:calls")
+    return render(request, "rnd/applicant_new.html", {"form": form},
+                  status=400 if form.errors else 200)
