@@ -36,7 +36,7 @@ from rtis.rnd.forms import (
     PersonForm,
     SignUpForm,
 )
-from rtis.rnd.importing import COLUMNS, ImportRefused
+from rtis.rnd.importing import COLUMNS, SHEET, ImportRefused
 from rtis.rnd.models import (
     ATTACHMENTS,
     Application,
@@ -329,7 +329,7 @@ def call_import(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("rnd:call_applications", pk=call.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "rnd/call_import.html", {
-        "call": call, "form": form, "problems": problems, "columns": list(COLUMNS),
+        "call": call, "form": form, "problems": problems, "columns": list(COLUMNS), "sheet": SHEET,
         "years": [f"{call.year + n}년 신청 시비(원)" for n in range(3)]}, status=status)
 
 
