@@ -256,9 +256,9 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors = _messages(exc)
     if errors:
-        form = ApplicationForm(initial=ApplicationForm.initial_for(application),
-                               call=application.call, organisation=application.organisation)
-        return _form_page(request, application.call, application.organisation, form,
+        page_form = ApplicationForm(initial=ApplicationForm.initial_for(application),
+                                    call=application.call, organisation=application.organisation)
+        return _form_page(request, application.call, application.organisation, page_form,
                           application, errors=errors, status=400)
     messages.success(request, _("첨부파일을 올렸습니다."))
     return redirect("rnd:application", pk=application.pk)
@@ -266,7 +266,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_attachment_for_user(request.user, pk)
     try:
         handle = ATTACHMENTS.open(attachment.stored_name, "rb")

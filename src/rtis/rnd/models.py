@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -232,8 +233,8 @@ class Application(models.Model):
     # The organisation's people: the PI (its name is kept above as printed) and participants.
     pi = models.ForeignKey("Person", null=True, blank=True, on_delete=models.PROTECT,
                            related_name="led_applications", verbose_name=_("연구책임자"))
-    participants = models.ManyToManyField("Person", blank=True, related_name="applications",
-                                          verbose_name=_("참여 인력"))
+    participants: models.ManyToManyField[Person, Any] = models.ManyToManyField(
+        "Person", blank=True, related_name="applications", verbose_name=_("참여 인력"))
     period_start = models.DateField(_("수행 시작일"), null=True, blank=True)
     period_end = models.DateField(_("수행 종료일"), null=True, blank=True)
     # NTIS classification codes (rtis.refdata code lists): 과학기술표준분류, 6T, 연구개발단계,
@@ -307,11 +308,11 @@ class Person(models.Model):
 class AttachmentStorage(FileSystemStorage):
     """Files under VAR_DIR/media (read at each use, so a test's or a site's VAR_DIR applies)."""
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(Path(settings.VAR_DIR) / "media")
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 
