@@ -27,6 +27,7 @@ import http.cookiejar
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -342,6 +343,7 @@ def rush(database: str, clients: int, applications: int, size: int,
             server.kill()
         if drop is not None:
             drop()
+        shutil.rmtree(work, ignore_errors=True)  # a gigabyte of attachments
 
 
 def main() -> int:
