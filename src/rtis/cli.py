@@ -30,6 +30,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                      "enter invented past reporting for a demo (through submit and approve)"),
     "unlock": ("unlock_signin", "로그인 잠금 풀기: unlock 아이디|주소 (목록: unlock --list)",
                "clear a sign-in lock of an account or address (--list shows locks)"),
+    "rnd-import": ("import_rnd_applications",
+                   "R&D 신청 가져오기: rnd-import 공고번호 FILE.xlsx --as 아이디 [--dry-run]",
+                   "import R&D applications from XLSX, all or nothing"),
     "manage": ("", "Django 관리 명령 직접 실행 (예: rtis manage shell)",
                "run any Django management command"),
 }

@@ -123,3 +123,20 @@ def test_a_manager_registers_an_applicant_for_a_known_organisation(
         "name": "담당", "email": "d@x.example", "username": "newtwo", "password": PASSWORD})
     assert response.status_code == 302
     assert Organisation.objects.filter(name="새 기관").exists()
+
+
+def test_the_command_imports_all_or_nothing(planner: User, call: Call, tmp_path: Any) -> None:
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "접수.xlsx"
+    bad.write_bytes(workbook(row(1), row(2, **{"기관 유형": ""})))
+    with pytest.raises(CommandError, match="아무것도 저장하지 않았습니다"):
+        call_command("import_rnd_applications", str(call.pk), str(bad), "--as", "planner")
+    assert not Application.objects.exists()
+    good = tmp_path / "ok.xlsx"
+    good.write_bytes(workbook(row(1), row(2)))
+    call_command("import_rnd_applications", str(call.pk), str(good), "--as", "planner",
+                 "--dry-run")
+    assert not Application.objects.exists()
+    call_command("import_rnd_applications", str(call.pk), str(good), "--as", "planner")
+    assert Application.objects.filter(status="submitted").count() == 2
