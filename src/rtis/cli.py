@@ -38,6 +38,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                "R&D evaluation: a call's ranking as XLSX (review ranking CALL_ID -o FILE.xlsx)"),
     "survey-reminders": ("survey_reminders", "R&D 추적조사 제출 독촉 (매일 실행; 같은 독촉은 한 번만)",
                          "remind R&D performers of due follow-up surveys (run daily)"),
+    "rnd-import": ("import_rnd_applications",
+                   "R&D 신청 가져오기: rnd-import 공고번호 FILE.xlsx --as 아이디 [--dry-run]",
+                   "import R&D applications from XLSX, all or nothing"),
     "manage": ("", "Django 관리 명령 직접 실행 (예: rtis manage shell)",
                "run any Django management command"),
 }

@@ -178,6 +178,21 @@ PAGE_RULES: dict[str, Rule] = {
     "grants:survey_remind": Rule(PLANNER, "POST"),
     "grants:statistics": Rule(EVERYONE),
     "grants:statistics_download": Rule(EVERYONE),
+    # rnd-apply: applicants' pages are for applicant accounts (none of these roles); managers
+    # read and enter applications; the sign-up is public (a bad confirmation token is a 400).
+    "rnd:call_close": Rule(PLANNER, "POST"),
+    "rnd:apply": Rule(PLANNER),
+    "rnd:sign_up": Rule(EVERYONE),
+    "rnd:sign_up_confirm": Rule(EVERYONE),
+    "rnd:my_applications": Rule(NOBODY),
+    "rnd:person_add": Rule(NOBODY, "POST"),
+    "rnd:application": Rule(PLANNER),
+    "rnd:application_submit": Rule(PLANNER, "POST"),
+    "rnd:attachment_upload": Rule(PLANNER, "POST"),
+    "rnd:attachment": Rule(PLANNER),
+    "rnd:attachment_delete": Rule(PLANNER, "POST"),
+    "rnd:call_import": Rule(PLANNER),
+    "rnd:applicant_new": Rule(PLANNER),
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -238,6 +253,16 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("get", "/api/v1/grants/surveys"): Rule(PLANNER),
     ("post", "/api/v1/grants/surveys/{survey_id}/answer"): Rule(PLANNER, "POST"),
     ("get", "/api/v1/grants/statistics"): Rule(EVERYONE),
+    # rnd-apply: calls are public; applications are for R&D managers and their own applicants
+    # (applicants' isolation: tests/rnd/test_permission_matrix.py)
+    ("get", "/api/v1/rnd/calls"): Rule(EVERYONE),
+    ("get", "/api/v1/rnd/calls/{call_id}"): Rule(EVERYONE),
+    ("get", "/api/v1/rnd/applications"): Rule(PLANNER),
+    ("get", "/api/v1/rnd/applications/{application_id}"): Rule(PLANNER),
+    ("post", "/api/v1/rnd/calls/{call_id}/applications"): Rule(PLANNER, "POST"),
+    ("put", "/api/v1/rnd/applications/{application_id}"): Rule(PLANNER, "PUT"),
+    ("post", "/api/v1/rnd/applications/{application_id}/submit"): Rule(PLANNER, "POST"),
+    ("post", "/api/v1/rnd/applications/{application_id}/attachments"): Rule(PLANNER, "POST"),
 }
 
 
@@ -304,6 +329,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
     facility = published_facility()
     review = review_pks(planner)
     grants = grants_world(planner, call)
+    rnd_apply = rnd_application_pks(planner, call)
     note = Notification.objects.create(user=officer, key="matrix", kind="returned",
                                        message="확인", url="/tracking/")
     return {
@@ -321,8 +347,8 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
                                     "facilities:outcome_template", "facilities:outcome_upload"],
                                    facility.pk),
                    "lineage:node": unit.pk, "lineage:link": unit.pk, **review["pages"],
-                   **grants},
-        "facility_id": facility.pk,
+                   **grants, **rnd_apply},
+        "facility_id": facility.pk, "call_id": call.pk,
         "period_id": month.pk, "indicator_id": indicator.pk,
         "kind": "execution", "move": "close", "fmt": "html", "record_id": record.pk,
         "entry_id": record.pk, **review["ids"],
@@ -330,6 +356,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
                   "planner": planner},
         # The grants API names its own objects under the same keys (application_id).
         "grants_ids": {key: grants[f"grants:{route}"] for key, route in GRANTS_IDS.items()},
+        "rnd_ids": {"application_id": rnd_apply["rnd:application"]},
     }
 
 
@@ -414,11 +441,16 @@ def test_each_api_operation_answers_each_role_by_its_rule(role: str,
     wrong: list[str] = []
     for (method, template), rule in API_RULES.items():
         path = template
-        ids = {**world, **world["grants_ids"]} if template.startswith("/api/v1/grants") else world
+        ids = world
+        if template.startswith("/api/v1/grants"):
+            ids = {**world, **world["grants_ids"]}
+        elif template.startswith("/api/v1/rnd"):
+            ids = {**world, **world["rnd_ids"]}
         for key in ("slug", "code", "record_id", "kind", "entry_id", "facility_id", "stage_id",
-                    "panel_id", "assignment_id", "application_id", *GRANTS_IDS):
+                    "panel_id", "assignment_id", "application_id", "call_id", *GRANTS_IDS):
             if "{" + key + "}" in path:
                 path = path.replace("{" + key + "}", str(ids[key]))
+        assert "{" not in path, f"no id for a parameter of {template}"
         client = client_as(role, world)
         if method == "get":
             response = client.get(path)
@@ -435,3 +467,30 @@ def test_each_api_operation_answers_each_role_by_its_rule(role: str,
         if method == "get" and response.status_code >= 500:
             wrong.append(f"{method} {path}: {response.status_code}")
     assert not wrong, "\n".join(wrong)
+
+
+# rnd-apply ------------------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def rnd_attachments_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """R&D attachments are written under a temporary VAR_DIR, never the checkout's var/."""
+    settings.VAR_DIR = tmp_path
+
+
+def rnd_application_pks(planner: User, call: Call) -> dict[str, int]:
+    """A draft application with one attachment, entered by the planner: the pks its routes take."""
+    from rtis.lib.bizno import business_check_digit
+    from rtis.rnd.actions import do_attach_file, do_create_organisation, do_save_application
+
+    organisation = do_create_organisation(planner, name="(주)시험", kind="seoul_sme",
+                                          business_number="124810099"
+                                          + str(business_check_digit("124810099")))
+    application = do_save_application(planner, call, organisation, title="시험 과제",
+                                      principal_investigator="김연구",
+                                      requested_funds={str(call.year): 1})
+    attachment = do_attach_file(planner, application, "a.pdf", b"%PDF-1.4\n%%EOF")
+    return {"rnd:call_close": call.pk, "rnd:apply": call.pk, "rnd:call_import": call.pk,
+            "rnd:application": application.pk,
+            "rnd:application_submit": application.pk,
+            "rnd:attachment_upload": application.pk, "rnd:attachment": attachment.pk,
+            "rnd:attachment_delete": attachment.pk}

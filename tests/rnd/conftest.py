@@ -76,3 +76,43 @@ def university(planner: User) -> Organisation:
 
 
 FUNDS = {"2026": 200_000_000, "2027": 150_000_000}
+
+
+@pytest.fixture
+def code_lists(db: Any) -> list[str]:
+    """The NTIS code lists (rtis.refdata), loaded the way load_seed loads them."""
+    from rtis.ingest.seed import SEED_DIR
+    from rtis.refdata.seed import load_refdata
+
+    return load_refdata(None, sorted((SEED_DIR / "refdata").glob("*.yaml")))
+
+
+@pytest.fixture(autouse=True)
+def var_dir(settings: Any, tmp_path: Any) -> Any:
+    """Attachments go under a temporary VAR_DIR/media, never the checkout's var/."""
+    settings.VAR_DIR = tmp_path
+    return tmp_path
+
+
+def make_applicant(planner: User, organisation: Organisation, username: str) -> User:
+    """A confirmed applicant account of the organisation, created by an R&D manager."""
+    from rtis.rnd.actions import do_create_applicant
+    from tests.conftest import PASSWORD
+
+    return do_create_applicant(planner, organisation, username=username, password=PASSWORD,
+                               email=f"{username}@example.com", name=f"{username} 담당").user
+
+
+@pytest.fixture
+def applicant(planner: User, sme: Organisation) -> User:
+    """The applicant account of (주)서울테크."""
+    return make_applicant(planner, sme, "seoultech")
+
+
+@pytest.fixture
+def other_applicant(planner: User, university: Organisation) -> User:
+    """The applicant account of another organisation (a university)."""
+    return make_applicant(planner, university, "snu")
+
+
+PDF = b"%PDF-1.7\n" + b"0" * 2000 + b"\n%%EOF\n"

@@ -41,10 +41,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[list[str]]:
+def demo(django_db_setup: Any, django_db_blocker: Any,
+         tmp_path_factory: Any) -> Iterator[list[str]]:
     """Set the demo up once, on the demo's day; empty the database afterwards."""
     lines: list[str] = []
-    with django_db_blocker.unblock(), override_settings(RTIS_TODAY=DEMO_TODAY):
+    var = tmp_path_factory.mktemp("var")  # R&D attachments go under VAR_DIR/media
+    with django_db_blocker.unblock(), override_settings(RTIS_TODAY=DEMO_TODAY, VAR_DIR=var):
         setup_demo(lines.append)
         yield lines
         call_command("flush", interactive=False, verbosity=0)
@@ -203,3 +205,16 @@ def test_running_the_demo_again_drops_an_earlier_demos_empty_periods_of_2026() -
     assert not ReportingPeriod.objects.filter(year=2026).exists()
     assert AuditEvent.objects.filter(action="delete", target_type__endswith="reportingperiod",
                                      reason__startswith="demo").count() == 2
+
+
+def test_the_demo_applicant_signs_in_and_sees_its_submitted_application(demo: list[str]) -> None:
+    from rtis.rnd.models import Application
+
+    assert any("applicant / rtis-demo-applicant" in line for line in demo)
+    page = signed_in("applicant").get("/rnd/my/")
+    own = Application.objects.get(organisation__applicants__user__username="applicant")
+    assert page.status_code == 200 and escape(own.title) in page.text
+    assert own.status == "submitted" and own.attachments.count() == 1
+    assert own.science_class == "LC" and own.development_phase == "03"
+    others = Application.objects.exclude(pk=own.pk)
+    assert all(escape(a.title) not in page.text for a in others)

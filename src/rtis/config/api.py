@@ -13,6 +13,7 @@ from rtis.grants.api import router as grants_router
 from rtis.lib.conflict import EditConflict
 from rtis.plans.api import router as plans_router
 from rtis.review.api import router as review_router
+from rtis.rnd.api import router as rnd_router
 from rtis.tracking.api import router as tracking_router
 
 api = NinjaAPI(
@@ -32,6 +33,7 @@ api.add_router("/tracking", tracking_router, tags=["tracking"])
 api.add_router("/facilities", facilities_router, tags=["facilities"])
 api.add_router("/review", review_router, tags=["review"])
 api.add_router("/grants", grants_router, tags=["grants"])
+api.add_router("/rnd", rnd_router, tags=["rnd"])
 
 
 @api.exception_handler(Http404)

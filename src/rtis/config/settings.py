@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "rtis.lineage",
     "rtis.review",
     "rtis.grants",
+    "rtis.refdata",
     "rtis.web",
 ]
 

@@ -116,7 +116,8 @@ def load_seed(actor: Any | None = None, *, replace: bool = False,
     orgs = _org_files(directory)
     audit_paths = {path for path, _ in sessions} | {path for path, _ in orgs}
     report = SeedReport(other_files=[p.name for p in others if p not in audit_paths
-                                     and "references" not in p.name])
+                                     and "references" not in p.name
+                                     and p.parent.name != "refdata"])
     # The organisation's dated history first: plans then find their departments (under any
     # name they print) and keep the hierarchy of their own day, whichever plan loads last.
     for path, org in orgs:
@@ -171,4 +172,8 @@ def load_seed(actor: Any | None = None, *, replace: bool = False,
         from rtis.lineage.seed import do_load_lineage_seed
 
         report.created.extend(do_load_lineage_seed(actor))
+        # The versioned reference code lists (seed/refdata/) that national data resolves against.
+        from rtis.refdata.seed import load_refdata
+
+        report.created.extend(load_refdata(actor, others))
     return report

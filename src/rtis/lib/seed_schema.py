@@ -20,6 +20,7 @@ from rtis.lib.facility_seed import FacilitySeedFile
 from rtis.lib.kdate import quarter_bounds
 from rtis.lib.money import UNITS, MoneyError, to_won, won_unit_factor
 from rtis.lib.org_history import OrgHistoryFile, org_file_problems
+from rtis.lib.refdata_schema import RefdataFile
 from rtis.lib.seed_language import english_fields
 from rtis.lib.yamlines import YamlError, line_of, load_with_lines
 
@@ -313,6 +314,7 @@ FORMATS: dict[str, type[BaseModel]] = {
     "rtis-audit/1": SeedAuditFile,
     "rtis-orgs/1": OrgHistoryFile,  # the organisation's dated history (seed/orgs/)
     "rtis-facilities/1": FacilitySeedFile,  # anchor facilities and funds (seed/facilities/)
+    "rtis-refdata/1": RefdataFile,  # versioned reference code lists (seed/refdata/)
 }
 
 

@@ -1,8 +1,9 @@
-"""Who may read and write R&D programmes, calls and applications.
+"""Who may read and write R&D programmes, calls, applications and attachments.
 
-Applicant accounts are a later slice: for now planners (the SBA managers' role) create
-programmes, publish calls and enter applications on behalf of applicants; the public, viewers and
-officers read published calls; only planners read applications (they hold applicants' data).
+Planners and SBA's R&D managers manage programmes and calls and read every application. An
+applicant account acts for its own organisation only: its applications, people and attachments;
+anything of another organisation answers 404, as if it did not exist. The public, viewers,
+officers and evaluators read published calls.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.http import Http404
 
 from rtis.orgs.access import is_planner
 from rtis.orgs.models import Role
-from rtis.rnd.models import Call
+from rtis.rnd.models import Applicant, Application, Attachment, Call, Organisation
 from rtis.rnd.queries import calls_for_user
 
 
@@ -33,8 +34,61 @@ def can_manage_rnd(user: Any) -> bool:
 
 
 def require_rnd_manager(user: Any) -> None:
-    """Raise PermissionDenied unless the user manages R&D (planners, for now)."""
+    """Raise PermissionDenied unless the user manages R&D (planners, SBA's R&D managers)."""
     if not can_manage_rnd(user):
         raise PermissionDenied("R&D 사업 관리 권한이 없습니다 (기획 담당자·R&D 사업 관리자만) / "
                                "only planners and R&D managers may manage R&D programmes, calls "
                                "and applications")
+
+
+def applicant_organisation(user: Any) -> Organisation | None:
+    """Return the organisation an active applicant account acts for, or None."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "role", "") != Role.APPLICANT:
+        return None
+    link = Applicant.objects.select_related("organisation").filter(
+        user_id=user.pk, confirmed_at__isnull=False).first()
+    return link.organisation if link is not None else None
+
+
+def can_act_for(user: Any, organisation: Organisation) -> bool:
+    """Tell whether the user may write the organisation's applications and people."""
+    if can_manage_rnd(user):
+        return True
+    own = applicant_organisation(user)
+    return own is not None and own.pk == organisation.pk
+
+
+def require_act_for(user: Any, organisation: Organisation) -> None:
+    """Raise PermissionDenied unless the user is an R&D manager or the organisation's applicant."""
+    if not can_act_for(user, organisation):
+        raise PermissionDenied("이 기관의 신청을 다룰 권한이 없습니다 (그 기관의 신청자·R&D 사업 "
+                               "관리자만) / only the organisation's applicants and R&D managers "
+                               "may do this")
+
+
+def get_application_for_user(user: Any, pk: int) -> Application:
+    """Return an application the user may read (managers: all; applicants: their own) or 404."""
+    rows = Application.objects.select_related("call__programme", "organisation", "stage", "pi")
+    if not can_manage_rnd(user):
+        own = applicant_organisation(user)
+        if own is None:
+            raise Http404(f"신청 {pk}번이 없습니다 / no application {pk}")
+        rows = rows.filter(organisation=own)
+    application = rows.filter(pk=pk).first()
+    if application is None:
+        raise Http404(f"신청 {pk}번이 없습니다 / no application {pk}")
+    return application
+
+
+def get_attachment_for_user(user: Any, pk: int) -> Attachment:
+    """Return an attachment the owning applicant or an R&D manager may download, or 404."""
+    rows = Attachment.objects.select_related("application")
+    if not can_manage_rnd(user):
+        own = applicant_organisation(user)
+        if own is None:
+            raise Http404(f"첨부파일 {pk}번이 없습니다 / no attachment {pk}")
+        rows = rows.filter(application__organisation=own)
+    attachment = rows.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404(f"첨부파일 {pk}번이 없습니다 / no attachment {pk}")
+    return attachment

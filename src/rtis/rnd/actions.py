@@ -7,25 +7,35 @@ are aware datetimes; a refusal names them in Asia/Seoul ("2026-03-31 18:00 KST")
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from rtis.audit.log import record_create, record_creates
+from rtis.audit.log import field_values, record_change, record_create, record_creates, record_delete
 from rtis.audit.versioned import update_versioned
 from rtis.config import clock
 from rtis.lib.bizno import BizNoError, normalise_business_number, normalise_corporate_number
+from rtis.lib.filesig import FileTypeError, check_upload, safe_display_name
 from rtis.lib.kdate import MAX_YEAR, MIN_YEAR
 from rtis.lib.korean import josa, particle
 from rtis.lib.money import MAX_WON
 from rtis.plans.models import Node
-from rtis.rnd.access import require_rnd_manager
+from rtis.refdata.queries import PERFORMER, RND_STAGE, SCIENCE_CLASS, SIX_T, resolve
+from rtis.rnd.access import require_act_for, require_rnd_manager
+from rtis.rnd.importing import SHEET, ImportRefused, Problem, Row, read_applications
 from rtis.rnd.models import (
+    ATTACHMENTS,
+    Applicant,
     Application,
     ApplicationStatus,
+    Attachment,
     Call,
     CallStage,
     CallState,
@@ -33,14 +43,33 @@ from rtis.rnd.models import (
     EvaluationCriterion,
     Organisation,
     OrganisationKind,
+    Person,
     Programme,
     ProgrammeBudget,
     ProgrammeKind,
+    attachment_name,
 )
 
 SEOUL = ZoneInfo("Asia/Seoul")
 MAX_TEXT = 8000  # characters of an RFP or an application summary
 MAX_FUNDED_YEARS = 5  # a call funds at most five years from its own
+MAX_INDICATORS = 10
+MAX_PARTICIPANTS = 30
+MAX_PEOPLE = 500  # people of one organisation
+MAX_ATTACHMENTS = 10  # files of one application
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+CONFIRM_SALT = "rtis.rnd.applicant-confirm"
+CONFIRM_MAX_AGE = 3 * 24 * 3600  # seconds an e-mail confirmation link stays valid
+# The rtis.refdata code list of each classification field.
+CODE_LISTS = {"science_class": SCIENCE_CLASS, "six_t": SIX_T, "development_phase": RND_STAGE,
+              "performer_type": PERFORMER}
+# The NTIS classification fields of an application: (Korean label, English).
+CODE_FIELDS = {
+    "science_class": ("과학기술표준분류", "the national S&T standard classification"),
+    "six_t": ("6T 분류", "the 6T classification"),
+    "development_phase": ("연구개발단계", "the R&D phase"),
+    "performer_type": ("연구수행주체", "the performing organisation type"),
+}
 
 
 def seoul_time(moment: dt.datetime) -> str:
@@ -248,21 +277,104 @@ def _requested_funds(call: Call, funds: Mapping[Any, Any], errors: dict[str, str
     return dict(sorted(clean.items()))
 
 
-def _application_fields(call: Call, *, title: Any, summary: Any, principal_investigator: Any,
-                        requested_funds: Mapping[Any, Any], private_matching_won: Any
-                        ) -> dict[str, Any]:
+def _code(value: Any, field: str, label: str, english: str, errors: dict[str, str]) -> str:
+    """A classification code: blank, or a code (or its name) of the field's NTIS code list in
+    force today (rtis.refdata); stored as the list's code."""
+    code = value.strip() if isinstance(value, str) else ""
+    if not code:
+        return ""
+    if len(code) > 50:
+        errors[field] = f"{label} 코드가 너무 깁니다 / the code of {english} is too long"
+        return ""
+    found = resolve(CODE_LISTS[field], code)
+    if found is None:
+        errors[field] = (f"{label} 코드표(현행)에 없는 값입니다: {code!r} / {code!r} is not in the "
+                         f"current code list of {english}")
+        return ""
+    return found.code
+
+
+def _indicators(values: Any, errors: dict[str, str]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for number, item in enumerate(values or [], start=1):
+        name = str(item.get("name", "")).strip() if isinstance(item, Mapping) else ""
+        unit = str(item.get("unit", "")).strip() if isinstance(item, Mapping) else ""
+        target = item.get("target") if isinstance(item, Mapping) else None
+        if not name and not unit and target in (None, ""):
+            continue  # an empty line of the form
+        if not name or len(name) > 100 or len(unit) > 20:
+            errors["indicators"] = (f"{number}번째 성과지표의 이름(100자 이내)과 단위(20자 이내)를 "
+                                    f"확인하세요 / indicator {number}: a name (≤ 100 characters) "
+                                    f"and a unit (≤ 20) are needed")
+        elif isinstance(target, bool) or not isinstance(target, int) or not 0 <= target <= MAX_WON:
+            errors["indicators"] = (f"{number}번째 성과지표 '{name}'의 목표는 0 이상의 정수여야 "
+                                    f"합니다: {target!r} / indicator {number} '{name}': the "
+                                    f"target must be a whole number, 0 or more: {target!r}")
+        else:
+            rows.append({"name": name, "unit": unit, "target": target})
+    if len(rows) > MAX_INDICATORS:
+        errors["indicators"] = (f"성과지표는 {MAX_INDICATORS}개까지입니다 ({len(rows)}개) / at "
+                                f"most {MAX_INDICATORS} indicators ({len(rows)})")
+    return rows
+
+
+def _period(call: Call, start: Any, end: Any, funds: Mapping[str, int],
+            errors: dict[str, str]) -> tuple[dt.date | None, dt.date | None]:
+    if start is None and end is None:
+        return None, None
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start:
+        errors["period_end"] = (f"수행 기간은 시작일과 그 뒤의 종료일이 필요합니다: {start} ~ {end} / "
+                                f"the period needs a start and a later end: {start} – {end}")
+        return None, None
+    last = call.year + MAX_FUNDED_YEARS - 1
+    if start.year < call.year or end.year > last:
+        errors["period_end"] = (f"수행 기간은 {call.year}~{last}년 안이어야 합니다: {start} ~ {end} / "
+                                f"the period must lie within {call.year}–{last}: {start} – {end}")
+    outside = [y for y in funds if not start.year <= int(y) <= end.year]
+    if outside:
+        errors["requested_funds"] = (f"신청 시비의 연도 {', '.join(outside)}년이 수행 기간({start} ~ "
+                                     f"{end}) 밖입니다 / the funds for {', '.join(outside)} lie "
+                                     f"outside the period {start} – {end}")
+    return start, end
+
+
+def _people(organisation: Organisation, pi: Person | None, participants: Iterable[Person],
+            errors: dict[str, str]) -> list[Person]:
+    chosen = list(dict.fromkeys(participants))
+    foreign = [p for p in [pi, *chosen] if p is not None and p.organisation_id != organisation.pk]
+    if foreign:
+        errors["participants"] = (f"다른 기관의 인력입니다: {', '.join(p.name for p in foreign)} / "
+                                  f"people of another organisation: "
+                                  f"{', '.join(p.name for p in foreign)}")
+    if len(chosen) > MAX_PARTICIPANTS:
+        errors["participants"] = (f"참여 인력은 {MAX_PARTICIPANTS}명까지입니다 / at most "
+                                  f"{MAX_PARTICIPANTS} participants")
+    return [p for p in chosen if p != pi]
+
+
+def _application_fields(call: Call, organisation: Organisation, *, title: Any, summary: Any,
+                        principal_investigator: Any, pi: Person | None,
+                        requested_funds: Mapping[Any, Any], private_matching_won: Any,
+                        period_start: Any, period_end: Any, codes: Mapping[str, Any],
+                        indicators: Any) -> dict[str, Any]:
     errors: dict[str, str] = {}
-    fields = {
+    fields: dict[str, Any] = {
         "title": _text(title, "title", "과제명", "the title", errors, required=True, limit=200),
         "summary": _text(summary, "summary", "과제 요약", "the summary", errors, required=False,
                          limit=MAX_TEXT),
-        "principal_investigator": _text(principal_investigator, "principal_investigator",
-                                        "연구책임자", "the principal investigator", errors,
+        "principal_investigator": _text(pi.name if pi is not None else principal_investigator,
+                                        "pi", "연구책임자", "the principal investigator", errors,
                                         required=True, limit=100),
+        "pi": pi,
         "requested_funds": _requested_funds(call, requested_funds, errors),
         "private_matching_won": _won(private_matching_won, "private_matching_won", "민간부담금",
                                      "the private matching funds", errors),
+        "indicators": _indicators(indicators, errors),
     }
+    fields["period_start"], fields["period_end"] = _period(
+        call, period_start, period_end, fields["requested_funds"], errors)
+    for field, (label, english) in CODE_FIELDS.items():
+        fields[field] = _code(codes.get(field, ""), field, label, english, errors)
     if errors:
         raise ValidationError(errors)
     return fields
@@ -285,34 +397,53 @@ def _require_open(call: Call, verb: str, english: str) -> None:
                                        f"cannot {english}"})
 
 
+def _duplicate(organisation: Organisation) -> ValidationError:
+    return ValidationError({"organisation": f"'{organisation}'{josa(str(organisation), '은는')} "
+                                            f"이 공고(단계)에 이미 신청했습니다 / '{organisation}' "
+                                            f"has already applied to this call and stage"})
+
+
 @transaction.atomic
 def do_save_application(actor: Any, call: Call, organisation: Organisation,
                         application: Application | None = None,
                         expected_version: int | None = None, *, title: str, summary: str = "",
-                        principal_investigator: str, requested_funds: Mapping[Any, Any],
-                        private_matching_won: int = 0) -> Application:
-    """Create or update a draft application (entered by a planner on the applicant's behalf)."""
-    require_rnd_manager(actor)
+                        principal_investigator: str = "", pi: Person | None = None,
+                        participants: Iterable[Person] = (),
+                        requested_funds: Mapping[Any, Any], private_matching_won: int = 0,
+                        period_start: dt.date | None = None, period_end: dt.date | None = None,
+                        codes: Mapping[str, Any] | None = None,
+                        indicators: Iterable[Mapping[str, Any]] = ()) -> Application:
+    """Create or update a draft application, by the organisation's applicant or an R&D manager.
+
+    The PI and participants are the organisation's people (`pi` wins over the typed name);
+    `codes` holds the NTIS classification codes by field name.
+    """
+    require_act_for(actor, organisation)
     _require_open(call, "저장할", "save an application")
-    fields = _application_fields(call, title=title, summary=summary,
-                                 principal_investigator=principal_investigator,
+    errors: dict[str, str] = {}
+    team = _people(organisation, pi, participants, errors)
+    if errors:
+        raise ValidationError(errors)
+    fields = _application_fields(call, organisation, title=title, summary=summary,
+                                 principal_investigator=principal_investigator, pi=pi,
                                  requested_funds=requested_funds,
-                                 private_matching_won=private_matching_won)
+                                 private_matching_won=private_matching_won,
+                                 period_start=period_start, period_end=period_end,
+                                 codes=codes or {}, indicators=list(indicators))
     if application is None:
-        if Application.objects.filter(call=call, organisation=organisation).exclude(
-                status=ApplicationStatus.WITHDRAWN).exists():
-            raise ValidationError({"organisation": f"'{organisation}'{josa(organisation, '은는')} 이 공고에 이미 신청했습니다 / "
-                                                   f"'{organisation}' has already applied to "
-                                                   f"this call"})
+        stage = call.stages.order_by("order").first()
+        live = Application.objects.filter(call=call, organisation=organisation, stage=stage)
+        if live.exclude(status=ApplicationStatus.WITHDRAWN).exists():
+            raise _duplicate(organisation)
         try:
             with transaction.atomic():
                 created = Application.objects.create(call=call, organisation=organisation,
-                                                     created_by=actor, **fields)
+                                                     stage=stage, created_by=actor, **fields)
         except IntegrityError as exc:  # the same organisation saved at the same moment
-            raise ValidationError({"organisation": f"'{organisation}'{josa(organisation, '은는')} 이 공고에 이미 "
-                                                   f"신청했습니다 / '{organisation}' has already "
-                                                   f"applied to this call"}) from exc
-        record_create(actor, created)
+            raise _duplicate(organisation) from exc
+        created.participants.set(team)
+        record_create(actor, created, fields={**field_values(created),
+                                              "participants": [p.pk for p in team]})
         return created
     if application.call_id != call.pk or application.organisation_id != organisation.pk:
         raise ValidationError({"application": "다른 공고나 기관의 신청입니다 / the application "
@@ -324,14 +455,20 @@ def do_save_application(actor: Any, call: Call, organisation: Organisation,
     if expected_version is None:
         raise ValidationError({"version": "저장하려면 읽은 버전이 필요합니다 / the version read "
                                           "is required to save"})
-    return update_versioned(actor, application, expected_version, fields)
+    before = sorted(application.participants.values_list("pk", flat=True))
+    saved = update_versioned(actor, application, expected_version, fields)
+    after = sorted(p.pk for p in team)
+    if before != after:
+        saved.participants.set(team)
+        record_change(actor, saved, {"participants": [before, after]})
+    return saved
 
 
 @transaction.atomic
 def do_submit_application(actor: Any, application: Application,
                           expected_version: int) -> Application:
     """Submit a draft before the call closes, for an organisation the call admits."""
-    require_rnd_manager(actor)
+    require_act_for(actor, application.organisation)
     call = application.call
     _require_open(call, "제출할", "submit")
     if application.status != ApplicationStatus.DRAFT:
@@ -354,3 +491,300 @@ def do_submit_application(actor: Any, application: Application,
     return update_versioned(actor, application, expected_version,
                             {"status": ApplicationStatus.SUBMITTED,
                              "submitted_at": clock.now()})
+
+
+def _check_attachable(application: Application) -> None:
+    _require_open(application.call, "첨부할", "attach a file")
+    if application.status != ApplicationStatus.DRAFT:
+        raise ValidationError({"file": f"작성중인 신청에만 첨부할 수 있습니다 ({application.get_status_display()}) "
+                                       f"/ files can be attached to a draft only "
+                                       f"({application.status})"})
+    if application.attachments.count() >= MAX_ATTACHMENTS:
+        raise ValidationError({"file": f"첨부파일은 {MAX_ATTACHMENTS}개까지입니다 / at most "
+                                       f"{MAX_ATTACHMENTS} files"})
+
+
+def do_attach_file(actor: Any, application: Application, name: str, data: bytes) -> Attachment:
+    """Attach a file to a draft while the call is open: size and type checked by content.
+
+    The costly part (type check, hash, writing the file) runs before the transaction, so the
+    database's write lock is held only for the row (SQLite serialises writers: at a deadline a
+    megabyte written under the lock made other applicants wait); the rules are checked again
+    inside it, and the file is removed if the row is not saved.
+    """
+    require_act_for(actor, application.organisation)
+    _check_attachable(application)
+    try:
+        extension = f".{check_upload(name, data, MAX_ATTACHMENT_BYTES)}"
+    except FileTypeError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    digest = hashlib.sha256(data).hexdigest()
+    stored = ATTACHMENTS.save(attachment_name(application.pk, extension), ContentFile(data))
+    try:
+        with transaction.atomic():
+            current = Application.objects.select_for_update().select_related("call").get(
+                pk=application.pk)
+            _check_attachable(current)
+            attachment = Attachment.objects.create(
+                application=current, original_name=safe_display_name(name),
+                extension=extension, size=len(data), sha256=digest,
+                uploaded_by=actor, uploaded_at=clock.now(), stored_name=stored)
+            record_create(actor, attachment, fields={"application": application.pk,
+                                                     "original_name": attachment.original_name,
+                                                     "size": attachment.size,
+                                                     "sha256": attachment.sha256})
+    except BaseException:
+        ATTACHMENTS.delete(stored)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def do_remove_attachment(actor: Any, attachment: Attachment) -> None:
+    """Remove a draft's attachment while the call is open (the file goes once committed)."""
+    application = attachment.application
+    require_act_for(actor, application.organisation)
+    _require_open(application.call, "삭제할", "remove a file")
+    if application.status != ApplicationStatus.DRAFT:
+        raise ValidationError({"file": "작성중인 신청의 첨부파일만 지울 수 있습니다 / only a "
+                                       "draft's files can be removed"})
+    stored = attachment.stored_name
+    record_delete(actor, attachment)
+    attachment.delete()
+    transaction.on_commit(lambda: ATTACHMENTS.delete(stored))
+
+
+@transaction.atomic
+def do_close_call(actor: Any, call: Call, expected_version: int) -> Call:
+    """Close a published call once its deadline has passed (마감): no more applications."""
+    require_rnd_manager(actor)
+    if call.state != CallState.PUBLISHED:
+        raise ValidationError({"state": f"공고중인 공고만 마감할 수 있습니다: '{call}' "
+                                        f"({call.get_state_display()}) / only a published call "
+                                        f"can be closed: '{call}' ({call.state})"})
+    now = clock.now()
+    if now < call.closes_at:
+        raise ValidationError({"closes_at": f"접수 마감({seoul_time(call.closes_at)}) 전에는 마감할 "
+                                            f"수 없습니다 (지금 {seoul_time(now)}) / the call "
+                                            f"cannot be closed before its deadline "
+                                            f"{seoul_time(call.closes_at)} (now {seoul_time(now)})"})
+    return update_versioned(actor, call, expected_version, {"state": CallState.CLOSED})
+
+
+# Applicant accounts ---------------------------------------------------------------------------
+
+def confirmation_token(user: Any) -> str:
+    """Return the signed token of an applicant's confirmation link (tied to user and e-mail)."""
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=CONFIRM_SALT, compress=True)
+
+
+@transaction.atomic
+def do_sign_up_applicant(*, username: str, password: str, email: str, name: str,
+                         department: str = "", position: str = "", organisation_name: str,
+                         kind: str, business_number: str = "",
+                         corporate_number: str = "") -> Applicant:
+    """Sign up an applicant (public): an inactive account, its organisation and its first person.
+
+    The account signs in only after its e-mail link is opened (do_confirm_applicant).
+    """
+    errors: dict[str, str] = {}
+    email = _email(email, errors)
+    person_name = _text(name, "name", "성명", "your name", errors, required=True, limit=100)
+    try:
+        organisation = do_create_organisation(None, name=organisation_name, kind=kind,
+                                              business_number=business_number,
+                                              corporate_number=corporate_number)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors[field if field != "name" else "organisation_name"] = messages[0]
+        organisation = None
+    if errors or organisation is None:
+        raise ValidationError(errors)
+    user = _applicant_user(username, password, email, person_name)
+    applicant = Applicant.objects.create(user=user, organisation=organisation)
+    record_create(None, applicant, fields={"user": user.username,
+                                           "organisation": organisation.pk})
+    do_add_person(None, organisation, name=person_name, department=department,
+                  position=position, email=email)
+    return applicant
+
+
+def _email(value: Any, errors: dict[str, str]) -> str:
+    email = value.strip() if isinstance(value, str) else ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = f"이메일 주소가 올바르지 않습니다: {email!r} / not an e-mail address: {email!r}"
+    return email
+
+
+def _applicant_user(username: str, password: str, email: str, name: str,
+                    *, active: bool = False) -> Any:
+    from rtis.orgs.actions import do_create_user
+    from rtis.orgs.models import Role
+
+    user = do_create_user(None, username.strip(), password, Role.APPLICANT, email=email)
+    user.first_name = name[:150]
+    user.is_active = active
+    user.save(update_fields=["first_name", "is_active"])
+    return user
+
+
+@transaction.atomic
+def do_confirm_applicant(token: str) -> Applicant:
+    """Confirm an applicant's e-mail by its signed link: the account may sign in from now."""
+    try:
+        payload = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ValidationError({"token": "확인 링크의 유효 기간(3일)이 지났습니다 / the confirmation "
+                                        "link has expired (3 days)"}) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError({"token": "확인 링크가 올바르지 않습니다 / the confirmation link is "
+                                        "not valid"}) from exc
+    applicant = (Applicant.objects.select_for_update().select_related("user")
+                 .filter(user_id=payload.get("u"), user__email=payload.get("e")).first())
+    if applicant is None:
+        raise ValidationError({"token": "확인 링크가 올바르지 않습니다 / the confirmation link is "
+                                        "not valid"})
+    if applicant.confirmed_at is None:
+        applicant.confirmed_at = clock.now()
+        applicant.save(update_fields=["confirmed_at"])
+        applicant.user.is_active = True
+        applicant.user.save(update_fields=["is_active"])
+        record_change(None, applicant, {"confirmed_at": [None, applicant.confirmed_at]},
+                      reason="e-mail confirmed")
+    return applicant
+
+
+@transaction.atomic
+def do_create_applicant(actor: Any, organisation: Organisation, *, username: str, password: str,
+                        email: str, name: str, department: str = "",
+                        position: str = "") -> Applicant:
+    """Create a confirmed applicant account for an organisation (an R&D manager's act)."""
+    require_rnd_manager(actor)
+    errors: dict[str, str] = {}
+    email = _email(email, errors)
+    person_name = _text(name, "name", "성명", "the person's name", errors, required=True,
+                        limit=100)
+    if errors:
+        raise ValidationError(errors)
+    user = _applicant_user(username, password, email, person_name, active=True)
+    applicant = Applicant.objects.create(user=user, organisation=organisation,
+                                         confirmed_at=clock.now())
+    record_create(actor, applicant, fields={"user": user.username,
+                                            "organisation": organisation.pk})
+    if not organisation.people.filter(email__iexact=email).exists():
+        do_add_person(actor, organisation, name=person_name, department=department,
+                      position=position, email=email)
+    return applicant
+
+
+@transaction.atomic
+def do_register_applicant(actor: Any, *, username: str, password: str, email: str, name: str,
+                          department: str = "", position: str = "", organisation_name: str,
+                          kind: str, business_number: str = "",
+                          corporate_number: str = "") -> Applicant:
+    """Create a confirmed applicant account (an R&D manager's act) for the organisation with this
+    business number, registering the organisation first when it is new."""
+    require_rnd_manager(actor)
+    organisation = None
+    if business_number.strip():
+        try:
+            bare = normalise_business_number(business_number)
+        except BizNoError as exc:
+            raise ValidationError({"business_number": str(exc)}) from exc
+        organisation = Organisation.objects.filter(business_number=bare).first()
+    if organisation is None:
+        organisation = do_create_organisation(actor, name=organisation_name, kind=kind,
+                                              business_number=business_number,
+                                              corporate_number=corporate_number)
+    return do_create_applicant(actor, organisation, username=username, password=password,
+                               email=email, name=name, department=department,
+                               position=position)
+
+
+@transaction.atomic
+def do_add_person(actor: Any | None, organisation: Organisation, *, name: str,
+                  position: str = "", department: str = "", email: str = "") -> Person:
+    """Add a person to an organisation (kept for its later applications, never retyped)."""
+    if actor is not None:
+        require_act_for(actor, organisation)
+    errors: dict[str, str] = {}
+    name = _text(name, "name", "성명", "the name", errors, required=True, limit=100)
+    position = _text(position, "position", "직위·역할", "the position", errors, required=False,
+                     limit=100)
+    department = _text(department, "department", "부서·학과", "the department", errors,
+                       required=False, limit=100)
+    if email.strip():
+        email = _email(email, errors)
+    if organisation.people.count() >= MAX_PEOPLE:
+        errors["name"] = (f"한 기관의 인력은 {MAX_PEOPLE}명까지입니다 / an organisation holds at "
+                          f"most {MAX_PEOPLE} people")
+    if errors:
+        raise ValidationError(errors)
+    person = Person.objects.create(organisation=organisation, name=name, position=position,
+                                   department=department, email=email.strip())
+    record_create(actor, person)
+    return person
+
+
+# Import -----------------------------------------------------------------------------------------
+
+def _import_row(actor: Any, call: Call, row: Row) -> Application:
+    values = row.values
+    business = values.get("business_number", "")
+    organisation = None
+    if business:
+        try:
+            organisation = Organisation.objects.filter(
+                business_number=normalise_business_number(business)).first()
+        except BizNoError as exc:
+            raise ValidationError({"business_number": str(exc)}) from exc
+    if organisation is None:
+        organisation = do_create_organisation(actor, name=values["organisation_name"],
+                                              kind=values["kind"], business_number=business)
+    pi = organisation.people.filter(name=values["pi_name"]).first() or do_add_person(
+        actor, organisation, name=values["pi_name"], department=values.get("pi_department", ""),
+        email=values.get("pi_email", ""))
+    application = do_save_application(
+        actor, call, organisation, title=values["title"], summary=values.get("summary", ""),
+        pi=pi, requested_funds=row.funds,
+        private_matching_won=values.get("private_matching_won", 0),
+        period_start=values.get("period_start"), period_end=values.get("period_end"),
+        codes={f: values.get(f, "") for f in CODE_FIELDS})
+    return do_submit_application(actor, application, application.version)
+
+
+# An action's field name -> the import row's field (whose column the problem names).
+IMPORT_FIELDS = {"pi": "pi_name", "name": "organisation_name", "organisation": "organisation_name",
+                 "email": "pi_email", "department": "pi_department"}
+
+
+def do_import_applications(actor: Any, call: Call, file_name: str, data: bytes, *,
+                           dry_run: bool = False) -> list[Application]:
+    """Import received applications from XLSX, submitted, all or nothing.
+
+    Raises ImportRefused naming file, sheet, row, column and reason for every problem found;
+    with `dry_run` everything is checked and nothing is kept.
+    """
+    require_rnd_manager(actor)
+    rows = read_applications(data, file_name)
+    problems: list[Problem] = []
+    created: list[Application] = []
+    with transaction.atomic():
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    created.append(_import_row(actor, call, row))
+            except ValidationError as exc:
+                named = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+                for name, texts in named.items():
+                    field = IMPORT_FIELDS.get(name, name)
+                    column = row.columns.get(field, "")
+                    problems.extend(Problem(file_name, SHEET, row.number, column, text)
+                                    for text in texts)
+        if problems or dry_run:
+            transaction.set_rollback(True)
+    if problems:
+        raise ImportRefused(problems)
+    return [] if dry_run else created

@@ -3,7 +3,12 @@ applications. Money is integer won; times are aware (shown in Asia/Seoul)."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Any
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -222,6 +227,24 @@ class Application(models.Model):
     awarded_won = models.BigIntegerField(_("선정 지원금(원)"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    # The stage applied to (the call's first); one live application per organisation and stage.
+    stage = models.ForeignKey(CallStage, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="applications", verbose_name=_("평가 단계"))
+    # The organisation's people: the PI (its name is kept above as printed) and participants.
+    pi = models.ForeignKey("Person", null=True, blank=True, on_delete=models.PROTECT,
+                           related_name="led_applications", verbose_name=_("연구책임자"))
+    participants: models.ManyToManyField[Person, Any] = models.ManyToManyField(
+        "Person", blank=True, related_name="applications", verbose_name=_("참여 인력"))
+    period_start = models.DateField(_("수행 시작일"), null=True, blank=True)
+    period_end = models.DateField(_("수행 종료일"), null=True, blank=True)
+    # NTIS classification codes (rtis.refdata code lists): 과학기술표준분류, 6T, 연구개발단계,
+    # 연구수행주체. Stored as codes so they export to NTIS as they are.
+    science_class = models.CharField(_("과학기술표준분류"), max_length=20, blank=True)
+    six_t = models.CharField(_("6T 분류"), max_length=20, blank=True)
+    development_phase = models.CharField(_("연구개발단계"), max_length=20, blank=True)
+    performer_type = models.CharField(_("연구수행주체"), max_length=20, blank=True)
+    # [{"name": "특허 출원", "unit": "건", "target": 2}]: the proposed indicators and targets.
+    indicators = models.JSONField(_("성과지표·목표"), default=list, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -229,8 +252,9 @@ class Application(models.Model):
         verbose_name = _("신청 과제")
         verbose_name_plural = _("신청 과제")
         constraints = [
-            models.UniqueConstraint(fields=["call", "organisation"], condition=~Q(status="withdrawn"),
-                                    name="rnd_application_one_per_call"),
+            models.UniqueConstraint(fields=["call", "organisation", "stage"],
+                                    condition=~Q(status="withdrawn"),
+                                    name="rnd_application_one_per_call_stage"),
             models.CheckConstraint(condition=Q(private_matching_won__gte=0),
                                    name="rnd_application_matching_nonnegative"),
         ]
@@ -241,3 +265,90 @@ class Application(models.Model):
     @property
     def requested_total_won(self) -> int:
         return sum(int(v) for v in self.requested_funds.values())
+
+
+class Applicant(models.Model):
+    """An applicant account's tie to its organisation; confirmed once its e-mail link is opened."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="rnd_applicant")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="applicants", verbose_name=_("신청기관"))
+    confirmed_at = models.DateTimeField(_("이메일 확인 일시"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("신청자 계정")
+        verbose_name_plural = _("신청자 계정")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation}"
+
+
+class Person(models.Model):
+    """A person of an applicant organisation, entered once and named in its applications."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="people",
+                                     verbose_name=_("신청기관"))
+    name = models.CharField(_("성명"), max_length=100)
+    position = models.CharField(_("직위·역할"), max_length=100, blank=True)
+    # The department (학과·부서): conflict screening compares it with the evaluators'.
+    department = models.CharField(_("부서·학과"), max_length=100, blank=True)
+    email = models.EmailField(_("이메일"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["organisation", "name", "pk"]
+        verbose_name = _("참여 인력")
+        verbose_name_plural = _("참여 인력")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttachmentStorage(FileSystemStorage):
+    """Files under VAR_DIR/media (read at each use, so a test's or a site's VAR_DIR applies)."""
+
+    @property
+    def base_location(self) -> str:
+        return str(Path(settings.VAR_DIR) / "media")
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+
+ATTACHMENTS = AttachmentStorage()
+
+
+def attachment_name(application_id: int, extension: str) -> str:
+    """Return a safe stored name: the application's folder and a random name, never the upload's."""
+    import uuid
+
+    return f"rnd/applications/{application_id}/{uuid.uuid4().hex}{extension}"
+
+
+class Attachment(models.Model):
+    """A file attached to an application; its type checked by content, stored under a safe name."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="attachments")
+    # The path under VAR_DIR/media (ATTACHMENTS), made by attachment_name.
+    stored_name = models.CharField(max_length=200, unique=True)
+    original_name = models.CharField(_("파일명"), max_length=200)
+    extension = models.CharField(max_length=10)
+    size = models.PositiveIntegerField(_("크기(바이트)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("올린 일시"))
+
+    class Meta:
+        ordering = ["application", "uploaded_at", "pk"]
+        verbose_name = _("첨부파일")
+        verbose_name_plural = _("첨부파일")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        return None, None

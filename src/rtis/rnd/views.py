@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,11 +14,18 @@ from django.views.decorators.http import require_GET, require_POST
 from rtis.config import clock
 from rtis.lib.conflict import EditConflict
 from rtis.rnd import actions
-from rtis.rnd.access import can_manage_rnd, get_call_for_user, require_rnd_manager
+from rtis.rnd.access import (
+    applicant_organisation,
+    can_manage_rnd,
+    get_call_for_user,
+    require_rnd_manager,
+)
 from rtis.rnd.forms import PublishCallForm
 from rtis.rnd.models import ApplicationStatus, Call, CallState
 from rtis.rnd.queries import call_applications, calls_for_user, status_counts
 from rtis.web.language import in_language
+
+PAGE_SIZE = 50
 
 
 @require_GET
@@ -35,6 +43,8 @@ def _call_page(request: HttpRequest, call: Call, *, errors: list[str] | None = N
     return render(request, "rnd/call_detail.html", {
         "call": call, "stages": stages, "can_manage": can_manage, "now": now,
         "is_open": call.state == CallState.PUBLISHED and call.opens_at <= now < call.closes_at,
+        "is_applicant": applicant_organisation(request.user) is not None,
+        "may_close": can_manage and call.state == CallState.PUBLISHED and call.closes_at <= now,
         "publish_form": (PublishCallForm(initial={"version": call.version})
                          if can_manage and call.state == CallState.DRAFT else None),
         "errors": errors or []}, status=status)
@@ -71,6 +81,7 @@ def call_applications_page(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_call_for_user(request.user, pk)
     require_rnd_manager(request.user)
     counts = status_counts(call)
+    page = Paginator(call_applications(call), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "rnd/call_applications.html", {
-        "call": call, "applications": call_applications(call),
+        "call": call, "page": page, "applications": page.object_list,
         "counts": [(label, counts.get(value, 0)) for value, label in ApplicationStatus.choices]})

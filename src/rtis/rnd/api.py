@@ -1,0 +1,328 @@
+"""Seoul-type R&D over JSON: calls (public), applications (their applicant and R&D managers).
+
+Reading published calls needs no sign-in. Applications need a session cookie (writes also the
+CSRF token in the X-CSRFToken header): an applicant account sees and writes only its own
+organisation's applications (another organisation's answer 404), R&D managers all. Money is
+integer won; times are ISO 8601 with offset (the deadline is shown in Asia/Seoul). A late
+submission, a duplicate, a bad file or a bad code is a 422 naming the field and the reason; a
+stale `version` is a 409 with the stored values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from ninja.security import SessionAuth
+
+from rtis.plans.api import ErrorOut, InvalidOut
+from rtis.rnd import actions
+from rtis.rnd.access import (
+    applicant_organisation,
+    can_manage_rnd,
+    get_application_for_user,
+    get_call_for_user,
+)
+from rtis.rnd.models import Application, Attachment, Call, Organisation, Person
+from rtis.rnd.queries import calls_for_user
+from rtis.tracking.api import ConflictOut
+
+MAX_ID = 2**63 - 1
+MAX_VERSION = 2**31 - 1
+PAGE_MAX = 100
+MAX_WON = 10**15
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class RndSession(SessionAuth):
+    """Signed-in R&D managers and confirmed applicant accounts (CSRF checked on writes)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any | None:
+        user = request.user
+        if can_manage_rnd(user) or applicant_organisation(user) is not None:
+            return user
+        return None
+
+
+router = Router()
+session = RndSession()
+
+FOUND: dict[int, Any] = {404: ErrorOut, 422: InvalidOut}
+AUTHED: dict[int, Any] = {**FOUND, 401: ErrorOut}
+WRITE: dict[int, Any] = {**AUTHED, 400: ErrorOut, 403: ErrorOut, 409: ConflictOut}
+
+
+class Paging(Schema):
+    limit: int = Field(default=50, ge=1, le=PAGE_MAX, description="한 쪽의 건수 / page size")
+    offset: int = Field(default=0, ge=0, le=MAX_ID, description="건너뛸 건수 / rows to skip")
+
+
+class ApplicationFilter(Paging):
+    call: int | None = Field(default=None, ge=1, le=MAX_ID,
+                             description="이 공고의 신청만 / only this call's applications")
+
+
+class StageOut(Schema):
+    order: int
+    name: str
+
+
+class CallOut(Schema):
+    id: int
+    programme: str
+    year: int
+    title: str
+    budget_won: int = Field(description="지원 예산 (원) / won")
+    opens_at: dt.datetime
+    closes_at: dt.datetime = Field(description="접수 마감 (Asia/Seoul) / the deadline")
+    eligibility: list[str]
+    state: Literal["draft", "published", "closed"]
+    is_open: bool = Field(description="지금 접수중인지 / accepting applications now")
+    stages: list[StageOut]
+
+
+class CallPage(Schema):
+    count: int
+    items: list[CallOut]
+    next_offset: int | None
+
+
+class IndicatorIn(Schema):
+    name: str = Field(max_length=100)
+    unit: str = Field(default="", max_length=20)
+    target: int = Field(ge=0, le=MAX_WON)
+
+
+class ApplicationIn(Schema):
+    title: str = Field(max_length=200)
+    summary: str = Field(default="", max_length=8000)
+    pi: Id | None = Field(default=None, description="연구책임자: 기관 인력의 id / the PI, a person id")
+    participants: list[Id] = Field(default_factory=list, max_length=30,
+                                   description="참여 인력 id / people ids")
+    requested_funds: dict[str, Annotated[int, Field(ge=0, le=MAX_WON)]] = Field(
+        description='연차별 신청 시비 {"2026": 원} / city funds by year, won')
+    private_matching_won: int = Field(default=0, ge=0, le=MAX_WON,
+                                      description="민간부담금 (원) / won")
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    science_class: str = Field(default="", max_length=20, description="과학기술표준분류 코드")
+    six_t: str = Field(default="", max_length=20, description="6T 코드")
+    development_phase: str = Field(default="", max_length=20, description="연구개발단계 코드")
+    performer_type: str = Field(default="", max_length=20, description="연구수행주체 코드")
+    indicators: list[IndicatorIn] = Field(default_factory=list, max_length=10)
+
+
+class NewApplicationIn(ApplicationIn):
+    organisation: Id | None = Field(
+        default=None, description="R&D 관리자가 대리 입력할 기관 id (신청자는 생략) / the "
+                                  "organisation, for managers entering on its behalf")
+
+
+class SaveApplicationIn(ApplicationIn):
+    version: int = Field(ge=1, le=MAX_VERSION, description="읽은 버전 / the version you read")
+
+
+class VersionIn(Schema):
+    version: int = Field(ge=1, le=MAX_VERSION)
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+
+
+class ApplicationOut(Schema):
+    id: int
+    call: int
+    organisation: str
+    stage: str | None
+    title: str
+    summary: str
+    principal_investigator: str
+    pi: int | None
+    participants: list[int]
+    requested_funds: dict[str, int]
+    private_matching_won: int
+    period_start: dt.date | None
+    period_end: dt.date | None
+    science_class: str
+    six_t: str
+    development_phase: str
+    performer_type: str
+    indicators: list[dict[str, Any]]
+    status: Literal["draft", "submitted", "withdrawn", "selected", "not_selected"]
+    submitted_at: dt.datetime | None
+    attachments: list[AttachmentOut]
+    version: int
+
+
+class ApplicationPage(Schema):
+    count: int
+    items: list[ApplicationOut]
+    next_offset: int | None
+
+
+def _call_out(call: Call) -> dict[str, Any]:
+    from rtis.config import clock
+
+    now = clock.now()
+    return {"id": call.pk, "programme": call.programme.name, "year": call.year,
+            "title": call.title, "budget_won": call.budget_won, "opens_at": call.opens_at,
+            "closes_at": call.closes_at, "eligibility": list(call.eligibility),
+            "state": call.state,
+            "is_open": call.state == "published" and call.opens_at <= now < call.closes_at,
+            "stages": [{"order": s.order, "name": s.name} for s in call.stages.all()]}
+
+
+def _attachment_out(row: Attachment) -> dict[str, Any]:
+    return {"id": row.pk, "name": row.original_name, "size": row.size, "sha256": row.sha256,
+            "uploaded_at": row.uploaded_at}
+
+
+def _application_out(a: Application) -> dict[str, Any]:
+    return {"id": a.pk, "call": a.call_id, "organisation": a.organisation.name,
+            "stage": a.stage.name if a.stage else None, "title": a.title, "summary": a.summary,
+            "principal_investigator": a.principal_investigator, "pi": a.pi_id,
+            "participants": [p.pk for p in a.participants.all()],
+            "requested_funds": a.requested_funds,
+            "private_matching_won": a.private_matching_won, "period_start": a.period_start,
+            "period_end": a.period_end, "science_class": a.science_class, "six_t": a.six_t,
+            "development_phase": a.development_phase, "performer_type": a.performer_type,
+            "indicators": a.indicators, "status": a.status, "submitted_at": a.submitted_at,
+            "attachments": [_attachment_out(f) for f in a.attachments.all()],
+            "version": a.version}
+
+
+def _page(rows: QuerySet[Any], paging: Paging) -> tuple[int, list[Any], int | None]:
+    count = rows.count()
+    items = list(rows[paging.offset:paging.offset + paging.limit])
+    following = paging.offset + len(items)
+    return count, items, following if following < count else None
+
+
+def _people(organisation: Organisation, pi: int | None,
+            participants: list[int]) -> tuple[Person | None, list[Person]]:
+    """Resolve person ids among the organisation's people (an unknown id is a 422)."""
+    wanted = {*participants, *([pi] if pi else [])}
+    found = {p.pk: p for p in organisation.people.filter(pk__in=wanted)}
+    missing = sorted(wanted - set(found))
+    if missing:
+        raise ValidationError({"participants": f"이 기관의 인력이 아닙니다: {missing} / not people "
+                                               f"of this organisation: {missing}"})
+    return (found[pi] if pi else None), [found[p] for p in participants]
+
+
+def _fields(organisation: Organisation, body: ApplicationIn) -> dict[str, Any]:
+    pi, participants = _people(organisation, body.pi, body.participants)
+    return {"title": body.title, "summary": body.summary, "pi": pi,
+            "participants": participants, "requested_funds": body.requested_funds,
+            "private_matching_won": body.private_matching_won,
+            "period_start": body.period_start, "period_end": body.period_end,
+            "codes": {"science_class": body.science_class, "six_t": body.six_t,
+                      "development_phase": body.development_phase,
+                      "performer_type": body.performer_type},
+            "indicators": [i.dict() for i in body.indicators]}
+
+
+def _applications_for(request: HttpRequest) -> QuerySet[Application]:
+    rows = (Application.objects.select_related("organisation", "stage")
+            .prefetch_related("participants", "attachments").order_by("pk"))
+    if can_manage_rnd(request.user):
+        return rows
+    return rows.filter(organisation=applicant_organisation(request.user))
+
+
+# --- calls ---------------------------------------------------------------------------------------
+
+@router.get("/calls", response={200: CallPage, 422: InvalidOut},
+            summary="공고 목록 / list calls")
+def list_calls(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
+    rows = calls_for_user(request.user).prefetch_related("stages").order_by("-opens_at", "pk")
+    count, items, following = _page(rows, paging)
+    return {"count": count, "items": [_call_out(c) for c in items], "next_offset": following}
+
+
+@router.get("/calls/{call_id}", response={200: CallOut, **FOUND}, summary="공고 / a call")
+def read_call(request: HttpRequest, call_id: Id) -> dict[str, Any]:
+    return _call_out(get_call_for_user(request.user, call_id))
+
+
+# --- applications --------------------------------------------------------------------------------
+
+@router.get("/applications", response={200: ApplicationPage, 401: ErrorOut, 422: InvalidOut},
+            auth=session, summary="신청 목록 (신청자는 자기 기관 것만) / list applications")
+def list_applications(request: HttpRequest, filters: Query[ApplicationFilter]) -> dict[str, Any]:
+    rows = _applications_for(request)
+    if filters.call is not None:
+        rows = rows.filter(call_id=filters.call)
+    count, items, following = _page(rows, filters)
+    return {"count": count, "items": [_application_out(a) for a in items],
+            "next_offset": following}
+
+
+@router.get("/applications/{application_id}", response={200: ApplicationOut, **AUTHED},
+            auth=session, summary="신청 / an application")
+def read_application(request: HttpRequest, application_id: Id) -> dict[str, Any]:
+    return _application_out(get_application_for_user(request.user, application_id))
+
+
+@router.post("/calls/{call_id}/applications", response={201: ApplicationOut, **WRITE},
+             auth=session, summary="신청서 작성(임시 저장) / create a draft application")
+def create_application(request: HttpRequest, call_id: Id, body: NewApplicationIn) -> Any:
+    call = get_call_for_user(request.user, call_id)
+    if can_manage_rnd(request.user):
+        if body.organisation is None:
+            raise ValidationError({"organisation": "대리 입력할 기관(organisation)을 고르세요 / "
+                                                   "name the organisation to enter it for"})
+        organisation = Organisation.objects.filter(pk=body.organisation).first()
+        if organisation is None:
+            raise Http404(f"기관 {body.organisation}번이 없습니다 / no organisation "
+                          f"{body.organisation}")
+    else:
+        organisation = applicant_organisation(request.user)
+        if organisation is None or (body.organisation not in (None, organisation.pk)):
+            raise PermissionDenied("자기 기관의 신청만 쓸 수 있습니다 / applicants write their own "
+                                   "organisation's applications only")
+    application = actions.do_save_application(request.user, call, organisation,
+                                               **_fields(organisation, body))
+    return Status(201, _application_out(application))
+
+
+@router.put("/applications/{application_id}", response={200: ApplicationOut, **WRITE},
+            auth=session, summary="신청서 저장 / save a draft application")
+def save_application(request: HttpRequest, application_id: Id,
+                     body: SaveApplicationIn) -> dict[str, Any]:
+    application = get_application_for_user(request.user, application_id)
+    organisation = application.organisation
+    saved = actions.do_save_application(request.user, application.call, organisation,
+                                        application, body.version, **_fields(organisation, body))
+    return _application_out(saved)
+
+
+@router.post("/applications/{application_id}/submit", response={200: ApplicationOut, **WRITE},
+             auth=session, summary="신청서 제출 (마감 전) / submit before the deadline")
+def submit_application(request: HttpRequest, application_id: Id,
+                       body: VersionIn) -> dict[str, Any]:
+    application = get_application_for_user(request.user, application_id)
+    return _application_out(actions.do_submit_application(request.user, application,
+                                                          body.version))
+
+
+@router.post("/applications/{application_id}/attachments",
+             response={201: AttachmentOut, **WRITE}, auth=session,
+             summary="첨부파일 올리기 (pdf, hwp, hwpx, docx, xlsx, zip; 20MB) / attach a file")
+def attach_file(request: HttpRequest, application_id: Id,
+                file: File[UploadedFile]) -> Any:
+    application = get_application_for_user(request.user, application_id)
+    size = file.size or 0
+    data = (b"\0" * (actions.MAX_ATTACHMENT_BYTES + 1) if size > actions.MAX_ATTACHMENT_BYTES
+            else file.read())
+    attachment = actions.do_attach_file(request.user, application, file.name or "file", data)
+    return Status(201, _attachment_out(attachment))

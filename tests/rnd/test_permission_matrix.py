@@ -1,0 +1,160 @@
+"""Who may open each R&D application page and API operation: an SBA R&D manager, an evaluator,
+the applicant of the organisation, another organisation's applicant, a department officer, a
+council viewer and the public. The allowed get an answer; everyone else is refused (login page,
+401, 403 or 404) and nothing is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from rtis.audit.models import AuditEvent
+from rtis.orgs.actions import do_create_user
+from rtis.orgs.models import Role, User
+from rtis.rnd.actions import do_attach_file, do_save_application
+from rtis.rnd.models import Call, Organisation
+from tests.conftest import PASSWORD
+from tests.rnd.conftest import FUNDS, PDF
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("manager", "evaluator", "applicant", "other_applicant", "officer", "viewer", "public")
+EVERYONE = frozenset(ROLES)
+MANAGER = frozenset({"manager"})
+OWNER = frozenset({"manager", "applicant"})  # the organisation's own applicant and managers
+APPLICANTS = frozenset({"applicant", "other_applicant"})
+ANY_APPLICANT = frozenset({"manager", "applicant", "other_applicant"})
+
+# (route, url kwargs key, method, allowed). Downloads come before the deletion.
+PAGES: list[tuple[str, str | None, str, frozenset[str]]] = [
+    ("rnd:calls", None, "GET", EVERYONE),
+    ("rnd:call", "call", "GET", EVERYONE),
+    ("rnd:sign_up", None, "GET", EVERYONE),
+    ("rnd:sign_up_confirm", None, "GET", EVERYONE),  # a bad token answers 400, not a refusal
+    ("rnd:call_applications", "call", "GET", MANAGER),
+    ("rnd:call_publish", "call", "POST", MANAGER),
+    ("rnd:call_close", "call", "POST", MANAGER),
+    ("rnd:call_import", "call", "GET", MANAGER),
+    ("rnd:call_import", "call", "POST", MANAGER),
+    ("rnd:applicant_new", None, "GET", MANAGER),
+    ("rnd:applicant_new", None, "POST", MANAGER),
+    ("rnd:apply", "call", "GET", ANY_APPLICANT),
+    ("rnd:my_applications", None, "GET", APPLICANTS),
+    ("rnd:person_add", None, "POST", APPLICANTS),
+    ("rnd:application", "application", "GET", OWNER),
+    ("rnd:application", "application", "POST", OWNER),
+    ("rnd:application_submit", "application", "POST", OWNER),
+    ("rnd:attachment_upload", "application", "POST", OWNER),
+    ("rnd:attachment", "attachment", "GET", OWNER),
+    ("rnd:attachment_delete", "attachment", "POST", OWNER),
+]
+API = "/api/v1/rnd"
+
+
+@pytest.fixture
+def world(planner: User, officer: User, viewer: User, applicant: User, other_applicant: User,
+          sme: Organisation, call: Call) -> dict[str, Any]:
+    application = do_save_application(applicant, call, sme, title="기관 비밀 과제",
+                                      pi=sme.people.first(), requested_funds=FUNDS)
+    attachment = do_attach_file(applicant, application, "계획서.pdf", PDF)
+    users = {"manager": do_create_user(None, "sba", PASSWORD, Role.RND_MANAGER),
+             "evaluator": do_create_user(None, "judge", PASSWORD, Role.EVALUATOR),
+             "applicant": applicant, "other_applicant": other_applicant,
+             "officer": officer, "viewer": viewer}
+    return {"users": users, "call": call.pk, "application": application.pk,
+            "attachment": attachment.pk}
+
+
+def client_as(role: str, world: dict[str, Any]) -> Client:
+    client = Client()
+    if role != "public":
+        client.force_login(world["users"][role])
+    return client
+
+
+def refused(response: Any) -> bool:
+    if response.status_code in {401, 403, 404}:
+        return True
+    location = response.get("Location", "") if response.status_code == 302 else ""
+    return "/login/" in location
+
+
+def judge(wrong: list[str], what: str, role: str, allowed: frozenset[str], response: Any,
+          writes_before: int) -> None:
+    if response.status_code >= 500:
+        wrong.append(f"{what}: {response.status_code}")
+    elif role in allowed and refused(response):
+        wrong.append(f"{what}: refused ({response.status_code}) but allowed")
+    elif role not in allowed:
+        if not refused(response):
+            wrong.append(f"{what}: {response.status_code}, should be refused")
+        if AuditEvent.objects.count() != writes_before:
+            wrong.append(f"{what}: refused but something was written")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_opens_exactly_the_pages_its_rules_allow(role: str,
+                                                           world: dict[str, Any]) -> None:
+    wrong: list[str] = []
+    for name, key, method, allowed in PAGES:
+        url = reverse(name, args=[world[key]] if key else [])
+        client = client_as(role, world)
+        before = AuditEvent.objects.count()
+        response = client.get(url) if method == "GET" else client.post(url, {})
+        judge(wrong, f"{method} {name}", role, allowed, response, before)
+    assert not wrong, "\n".join(wrong)
+
+
+def api_operations(world: dict[str, Any]) -> list[tuple[str, str, Any, frozenset[str]]]:
+    application = world["application"]
+    body = {"title": "x", "requested_funds": {"2026": 1}}
+    return [
+        ("get", f"{API}/calls", None, EVERYONE),
+        ("get", f"{API}/calls/{world['call']}", None, EVERYONE),
+        ("get", f"{API}/applications", None, ANY_APPLICANT),
+        ("get", f"{API}/applications/{application}", None, OWNER),
+        ("post", f"{API}/calls/{world['call']}/applications", body, ANY_APPLICANT),
+        ("put", f"{API}/applications/{application}", {**body, "version": 1}, OWNER),
+        ("post", f"{API}/applications/{application}/submit", {"version": 999}, OWNER),
+        ("post", f"{API}/applications/{application}/attachments", "file", OWNER),
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_uses_exactly_the_api_operations_its_rules_allow(
+        role: str, world: dict[str, Any]) -> None:
+    wrong: list[str] = []
+    for method, path, body, allowed in api_operations(world):
+        client = client_as(role, world)
+        before = AuditEvent.objects.count()
+        if body == "file":
+            response = client.post(path, {"file": SimpleUploadedFile("a.txt", b"text")})
+        elif method == "get":
+            response = client.get(path)
+        else:
+            response = client.generic(method.upper(), path, json.dumps(body),
+                                      content_type="application/json")
+        judge(wrong, f"{method} {path}", role, allowed, response, before)
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ["other_applicant", "evaluator", "officer", "viewer", "public"])
+def test_nobody_but_its_applicant_and_managers_reads_the_application_anywhere(
+        role: str, world: dict[str, Any]) -> None:
+    client = client_as(role, world)
+    for url in (reverse("rnd:my_applications"), reverse("rnd:call", args=[world["call"]]),
+                f"{API}/applications", f"{API}/calls"):
+        response = client.get(url)
+        assert "기관 비밀 과제" not in response.content.decode(), (role, url)
+
+
+def test_the_window_is_open_for_the_matrix(world: dict[str, Any], call: Call,
+                                           during_the_window: dt.datetime) -> None:
+    # The matrix above runs inside the call's window: writes reach the actions' own checks.
+    assert call.opens_at <= during_the_window < call.closes_at
