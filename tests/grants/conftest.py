@@ -73,8 +73,12 @@ def manager(plan: Any) -> User:
 
 
 def applied(planner: User, call: Call, organisation: Organisation, by: User) -> Application:  # noqa: F811
-    """An application saved and submitted; `by` stands for the applicant who wrote it (until
-    applicants write their own, rnd-apply, a planner enters it and `created_by` names them)."""
+    """An application saved and submitted for the organisation, whose applicant account is `by`
+    (linked by the planner; the planner enters it and `created_by` names the applicant)."""
+    from rtis.rnd.actions import do_link_applicant
+
+    if by.role == Role.APPLICANT:
+        do_link_applicant(planner, organisation, by)
     application = do_save_application(planner, call, organisation, title=f"{organisation} 과제",
                                       principal_investigator="김연구",
                                       requested_funds={"2026": 200_000_000, "2027": 150_000_000},

@@ -32,8 +32,10 @@ def grants_world(planner: User, call: Call) -> dict[str, int]:
         organisations.append(do_create_organisation(
             planner, name=name, kind="seoul_sme",
             business_number=nine + str(business_check_digit(nine))))
-    first, second, third = (select(applied(planner, call, o, performer), 100_000_000)
-                            for o in organisations)
+    # One applicant account per organisation: `performer` acts for the first.
+    accounts = [performer] + [_user(f"matrix_applicant{n}", Role.APPLICANT) for n in (2, 3)]
+    first, second, third = (select(applied(planner, call, o, a), 100_000_000)
+                            for o, a in zip(organisations, accounts, strict=True))
     year = clock.today().year
     active = do_make_agreement(planner, first, starts_on=dt.date(year, 1, 1),
                                ends_on=dt.date(year + 1, 12, 31),

@@ -19,41 +19,31 @@ from django.http import Http404
 
 from rtis.grants.models import Agreement
 from rtis.orgs.models import Role
-from rtis.rnd.access import can_manage_rnd
-from rtis.rnd.models import Application, ApplicationStatus, Organisation
+from rtis.rnd.access import applicant_organisation, can_manage_rnd
+from rtis.rnd.models import Organisation
 
 
 def acts_for_organisation(user: Any, organisation: Organisation | int) -> bool:
-    """Tell whether the user may act for the applicant organisation (its performer's people).
-
-    Interim rule until applicant accounts are linked to an Organisation (rnd-apply): an active
-    applicant acts for an organisation whose live application they created themselves. This is
-    the only function that decides it; switch it to the link when that lands.
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if getattr(user, "role", "") != Role.APPLICANT:
-        return False
+    """Tell whether the user acts for the applicant organisation (a confirmed applicant account
+    of it, rnd.Applicant): the only function that decides it."""
+    own = applicant_organisation(user)
     organisation_id = organisation if isinstance(organisation, int) else organisation.pk
-    return Application.objects.filter(organisation_id=organisation_id, created_by=user).exclude(
-        status=ApplicationStatus.WITHDRAWN).exists()
+    return own is not None and own.pk == organisation_id
 
 
 def performer_organisation_ids(user: Any) -> list[int]:
-    """Return the organisations the user acts for (by the same rule as acts_for_organisation)."""
-    if not getattr(user, "is_authenticated", False) or getattr(user, "role", "") != Role.APPLICANT:
-        return []
-    ids = Application.objects.filter(created_by=user).exclude(
-        status=ApplicationStatus.WITHDRAWN).values_list("organisation_id", flat=True)
-    return sorted({i for i in ids if acts_for_organisation(user, i)})
+    """Return the organisations the user acts for (none, or their applicant account's one)."""
+    own = applicant_organisation(user)
+    return [own.pk] if own is not None else []
 
 
 def people_acting_for(organisation: Organisation) -> list[Any]:
-    """Return the active users who act for the organisation (by acts_for_organisation)."""
+    """Return the active, confirmed applicant accounts of the organisation."""
     from rtis.orgs.models import User
 
-    candidates = User.objects.filter(is_active=True, role=Role.APPLICANT).distinct()
-    return [u for u in candidates if acts_for_organisation(u, organisation)]
+    return list(User.objects.filter(is_active=True, role=Role.APPLICANT,
+                                    rnd_applicant__organisation=organisation,
+                                    rnd_applicant__confirmed_at__isnull=False).order_by("pk"))
 
 
 def agreements_for_user(user: Any) -> QuerySet[Agreement]:

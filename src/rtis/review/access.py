@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from rtis.orgs.models import Role
-from rtis.review.models import ApplicantContact, Assignment, Evaluator, Result
-from rtis.rnd.access import can_manage_rnd, require_rnd_manager
+from rtis.review.models import Assignment, Evaluator, Result
+from rtis.rnd.access import applicant_organisation, can_manage_rnd, require_rnd_manager
 from rtis.rnd.models import Application, ApplicationStatus
 
 __all__ = ["can_manage_rnd", "require_rnd_manager"]
@@ -56,18 +56,9 @@ def require_own_assignment(user: Any, assignment: Assignment) -> None:
 
 
 def is_applicant_of(user: Any, application: Application) -> bool:
-    """Whether the user belongs to the application's organisation.
-
-    Applicant accounts link to organisations in a parallel slice; until then the applicant's
-    organisation is known from the applicant users who created one of its applications or were
-    recorded as its contacts (ApplicantContact)."""
-    if not getattr(user, "is_authenticated", False) or getattr(user, "role", "") != Role.APPLICANT:
-        return False
-    if ApplicantContact.objects.filter(organisation_id=application.organisation_id,
-                                       user=user).exists():
-        return True
-    return Application.objects.filter(organisation_id=application.organisation_id,
-                                      created_by=user).exists()
+    """Whether the user is a confirmed applicant account of the application's organisation."""
+    organisation = applicant_organisation(user)
+    return organisation is not None and organisation.pk == application.organisation_id
 
 
 def get_disclosure_for_user(user: Any, pk: int) -> Application:

@@ -31,7 +31,6 @@ from rtis.orgs.models import Role
 from rtis.review.access import is_applicant_of, require_own_assignment
 from rtis.review.models import (
     Aggregation,
-    ApplicantContact,
     ApplicantStatement,
     Assignment,
     AvoidRequest,
@@ -52,7 +51,6 @@ from rtis.rnd.models import (
     ApplicationStatus,
     CallStage,
     EvaluationCriterion,
-    Organisation,
 )
 
 REASON_LABELS = {
@@ -219,20 +217,6 @@ def do_set_applicant_statement(actor: Any, application: Application, *, departme
     AvoidRequest.objects.filter(application=application).delete()
     record_creates(actor, AvoidRequest.objects.bulk_create(rows))
     return statement
-
-
-@transaction.atomic
-def do_link_applicant(actor: Any, organisation: Organisation, user: Any) -> ApplicantContact:
-    """Record an applicant user as a contact of an organisation (sees its disclosures)."""
-    require_rnd_manager(actor)
-    if getattr(user, "role", "") != Role.APPLICANT:
-        raise ValidationError({"user": f"신청자 역할의 사용자만 연결할 수 있습니다: {user} / only a "
-                                       f"user with the applicant role can be linked: {user}"})
-    contact, created = ApplicantContact.objects.get_or_create(organisation=organisation,
-                                                              user=user)
-    if created:
-        record_create(actor, contact)
-    return contact
 
 
 # --- conflicts --------------------------------------------------------------------------------

@@ -27,7 +27,6 @@ from rtis.review.actions import (
     do_create_evaluator,
     do_create_panel,
     do_declare_conflict,
-    do_link_applicant,
     do_revise_scores,
     do_run_selection,
     do_save_scores,
@@ -38,6 +37,7 @@ from rtis.review.models import Assignment, Evaluator
 from rtis.rnd.actions import (
     do_create_call,
     do_create_organisation,
+    do_link_applicant,
     do_publish_call,
     do_save_application,
     do_submit_application,

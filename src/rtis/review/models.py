@@ -272,21 +272,3 @@ class Result(models.Model):
         return f"신청 {self.application_id} · {self.rank}위 / application {self.application_id} #{self.rank}"
 
 
-class ApplicantContact(models.Model):
-    """An applicant user who represents an organisation for its disclosure pages.
-
-    Interim link until applicant accounts carry their organisation (rnd's applicant slice); a
-    manager records it (rtis.review.actions.do_link_applicant)."""
-
-    organisation = models.ForeignKey("rnd.Organisation", on_delete=models.CASCADE,
-                                     related_name="review_contacts")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-
-    class Meta:
-        verbose_name = _("신청기관 담당자")
-        verbose_name_plural = _("신청기관 담당자")
-        constraints = [models.UniqueConstraint(fields=["organisation", "user"],
-                                               name="review_contact_once")]
-
-    def __str__(self) -> str:
-        return f"{self.organisation} · {self.user}"

@@ -26,6 +26,7 @@ from rtis.lib.filesig import FileTypeError, check_upload, safe_display_name
 from rtis.lib.kdate import MAX_YEAR, MIN_YEAR
 from rtis.lib.korean import josa, particle
 from rtis.lib.money import MAX_WON
+from rtis.orgs.models import Role
 from rtis.plans.models import Node
 from rtis.refdata.queries import PERFORMER, RND_STAGE, SCIENCE_CLASS, SIX_T, resolve
 from rtis.rnd.access import require_act_for, require_rnd_manager
@@ -653,6 +654,26 @@ def do_confirm_applicant(token: str) -> Applicant:
         applicant.user.save(update_fields=["is_active"])
         record_change(None, applicant, {"confirmed_at": [None, applicant.confirmed_at]},
                       reason="e-mail confirmed")
+    return applicant
+
+
+@transaction.atomic
+def do_link_applicant(actor: Any, organisation: Organisation, user: Any) -> Applicant:
+    """Tie an existing applicant account to an organisation, confirmed (an R&D manager's act)."""
+    require_rnd_manager(actor)
+    if getattr(user, "role", "") != Role.APPLICANT:
+        raise ValidationError({"user": f"신청자 역할의 사용자만 연결할 수 있습니다: {user} / only a "
+                                       f"user with the applicant role can be linked: {user}"})
+    existing = Applicant.objects.filter(user=user).first()
+    if existing is not None:
+        if existing.organisation_id != organisation.pk:
+            raise ValidationError({"user": f"{user}은(는) 이미 다른 기관의 신청자입니다 / {user} "
+                                           "already acts for another organisation"})
+        return existing
+    applicant = Applicant.objects.create(user=user, organisation=organisation,
+                                         confirmed_at=clock.now())
+    record_create(actor, applicant, fields={"user": user.username,
+                                            "organisation": organisation.pk})
     return applicant
 
 
