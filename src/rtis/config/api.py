@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from rtis.lib.conflict import EditConflict
 from rtis.plans.api import router as plans_router
+from rtis.search.api import router as search_router
 from rtis.tracking.api import router as tracking_router
 
 api = NinjaAPI(
@@ -26,6 +27,7 @@ api = NinjaAPI(
 )
 api.add_router("/plans", plans_router, tags=["plans"])
 api.add_router("/tracking", tracking_router, tags=["tracking"])
+api.add_router("/search", search_router, tags=["search"])
 
 
 @api.exception_handler(Http404)

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "rtis.reports",
     "rtis.ingest",
     "rtis.rnd",
+    "rtis.search",
     "rtis.web",
 ]
 

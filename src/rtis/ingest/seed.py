@@ -163,4 +163,7 @@ def load_seed(actor: Any | None = None, *, replace: bool = False,
         from rtis.rnd.seed import do_load_programmes
 
         report.created.extend(f"rnd: {change}" for change in do_load_programmes(actor))
+    from rtis.search.index import reindex
+
+    reindex()  # what was loaded becomes searchable (rtis search reindex does the same)
     return report

@@ -18,6 +18,7 @@ from rtis.orgs.actions import do_create_user, find_department
 from rtis.orgs.models import Role, User
 from rtis.plans.models import Plan
 from rtis.rnd.demo import do_demo_call
+from rtis.search.demo import build_demo_index
 from rtis.tracking.history import generate_history
 from rtis.tracking.management.commands.demo_history import write_report
 from rtis.tracking.models import (
@@ -88,6 +89,7 @@ def setup_demo(write: Any) -> dt.date:
     write_report(write, today, report)
     for line in do_demo_call(planner, today):
         write(f"R&D: {line}")
+    build_demo_index(write)
     if clock.fixed_today() is None:
         write(f"주의: 화면은 실제 날짜를 씁니다. RTIS_TODAY={today.isoformat()}로 실행하십시오 / "
               f"note: pages follow the wall clock; run with RTIS_TODAY={today.isoformat()}")
