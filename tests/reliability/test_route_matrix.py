@@ -116,6 +116,8 @@ PAGE_RULES: dict[str, Rule] = {
     "rnd:call": Rule(EVERYONE),  # a published call; drafts are 404 but to planners
     "rnd:call_publish": Rule(PLANNER, "POST"),
     "rnd:call_applications": Rule(PLANNER),  # applicants' data: R&D managers only
+    # search
+    "search:page": Rule(EVERYONE),  # the public finds published data only (tests/search)
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -146,6 +148,8 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("put", "/api/v1/tracking/milestones"): Rule(OWNER, "PUT"),
     ("post", "/api/v1/tracking/plans/{slug}/nodes/{code}/status"): Rule(OWNER, "POST"),
     ("get", "/api/v1/tracking/plans/{slug}/nodes/{code}/status"): Rule(STAFF),
+    # search
+    ("get", "/api/v1/search"): Rule(EVERYONE),
 }
 
 

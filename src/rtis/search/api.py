@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from rtis.search.queries import (
     COUNT_CAP,
@@ -58,16 +58,16 @@ class SearchOut(Schema):
                 f"(1–{MAX_PER_PAGE}, default {DEFAULT_PER_PAGE}); any other parameter is refused "
                 "with 400."))
 def search_api(request: HttpRequest, q: str = "", kind: str | None = None,
-               page: str | None = None, per_page: str | None = None) -> tuple[int, dict]:
+               page: str | None = None, per_page: str | None = None) -> Status:
     params = {name: request.GET.get(name, "") for name in request.GET}
     try:
         wanted = parse_request(params)
     except SearchInputError as exc:
-        return 400, {"detail": str(exc)}
+        return Status(400, {"detail": str(exc)})
     if not wanted.q:
-        return 400, {"detail": "q: 검색어를 입력하십시오 / q: the query is required"}
+        return Status(400, {"detail": "q: 검색어를 입력하십시오 / q: the query is required"})
     results = search(request.user, wanted)
-    return 200, {
+    return Status(200, {
         "q": wanted.q, "terms": [t.text for t in results.terms], "kind": wanted.kind,
         "page": wanted.page, "per_page": wanted.per_page,
         "groups": [{"kind": g.kind, "label": g.label, "count": g.count, "capped": g.capped,
@@ -75,4 +75,4 @@ def search_api(request: HttpRequest, q: str = "", kind: str | None = None,
                               "url": h.entry.url, "snippet": str(h.snippet),
                               "public": h.entry.audience == "public"} for h in g.hits]}
                    for g in results.groups],
-    }
+    })
