@@ -16,7 +16,7 @@ from rtis.search.index import index_objects, reindex
 from rtis.search.models import SearchEntry
 from rtis.search.queries import parse_request, search
 from rtis.search.registry import KINDS, Document, Kind, register, unregister
-from tests.oversight.conftest import council, item  # noqa: F401 (a fixture)
+from tests.oversight.conftest import item
 
 pytestmark = pytest.mark.django_db
 PUBLIC = AnonymousUser()
