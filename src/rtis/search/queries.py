@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from rtis.lib.bigrams import MAX_QUERY_CHARS, QueryTerm, query_terms
 from rtis.search import backend
 from rtis.search.models import SearchEntry
-from rtis.search.registry import KINDS, audiences_for
+from rtis.search.registry import AUDIENCES, KINDS, audiences_for
 
 GROUP_SIZE = 5  # results of each kind on the overview
 COUNT_CAP = 1000  # counts stop here ("1,000건 이상"): a 2-syllable word may match half the index
@@ -143,17 +143,24 @@ def snippet(text: str, pattern: re.Pattern[str] | None) -> SafeString:
     return mark_safe(escape(prefix) + highlight(part, pattern) + escape(suffix))
 
 
-def search(user: Any, request: SearchRequest) -> Results:
-    """Return the results a user may see, grouped by kind (three queries)."""
-    terms = query_terms(request.q)
-    if not terms:
-        return Results(request, [], [])
-    tokens, prefixes = [], []
+def _split(terms: list[QueryTerm]) -> tuple[list[str], list[str]]:
+    """Return the tokens every match contains, and the single syllables matched as prefixes."""
+    tokens: list[str] = []
+    prefixes: list[str] = []
     for term in terms:
         if term.bigram and len(term.text) == 1:
             prefixes.append(term.text)  # one syllable: the pairs that start with it
         else:
             tokens.extend(term.tokens())
+    return tokens, prefixes
+
+
+def search(user: Any, request: SearchRequest) -> Results:
+    """Return the results a user may see, grouped by kind (three queries)."""
+    terms = query_terms(request.q)
+    if not terms:
+        return Results(request, [], [])
+    tokens, prefixes = _split(terms)
     audiences = audiences_for(user)
     kinds = [request.kind] if request.kind else list(KINDS)
     expressions = {k: backend.expression(tokens, prefixes, k, audiences) for k in kinds}
@@ -180,3 +187,17 @@ def search(user: Any, request: SearchRequest) -> Results:
         groups.append(Group(kind, str(KINDS[kind].label), counts[kind], counts[kind] >= cap,
                             hits))
     return Results(request, terms, groups)
+
+
+def matching_keys(kind: str, q: str, limit: int = 10_000) -> list[str]:
+    """Return the keys of a kind's entries matching a query, whatever their audience.
+
+    For a page that has already limited its objects to what the reader may see (a council
+    session's items) and wants the search's matching: particles, compounds, 2-syllable words.
+    """
+    tokens, prefixes = _split(query_terms(q[:MAX_QUERY_CHARS]))
+    if not tokens and not prefixes:
+        return []
+    expression = backend.expression(tokens, prefixes, kind, list(AUDIENCES))
+    ids = backend.first_ids({kind: expression}, limit)[kind]
+    return list(SearchEntry.objects.filter(pk__in=ids).values_list("key", flat=True))
