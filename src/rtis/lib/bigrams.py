@@ -14,6 +14,7 @@ casefold. Pure Python, no Django: the index and the benchmark share it.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -30,7 +31,8 @@ _BIGRAM_CHAR = (r"\uac00-\ud7a3\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _BIGRAM_RUN = re.compile(f"[{_BIGRAM_CHAR}]+")
 # Between two runs of such script, only spaces: their boundary pair is indexed too.
 _RUN_OR_OTHER = re.compile(f"([{_BIGRAM_CHAR}]+)|([^{_BIGRAM_CHAR}]+)")
-_SPACES_ONLY = re.compile(r"\s{1,3}")
+_JOIN_SPACES = re.compile(f"(?<=[{_BIGRAM_CHAR}])\\s{{1,3}}(?=[{_BIGRAM_CHAR}])")
+_SINGLE = re.compile(f"(?<![{_BIGRAM_CHAR}])[{_BIGRAM_CHAR}](?![{_BIGRAM_CHAR}])")
 # Letters/digits of other scripts; a joiner (R&D, 3.5, co-op, ai_hub) keeps one token.
 _WORD = re.compile(r"[^\W_]+(?:[&.\-_'’][^\W_]+)*")
 _JOINERS = re.compile(r"[&.\-_'’]")
@@ -58,24 +60,21 @@ def _pairs(run: str) -> list[str]:
 
 def _latin_tokens(text: str) -> list[str]:
     """Return the whole letter/digit tokens of text outside the bigram scripts."""
-    return [_JOINERS.sub("", m.group())[:MAX_TOKEN_CHARS] for m in _WORD.finditer(text)]
+    return [_JOINERS.sub("", word)[:MAX_TOKEN_CHARS] if len(word) > 1 else word
+            for word in _WORD.findall(text)]
 
 
 def index_tokens(text: str) -> list[str]:
-    """Return the distinct tokens of a text to index, in order of first appearance."""
+    """Return the distinct tokens of a text to index.
+
+    Written for speed (the benchmark indexes 1.5 million summaries): the loops run in C.
+    """
     text = normalise(text)
     tokens: list[str] = []
-    previous_run = ""  # the last bigram run, while only spaces followed it
-    for match in _RUN_OR_OTHER.finditer(text):
-        run, other = match.group(1), match.group(2)
-        if run:
-            if previous_run:
-                tokens.append(previous_run[-1] + run[0])
-            tokens.extend(_pairs(run))
-            previous_run = run
-        else:
-            tokens.extend(_latin_tokens(other))
-            previous_run = previous_run if _SPACES_ONLY.fullmatch(other) else ""
+    for run in _BIGRAM_RUN.findall(_JOIN_SPACES.sub("", text)):
+        tokens.extend(map(operator.add, run, run[1:]))
+    tokens.extend(_SINGLE.findall(text))  # a one-character word also stands alone
+    tokens.extend(_latin_tokens(_BIGRAM_RUN.sub(" ", text)))
     return list(dict.fromkeys(t for t in tokens if t))
 
 

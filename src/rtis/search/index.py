@@ -72,10 +72,8 @@ class RebuildReport:
     seconds: float = 0.0
 
 
-def _rebuild_kind(kind: str, documents: Iterable[Document], batch: int = 5000) -> int:
-    ids = list(SearchEntry.objects.filter(kind=kind).values_list("pk", flat=True))
-    backend.delete(ids)
-    SearchEntry.objects.filter(kind=kind).delete()
+def add_documents(kind: str, documents: Iterable[Document], batch: int = 5000) -> int:
+    """Add new entries of a kind (none of them indexed yet) in batches; return how many."""
     count = 0
     pending: list[Document] = []
 
@@ -92,6 +90,13 @@ def _rebuild_kind(kind: str, documents: Iterable[Document], batch: int = 5000) -
     if pending:
         flush()
     return count
+
+
+def _rebuild_kind(kind: str, documents: Iterable[Document]) -> int:
+    ids = list(SearchEntry.objects.filter(kind=kind).values_list("pk", flat=True))
+    backend.delete(ids)
+    SearchEntry.objects.filter(kind=kind).delete()
+    return add_documents(kind, documents)
 
 
 @transaction.atomic
