@@ -179,6 +179,7 @@ def run(sizes: list[int], rounds: int, trigram_limit: int) -> None:
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection, transaction
 
+    from rtis.search.backend import bulk_loading
     from rtis.search.index import add_documents
     from rtis.search.queries import parse_request, search
     from rtis.search.registry import Kind, register
@@ -188,7 +189,7 @@ def run(sizes: list[int], rounds: int, trigram_limit: int) -> None:
     have = 0
     for size in sizes:
         start = time.perf_counter()
-        with transaction.atomic():
+        with transaction.atomic(), bulk_loading():
             add_documents("project", synthetic_projects(have, size - have))
         built = time.perf_counter() - start
         print(f"\n## {size:,} synthetic projects (+ seed) on {connection.vendor}")

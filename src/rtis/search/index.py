@@ -79,7 +79,8 @@ def add_documents(kind: str, documents: Iterable[Document], batch: int = 5000) -
 
     def flush() -> None:
         created = SearchEntry.objects.bulk_create([_entry(kind, d) for d in pending])
-        backend.write([(e.pk, tokens_of(kind, d)) for e, d in zip(created, pending, strict=True)])
+        backend.write_new([(e.pk, tokens_of(kind, d))
+                           for e, d in zip(created, pending, strict=True)])
         pending.clear()
 
     for document in documents:
@@ -111,8 +112,12 @@ def reindex(kinds: Collection[str] | None = None) -> RebuildReport:
     if kinds is None:  # everything: also drop entries of kinds no longer registered
         SearchEntry.objects.exclude(kind__in=names).delete()
         backend.clear()
-    for name in names:
-        report.counts[name] = _rebuild_kind(name, KINDS[name].documents(None))
+        with backend.bulk_loading():
+            for name in names:
+                report.counts[name] = _rebuild_kind(name, KINDS[name].documents(None))
+    else:
+        for name in names:
+            report.counts[name] = _rebuild_kind(name, KINDS[name].documents(None))
     report.seconds = time.perf_counter() - started
     return report
 
