@@ -79,16 +79,25 @@ def projects_kind(keys: Any) -> Iterator[Any]:
 
 def percentile(times: list[float], share: float) -> float:
     ordered = sorted(times)
-    return ordered[max(0, int(round(len(ordered) * share)) - 1)]
+    return ordered[max(0, round(len(ordered) * share) - 1)]
+
+
+CPU_TIMES: list[float] = []  # this process's CPU time of the last timed() call, per round
 
 
 def timed(function: Any, rounds: int) -> tuple[float, float, Any]:
-    """Return the median and p95 milliseconds of rounds of a call, and its last result."""
+    """Return the median and p95 wall-clock milliseconds of rounds of a call, and its result.
+
+    The CPU milliseconds of this process are kept in CPU_TIMES: on SQLite (in-process) they are
+    the search's own work, whatever else the machine's cores are busy with.
+    """
     times, result = [], None
+    CPU_TIMES.clear()
     for _ in range(rounds):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = function()
         times.append((time.perf_counter() - start) * 1000)
+        CPU_TIMES.append((time.process_time() - cpu) * 1000)
     return statistics.median(times), percentile(times, 0.95), result
 
 
@@ -175,7 +184,7 @@ def trigram_count(q: str) -> int:
         return int(cursor.fetchone()[0])
 
 
-def run(sizes: list[int], rounds: int, trigram_limit: int) -> None:
+def run(sizes: list[int], rounds: int, trigram_limit: int, have: int = 0) -> None:
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection, transaction
 
@@ -186,15 +195,16 @@ def run(sizes: list[int], rounds: int, trigram_limit: int) -> None:
 
     register(Kind("project", "가상 R&D 과제", projects_kind))
     public = AnonymousUser()
-    have = 0
     for size in sizes:
-        start = time.perf_counter()
-        with transaction.atomic(), bulk_loading():
-            add_documents("project", synthetic_projects(have, size - have))
-        built = time.perf_counter() - start
         print(f"\n## {size:,} synthetic projects (+ seed) on {connection.vendor}")
-        print(f"index build: +{size - have:,} in {built:.1f} s ({(size - have) / built:,.0f}/s); "
-              f"size: {database_size()}")
+        if size > have:
+            start = time.perf_counter()
+            with transaction.atomic(), bulk_loading():
+                add_documents("project", synthetic_projects(have, size - have))
+            built = time.perf_counter() - start
+            print(f"index build: +{size - have:,} in {built:.1f} s ({(size - have) / built:,.0f}/s)"
+                  f"; load average {os.getloadavg()[0]:.1f}")
+        print(f"size: {database_size()}")
         have = size
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -205,26 +215,29 @@ def run(sizes: list[int], rounds: int, trigram_limit: int) -> None:
             t0 = time.perf_counter()
             trigram_table()
             print(f"(FTS5 trigram index of the same text built in {time.perf_counter() - t0:.1f} s)")
-        print("| query | mode | median ms | p95 ms | results | LIKE p95 ms | LIKE results | "
-              "× LIKE | trigram results |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        print(f"(load average before the queries: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+        print("| query | mode | median ms | p95 ms | CPU p95 ms | results | LIKE p95 ms | "
+              "LIKE results | × LIKE | trigram results |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for q in QUERIES:
             for mode, params in (("overview", {"q": q}),
                                  ("kind p1", {"q": q, "kind": "project"}),
                                  ("kind p50", {"q": q, "kind": "project", "page": "50"})):
                 wanted = parse_request(params)
                 median, p95, results = timed(lambda w=wanted: search(public, w), rounds)
+                cpu = percentile(CPU_TIMES, 0.95)
                 total = sum(g.count for g in results.groups)
                 capped = "+" if results.capped else ""
                 if mode == "overview":
                     like_rounds = max(3, rounds // 10)
                     _, like_p95, like = timed(lambda q=q: like_baseline(q), like_rounds)
                     tri = str(trigram_count(q)) if trigram else "–"
-                    print(f"| {q} | {mode} | {median:.1f} | {p95:.1f} | {total:,}{capped} | "
-                          f"{like_p95:.0f} | {like[0]:,} | {like_p95 / p95:.0f}× | {tri} |")
+                    print(f"| {q} | {mode} | {median:.1f} | {p95:.1f} | {cpu:.1f} | "
+                          f"{total:,}{capped} | {like_p95:.0f} | {like[0]:,} | "
+                          f"{like_p95 / p95:.0f}× | {tri} |")
                 else:
-                    print(f"| {q} | {mode} | {median:.1f} | {p95:.1f} | {total:,}{capped} | | | "
-                          "| |")
+                    print(f"| {q} | {mode} | {median:.1f} | {p95:.1f} | {cpu:.1f} | "
+                          f"{total:,}{capped} | | | | |")
         sys.stdout.flush()
 
 
@@ -233,9 +246,25 @@ def main() -> None:
     parser.add_argument("--postgres", help="a PostgreSQL URL whose database is (re)created")
     parser.add_argument("--sizes", default="15000,150000,1500000")
     parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--existing-sqlite", metavar="PATH",
+                        help="measure a database a previous run left (no build; its size)")
     parser.add_argument("--trigram-limit", type=int, default=150_000,
                         help="build the FTS5 trigram comparison up to this size (SQLite)")
     args = parser.parse_args()
+    if args.existing_sqlite:
+        os.environ["RTIS_DATABASE_URL"] = f"sqlite:///{args.existing_sqlite}"
+        os.environ.setdefault("RTIS_DEBUG", "0")
+        os.environ.setdefault("RTIS_SECRET_KEY", "benchmark-" + "x" * 60)
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rtis.config.settings")
+        import django
+
+        django.setup()
+        from rtis.search.models import SearchEntry
+
+        have = SearchEntry.objects.filter(kind="project").count()
+        print(f"database: {args.existing_sqlite} ({have:,} projects); rounds: {args.rounds}")
+        run([have], args.rounds, args.trigram_limit, have=have)
+        return
     described = setup(args.postgres)
     print(f"database: {described}; rounds per query: {args.rounds}")
     try:
