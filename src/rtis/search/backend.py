@@ -136,14 +136,21 @@ def counts(expressions: dict[str, str], cap: int) -> dict[str, int]:
         return {kind: int(n) for kind, n in cursor.fetchall()}
 
 
-def first_ids(expressions: dict[str, str], limit: int, offset: int = 0) -> dict[str, list[int]]:
-    """Return the first entry ids of each kind's matches, in id order (one query)."""
+def first_ids(expressions: dict[str, str], limits: dict[str, int],
+              offset: int = 0) -> dict[str, list[int]]:
+    """Return the first entry ids of each kind's matches, in id order (one query).
+
+    Give each kind a limit no larger than its count of matches when it is known: PostgreSQL
+    may read the primary key in order and test each row, and would otherwise read the whole
+    table looking for a sixth match of a kind that has five.
+    """
+    expressions = {k: e for k, e in expressions.items() if limits.get(k, 0) > 0}
     if not expressions:
         return {}
     column, where = _matching()
     parts = [f"SELECT * FROM (SELECT %s AS kind, {column} AS id FROM {TABLE} WHERE {where} "
-             f"ORDER BY {column} LIMIT {int(limit)} OFFSET {int(offset)}) AS part{n}"
-             for n in range(len(expressions))]
+             f"ORDER BY {column} LIMIT {int(limits[kind])} OFFSET {int(offset)}) AS part{n}"
+             for n, kind in enumerate(expressions)]
     params: list[str] = []
     for kind, expr in expressions.items():
         params += [kind, expr]

@@ -167,13 +167,14 @@ def search(user: Any, request: SearchRequest) -> Results:
     if request.kind:
         cap = MAX_PAGE * request.per_page
         counts = backend.counts(expressions, cap)
-        ids = backend.first_ids(expressions, request.per_page,
-                                (request.page - 1) * request.per_page)
+        offset = (request.page - 1) * request.per_page
+        ids = backend.first_ids(
+            expressions, {k: min(request.per_page, n - offset) for k, n in counts.items()},
+            offset)
     else:
         cap = COUNT_CAP
         counts = backend.counts(expressions, cap)
-        ids = backend.first_ids({k: e for k, e in expressions.items() if counts.get(k)},
-                                GROUP_SIZE)
+        ids = backend.first_ids(expressions, {k: min(GROUP_SIZE, n) for k, n in counts.items()})
     wanted = [i for found in ids.values() for i in found]
     entries = SearchEntry.objects.in_bulk(wanted)
     pattern = marker(terms)
@@ -199,5 +200,6 @@ def matching_keys(kind: str, q: str, limit: int = 10_000) -> list[str]:
     if not tokens and not prefixes:
         return []
     expression = backend.expression(tokens, prefixes, kind, list(AUDIENCES))
-    ids = backend.first_ids({kind: expression}, limit)[kind]
+    found = backend.counts({kind: expression}, limit)  # then read exactly that many (first_ids)
+    ids = backend.first_ids({kind: expression}, found).get(kind, [])
     return list(SearchEntry.objects.filter(pk__in=ids).values_list("key", flat=True))
