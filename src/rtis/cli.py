@@ -41,6 +41,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "rnd-import": ("import_rnd_applications",
                    "R&D 신청 가져오기: rnd-import 공고번호 FILE.xlsx --as 아이디 [--dry-run]",
                    "import R&D applications from XLSX, all or nothing"),
+    "search": ("rtis_search", "검색 색인: search reindex [--kind 종류] (전체 다시 만들기)",
+               "search index: search reindex [--kind KIND] (full rebuild)"),
     "manage": ("", "Django 관리 명령 직접 실행 (예: rtis manage shell)",
                "run any Django management command"),
 }

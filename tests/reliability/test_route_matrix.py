@@ -193,6 +193,8 @@ PAGE_RULES: dict[str, Rule] = {
     "rnd:attachment_delete": Rule(PLANNER, "POST"),
     "rnd:call_import": Rule(PLANNER),
     "rnd:applicant_new": Rule(PLANNER),
+    # search
+    "search:page": Rule(EVERYONE),  # the public finds published data only (tests/search)
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -263,6 +265,8 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("put", "/api/v1/rnd/applications/{application_id}"): Rule(PLANNER, "PUT"),
     ("post", "/api/v1/rnd/applications/{application_id}/submit"): Rule(PLANNER, "POST"),
     ("post", "/api/v1/rnd/applications/{application_id}/attachments"): Rule(PLANNER, "POST"),
+    # search
+    ("get", "/api/v1/search"): Rule(EVERYONE),
 }
 
 

@@ -14,6 +14,7 @@ from rtis.lib.conflict import EditConflict
 from rtis.plans.api import router as plans_router
 from rtis.review.api import router as review_router
 from rtis.rnd.api import router as rnd_router
+from rtis.search.api import router as search_router
 from rtis.tracking.api import router as tracking_router
 
 api = NinjaAPI(
@@ -34,6 +35,7 @@ api.add_router("/facilities", facilities_router, tags=["facilities"])
 api.add_router("/review", review_router, tags=["review"])
 api.add_router("/grants", grants_router, tags=["grants"])
 api.add_router("/rnd", rnd_router, tags=["rnd"])
+api.add_router("/search", search_router, tags=["search"])
 
 
 @api.exception_handler(Http404)

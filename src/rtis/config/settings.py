@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "rtis.review",
     "rtis.grants",
     "rtis.refdata",
+    "rtis.search",
     "rtis.web",
 ]
 

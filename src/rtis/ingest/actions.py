@@ -33,6 +33,7 @@ from rtis.plans.models import (
     StatedFigure,
     StatedTable,
 )
+from rtis.search.index import index_objects, refresh_plan_kinds
 from rtis.tracking.models import ExecutionRecord, IndicatorReport, Milestone
 
 logger = logging.getLogger("rtis.ingest")
@@ -204,6 +205,7 @@ def do_import_plan(actor: Any | None, doc: PlanDoc, *, replace: bool = False,
     ])
     logger.info("imported plan %s: %d nodes, %d budget lines in %.2fs", plan.slug, len(nodes),
                 len(lines), time.monotonic() - started)
+    refresh_plan_kinds()
     return plan
 
 
@@ -306,4 +308,5 @@ def do_load_references(actor: Any | None, parsed: Any) -> list[str]:
         raise SeedError(problems)
     for reference, nodes in links:
         reference.nodes.set(nodes)
+    index_objects("reference", [reference.pk for reference, _ in links])
     return created

@@ -64,6 +64,8 @@ EXCLUDED_MODELS: dict[str, str] = {
                         "auth tables outside the archive",
     "orgs.user_user_permissions": "역할로 권한을 정하므로 쓰지 않습니다; 권한 ID는 DB마다 다릅니다 / "
                                   "rights come from roles; permission ids differ per database",
+    "search.searchentry": "검색 색인은 자료에서 다시 만듭니다 (복원이 끝나면 다시 만듦) / the "
+                          "search index is derived data, rebuilt at the end of a restore",
 }
 
 # Tables `rtis migrate` fills: in a new database their rows give way to the archive's (whose
@@ -613,6 +615,10 @@ def restore_backup(source: str | Path | IO[bytes], *, label: str | None = None,
                                        f"{exc}") from None
                 _verify_counts(ordered, tables, label, using)
                 _reset_sequences(ordered, using)
+                if using == "default":
+                    from rtis.search.index import reindex
+
+                    reindex()
                 if dry_run:
                     raise _DryRun
         except _DryRun:

@@ -176,4 +176,7 @@ def load_seed(actor: Any | None = None, *, replace: bool = False,
         from rtis.refdata.seed import load_refdata
 
         report.created.extend(load_refdata(actor, others))
+    from rtis.search.index import reindex
+
+    reindex()  # what was loaded becomes searchable (rtis search reindex does the same)
     return report

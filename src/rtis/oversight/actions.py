@@ -18,6 +18,7 @@ from rtis.orgs.actions import find_department
 from rtis.oversight.access import require_audit_item_editor
 from rtis.oversight.models import AuditItem, CouncilSession, Status
 from rtis.plans.models import Plan
+from rtis.search.index import index_objects
 
 MAX_TEXT = 4000  # characters of 추진내용 or 향후계획; the longest printed answer is under 700
 
@@ -35,10 +36,12 @@ def do_import_council_session(actor: Any | None, session: dict[str, Any],
     if actor is not None and not is_planner(actor):
         raise PermissionDenied("기획 담당자만 가져올 수 있습니다 / only planners may import")
     existing = CouncilSession.objects.filter(key=session["key"]).first()
+    replaced: list[int] = []
     if existing is not None:
         if not replace:
             return existing
         record_deletes(actor, list(existing.items.all()), reason="session replaced by import")
+        replaced = list(existing.items.values_list("pk", flat=True))
         existing.delete()
     plan = Plan.objects.filter(slug=session["plan"]).first() if session.get("plan") else None
     created = CouncilSession.objects.create(
@@ -64,6 +67,7 @@ def do_import_council_session(actor: Any | None, session: dict[str, Any],
                                                            department_id=department.pk))
     AuditItem.departments.through.objects.bulk_create(links, ignore_conflicts=True)
     record_creates(actor, rows, reason="import")
+    index_objects("audititem", [*replaced, *(row.pk for row in rows)])
     return created
 
 
@@ -117,4 +121,6 @@ def do_update_audit_item(actor: Any, item: AuditItem, expected_version: int, *, 
     require_audit_item_editor(actor, item)
     changes = validate_audit_item_update(status=status, actions=actions, next_steps=next_steps,
                                          due_on=due_on)
-    return update_versioned(actor, item, expected_version, changes)
+    item = update_versioned(actor, item, expected_version, changes)
+    index_objects("audititem", [item.pk])
+    return item

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from rtis.audit.models import AuditEvent
-from rtis.audit.present import Entry, present
+from rtis.audit.present import Change, Entry, present
 from rtis.orgs.access import is_internal
 from rtis.orgs.models import Department
 from rtis.oversight.models import AuditItem, Category, CouncilSession, Status
+from rtis.search.queries import matching_keys
 
 
 def sessions_for_user(user: object) -> QuerySet[CouncilSession]:
@@ -94,12 +95,35 @@ def item_history(item: AuditItem, limit: int = 200) -> list[Entry]:
     return present(events)
 
 
+# What the public reads of an item's history: when its follow-up changed, not who changed it.
+PUBLIC_HISTORY_FIELDS = frozenset({"status", "actions", "next_steps", "due_on"})
+
+
+@dataclass
+class PublicStep:
+    at: dt.datetime
+    changes: list[Change]
+
+
+def public_history(item: AuditItem, limit: int = 200) -> list[PublicStep]:
+    """Return the dated changes of an item's follow-up, newest first, without names or notes."""
+    steps = []
+    for entry in item_history(item, limit):
+        if entry.event.action != "update":
+            continue
+        changes = [c for c in entry.changes if c.field in PUBLIC_HISTORY_FIELDS]
+        if changes:
+            steps.append(PublicStep(entry.event.at, changes))
+    return steps
+
+
 def search_items(session: CouncilSession, *, category: str = "", status: str = "", text: str = "",
                  department_id: int | None = None) -> QuerySet[AuditItem]:
     """Return a session's items matching the filters, in document order.
 
     `text` matches a part of the demand, of what was done or planned, or of a department's
-    name, as printed or as linked (plain substring, case-insensitive; full-text search later).
+    name, as printed or as linked (plain substring, case-insensitive), or as the site's search
+    does (rtis.search: 2-syllable words, nouns with particles, compounds written apart).
     """
     items = AuditItem.objects.filter(session=session)
     if category in Category.values:
@@ -116,7 +140,8 @@ def search_items(session: CouncilSession, *, category: str = "", status: str = "
                    if any(text.casefold() in str(name).casefold() for name in names or [])]
         items = items.filter(Q(title__icontains=text) | Q(actions__icontains=text)
                              | Q(next_steps__icontains=text) | Q(departments__name__icontains=text)
-                             | Q(id__in=printed))
+                             | Q(id__in=printed) | Q(id__in=[int(k) for k in
+                                                       matching_keys("audititem", text)]))
     in_document_order = Case(*(When(category=value, then=Value(index))
                                for index, value in enumerate(Category.values)),
                              output_field=IntegerField())

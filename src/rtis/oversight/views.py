@@ -30,6 +30,7 @@ from rtis.oversight.queries import (
     field_label,
     item_history,
     overdue_items,
+    public_history,
     search_items,
     session_departments,
     sessions_for_user,
@@ -90,6 +91,8 @@ def _item_page(request: HttpRequest, session: CouncilSession, item: AuditItem, *
     return render(request, "oversight/item_detail.html", {
         "session": session, "item": item, "departments": list(item.departments.all()),
         "history": item_history(item) if is_internal(request.user) else [],
+        "public_history": [] if is_internal(request.user) else public_history(item),
+        "staff": is_internal(request.user),
         "can_edit": can_edit, "form": (form or _item_form(item)) if can_edit else None,
         "conflict": conflict, "conflict_rows": _conflict_rows(conflict),
     }, status=status)

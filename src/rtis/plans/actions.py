@@ -20,6 +20,7 @@ from rtis.plans.models import (
     NodeKind,
     Plan,
 )
+from rtis.search.index import index_objects, refresh_plan_kinds
 
 
 def validate_amount_won(value: Any, field: str = "amount_won") -> int:
@@ -68,8 +69,10 @@ def do_update_node(actor: Any, node: Node, expected_version: int, *, title: str,
     if kind and kind not in NodeKind.values:
         raise ValidationError({"kind": f"구분은 신규·확대·계속 중 하나입니다: '{kind}' / "
                                        f"kind must be 신규, 확대 or 계속: '{kind}'"})
-    return update_versioned(actor, node, expected_version,
+    node = update_versioned(actor, node, expected_version,
                             {"title": title, "kind": kind, "description": description.strip()})
+    index_objects("node", [node.pk])
+    return node
 
 
 @transaction.atomic
@@ -119,4 +122,5 @@ def do_set_plan_published(actor: Any, plan: Plan, published: bool) -> Plan:
     plan.published = published
     plan.save(update_fields=["published", "updated_at"])
     record_change(actor, plan, {"published": [old, published]})
+    refresh_plan_kinds()  # what the public may find follows the plan
     return plan

@@ -19,6 +19,7 @@ from rtis.reports.builders.plan_tables import build_plan_tables
 from rtis.reports.builders.pledge_card import build_pledge_card
 from rtis.reports.builders.work_report import build_work_report
 from rtis.reports.models import ReportKind, ReportSnapshot
+from rtis.search.index import index_objects
 
 
 def build_report(kind: str, plan: Plan, as_of: dt.date, node_code: str = "") -> Report:
@@ -66,6 +67,7 @@ def do_generate_report(actor: Any | None, kind: str, plan: Plan, as_of: dt.date,
         created_by=actor if actor is not None and actor.is_authenticated else None)
     record_create(actor, snapshot, fields={"kind": kind, "plan": plan.slug,
                                            "as_of": as_of.isoformat(), "node": node_code})
+    index_objects("report", [snapshot.pk])
     return snapshot
 
 

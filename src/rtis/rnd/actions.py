@@ -50,6 +50,7 @@ from rtis.rnd.models import (
     ProgrammeKind,
     attachment_name,
 )
+from rtis.search.index import index_objects
 
 SEOUL = ZoneInfo("Asia/Seoul")
 MAX_TEXT = 8000  # characters of an RFP or an application summary
@@ -131,6 +132,7 @@ def do_create_programme(actor: Any | None, *, name: str, kind: str, operator: st
     created = ProgrammeBudget.objects.bulk_create(
         [ProgrammeBudget(programme=programme, year=y, amount_won=a) for y, a in rows])
     record_creates(actor, created)
+    index_objects("programme", [programme.pk])
     return programme
 
 
@@ -205,6 +207,7 @@ def do_create_call(actor: Any | None, programme: Programme, *, year: int, title:
                                 weight=c["weight"], max_score=c["max_score"])
             for n, c in enumerate(stage["criteria"], start=1)])
         record_creates(actor, criteria)
+    index_objects("call", [call.pk])
     return call
 
 
@@ -220,8 +223,10 @@ def do_publish_call(actor: Any, call: Call, expected_version: int) -> Call:
         raise ValidationError({"closes_at": f"접수 마감({seoul_time(call.closes_at)})이 지난 "
                                             f"공고는 게시할 수 없습니다 / the call closed "
                                             f"({seoul_time(call.closes_at)}): it cannot be published"})
-    return update_versioned(actor, call, expected_version,
+    call = update_versioned(actor, call, expected_version,
                             {"state": CallState.PUBLISHED, "published_at": clock.now()})
+    index_objects("call", [call.pk])  # the public finds it from now
+    return call
 
 
 @transaction.atomic

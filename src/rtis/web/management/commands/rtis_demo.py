@@ -22,6 +22,7 @@ from rtis.plans.models import Plan
 from rtis.portal.demo import do_demo_portal
 from rtis.review.demo import do_demo_review
 from rtis.rnd.demo import do_demo_call
+from rtis.search.demo import build_demo_index
 from rtis.tracking.history import generate_history
 from rtis.tracking.management.commands.demo_history import write_report
 from rtis.tracking.models import (
@@ -101,6 +102,7 @@ def setup_demo(write: Any) -> dt.date:
     # Last: the public bundle is made of everything above.
     for line in do_demo_portal(planner, today):
         write(f"portal: {line}")
+    build_demo_index(write)
     if clock.fixed_today() is None:
         write(f"주의: 화면은 실제 날짜를 씁니다. RTIS_TODAY={today.isoformat()}로 실행하십시오 / "
               f"note: pages follow the wall clock; run with RTIS_TODAY={today.isoformat()}")
