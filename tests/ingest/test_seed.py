@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from rtis.facilities.models import Facility
 from rtis.ingest.actions import import_plan_text
 from rtis.ingest.export import dumps, export_plan
 from rtis.ingest.seed import SEED_DIR, load_seed
@@ -90,6 +91,7 @@ def test_every_seeded_plan_round_trips_through_an_empty_database(seeded: None) -
         model.objects.all().delete()
     Plan.objects.all().delete()
     DepartmentParent.objects.all().delete()  # the dated hierarchy protects parents
+    Facility.objects.all().delete()  # facilities name their operating departments
     while Department.objects.exists():
         Department.objects.filter(children__isnull=True).delete()
     for slug, text in exported.items():
