@@ -26,6 +26,7 @@ from rtis.plans.queries import (
     name_departments_on_plan_day,
     plan_indicators,
     plan_nodes,
+    subtree_ids_sql,
 )
 
 router = Router()
@@ -222,14 +223,6 @@ def _after(position: _Position) -> RawSQL:
                   position, output_field=BooleanField())
 
 
-def _subtree_ids_sql() -> str:
-    """The ids of a node and all its descendants: a recursive CTE, no tree loaded in Python."""
-    table = Node._meta.db_table
-    return (f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {table} WHERE id = %s "
-            f"UNION ALL SELECT child.id FROM {table} child "
-            f"JOIN subtree ON child.parent_id = subtree.id) SELECT id FROM subtree")
-
-
 def _line_dict(row: tuple[Any, ...]) -> dict[str, Any]:
     _, node, year, source, won, note, provenance = row
     return {"node": node, "year": year, "source": source, "amount_won": won, "note": note,
@@ -274,7 +267,7 @@ def line_rows(plan: Plan, root: Node | None, year: int | None, source: str | Non
     (node, year, source) in order and stops at the page's end, with no sort of the plan's lines.
     """
     if root is not None:
-        lines = BudgetLine.objects.filter(node_id__in=RawSQL(_subtree_ids_sql(), [root.pk]))
+        lines = BudgetLine.objects.filter(node_id__in=RawSQL(subtree_ids_sql(), [root.pk]))
     else:
         lines = BudgetLine.objects.filter(node_id__in=Node.objects.filter(plan=plan).values("id"))
     if year is not None:
@@ -343,8 +336,8 @@ def list_budget_lines(request: HttpRequest, slug: str,
             summary="소요예산 합계 / totals by year × source and year × area (computed)")
 def budget_summary(request: HttpRequest, slug: str) -> dict[str, Any]:
     plan = get_plan_for_user(request.user, slug)
-    nodes = plan_nodes(plan)
-    area_code = {str(n.pk): n.code for n in nodes if n.parent_id is None}
+    areas = list(plan.nodes.filter(parent__isnull=True).order_by("position"))
+    area_code = {str(n.pk): n.code for n in areas}
 
     def out(matrix: Any, rename: dict[str, str] | None = None) -> dict[str, Any]:
         return {"years": matrix.years,
@@ -354,8 +347,8 @@ def budget_summary(request: HttpRequest, slug: str) -> dict[str, Any]:
                 "year_totals": [matrix.year_total(y) for y in matrix.years],
                 "column_totals": matrix.totals(), "total": matrix.grand_total}
 
-    return {"by_source": out(budget_by_source(plan, nodes)),
-            "by_area": out(budget_by_area(plan, nodes), area_code)}
+    return {"by_source": out(budget_by_source(plan)),
+            "by_area": out(budget_by_area(plan, areas), area_code)}
 
 
 @router.get("/{slug}/indicators", response={200: list[IndicatorOut], 404: ErrorOut},
