@@ -11,21 +11,21 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
-from django.db.models import BooleanField
+from django.db.models import BooleanField, Prefetch
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from rtis.ingest.export import dumps, export_plan
 from rtis.ingest.planfile import PlanDoc, number_to_json
+from rtis.orgs.queries import Hierarchy, hierarchy_on
+from rtis.plans import paging
 from rtis.plans.access import get_node_for_user, get_plan_for_user, plans_for_user
-from rtis.plans.models import BudgetLine, Node, Plan
+from rtis.plans.models import BudgetLine, Indicator, Node, NodeDepartment, Plan
 from rtis.plans.queries import (
     budget_by_area,
     budget_by_source,
     name_departments_on_plan_day,
-    plan_indicators,
-    plan_nodes,
     subtree_ids_sql,
 )
 
@@ -120,11 +120,54 @@ def _plan_out(plan: Plan) -> dict[str, Any]:
             "published": plan.published, "summary": plan.summary}
 
 
-@router.get("", response=list[PlanOut], summary="계획 목록 / list plans")
-def list_plans(request: HttpRequest) -> list[dict[str, Any]]:
+class PlanPageOut(Schema):
+    items: list[PlanOut]
+    next: str | None = Field(description=paging.NEXT_DESCRIPTION)
+    total: int = Field(description=paging.TOTAL_DESCRIPTION)
+
+
+class NodePageOut(Schema):
+    items: list[NodeOut]
+    next: str | None = Field(description=paging.NEXT_DESCRIPTION)
+    total: int = Field(description=paging.TOTAL_DESCRIPTION)
+
+
+class IndicatorPageOut(Schema):
+    items: list[IndicatorOut]
+    next: str | None = Field(description=paging.NEXT_DESCRIPTION)
+    total: int = Field(description=paging.TOTAL_DESCRIPTION)
+
+
+_PAGED = ("쪽 단위(기본 100개, 최대 1000개)로 돌려줍니다. 다음 쪽은 `next` 주소를 그대로 "
+          "요청합니다. 커서는 마지막 항목의 자리이므로 그 사이 항목이 더해지거나 지워져도 남은 "
+          "항목이 빠지거나 두 번 나오지 않습니다. 잘못된 커서는 400. `{items, next, total}` "
+          "객체입니다. / Pages (default 100, at most 1000); request `next` as given for the "
+          "following page. The cursor is the last item's place, so items added or deleted "
+          "meanwhile never make a remaining item skip or repeat; a bad cursor is 400. The answer "
+          "is an object `{items, next, total}`.")
+_STREAMS = (" `format=csv`(UTF-8 BOM)·`format=ndjson`은 모든 항목을 같은 순서로 흘려보냅니다. / "
+            "`format=csv` (UTF-8 with BOM) and `format=ndjson` stream every item in the same "
+            "order.")
+_PLAN_KEYS = paging.Keyset("plans", ("slug",))
+_NODE_KEYS = paging.Keyset("nodes", ("position",))
+_INDICATOR_KEYS = paging.Keyset("indicators", ("node__position", "position", "id"))
+_NODE_HEADER = ["code", "title", "depth", "parent", "level_name", "kind", "departments",
+                "cooperating_departments", "description", "provenance"]
+_INDICATOR_HEADER = ["node", "name", "unit", "direction", "definition", "targets", "actuals"]
+
+
+@router.get("", response={200: PlanPageOut, 400: ErrorOut, 422: InvalidOut},
+            summary="계획 목록 / list plans, a page at a time (by slug)",
+            description=_PAGED)
+def list_plans(request: HttpRequest, query: Query[paging.PageQuery]) -> Any:
     plans = plans_for_user(request.user).select_related("department").prefetch_related(
-        "department__names")
-    return [_plan_out(p) for p in plans]
+        "department__names").order_by("slug")
+    found = paging.page(request, plans, _PLAN_KEYS, query, lambda p: (p.slug,))
+    if isinstance(found, Status):
+        return found
+    rows, following = found
+    return {"items": [_plan_out(p) for p in rows], "next": following,
+            "total": plans_for_user(request.user).count()}
 
 
 @router.get("/{slug}", response={200: PlanOut, 404: ErrorOut}, summary="계획 / one plan")
@@ -132,20 +175,44 @@ def get_plan(request: HttpRequest, slug: str) -> dict[str, Any]:
     return _plan_out(get_plan_for_user(request.user, slug))
 
 
-@router.get("/{slug}/nodes", response={200: list[NodeOut], 404: ErrorOut},
-            summary="추진체계 / the node tree in document order")
-def list_nodes(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+def _plan_node_rows(plan: Plan) -> Any:
+    roles = NodeDepartment.objects.select_related("department").order_by("role", "position")
+    return (plan.nodes.order_by("position").select_related("parent")
+            .prefetch_related(Prefetch("department_roles", queryset=roles)))
+
+
+def _named(org: Hierarchy, nodes: list[Node]) -> list[Node]:
+    for node in nodes:
+        for role in node.department_roles.all():
+            role.shown_name = org.name(role.department_id)  # type: ignore[attr-defined]
+    return nodes
+
+
+@router.get("/{slug}/nodes",
+            response={200: NodePageOut, 400: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+            openapi_extra={"responses": {200: {"content": paging.STREAMED_CONTENT}}},
+            summary="추진체계 / the node tree in document order, a page at a time",
+            description=_PAGED + _STREAMS)
+def list_nodes(request: HttpRequest, slug: str, query: Query[paging.StreamPageQuery]) -> Any:
     plan = get_plan_for_user(request.user, slug)
-    nodes = plan_nodes(plan)
-    name_departments_on_plan_day(plan, nodes)
-    code_of = {n.pk: n.code for n in nodes}
-    return [_node_out(n, code_of) for n in nodes]
+    rows = _plan_node_rows(plan)
+    org = hierarchy_on(plan.org_day)
+    if query.format != "json":
+        pages = ([_node_out(n) for n in _named(org, chunk)]
+                 for chunk in paging.walk(rows, _NODE_KEYS, lambda n: (n.position,)))
+        return paging.stream(query.format, f"{plan.slug}-nodes", _NODE_HEADER, pages)
+    found = paging.page(request, rows, _NODE_KEYS, query, lambda n: (n.position,))
+    if isinstance(found, Status):
+        return found
+    nodes, following = found
+    return {"items": [_node_out(n) for n in _named(org, nodes)], "next": following,
+            "total": plan.nodes.count()}
 
 
-def _node_out(n: Any, code_of: dict[int, str]) -> dict[str, Any]:
+def _node_out(n: Any) -> dict[str, Any]:
     roles = list(n.department_roles.all())
     return {"code": n.code, "title": n.title, "depth": n.depth,
-            "parent": code_of.get(n.parent_id) if n.parent_id else None,
+            "parent": n.parent.code if n.parent_id else None,
             "level_name": n.level_name, "kind": n.kind or None,
             "departments": [r.shown_name for r in roles if r.role == "owner"],
             "cooperating_departments": [r.shown_name for r in roles if r.role == "cooperating"],
@@ -157,11 +224,9 @@ def _node_out(n: Any, code_of: dict[int, str]) -> dict[str, Any]:
 def get_node(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
     plan = get_plan_for_user(request.user, slug)
     node = get_node_for_user(request.user, plan, code)
-    nodes = plan_nodes(plan)
-    chosen = next(n for n in nodes if n.pk == node.pk)
+    chosen = _plan_node_rows(plan).get(pk=node.pk)
     name_departments_on_plan_day(plan, [chosen])
-    code_of = {n.pk: n.code for n in nodes}
-    return _node_out(chosen, code_of)
+    return _node_out(chosen)
 
 
 PAGE_DEFAULT, PAGE_MAX = 100, 1000
@@ -351,15 +416,37 @@ def budget_summary(request: HttpRequest, slug: str) -> dict[str, Any]:
             "by_area": out(budget_by_area(plan, areas), area_code)}
 
 
-@router.get("/{slug}/indicators", response={200: list[IndicatorOut], 404: ErrorOut},
-            summary="성과지표 / indicators with targets and actuals")
-def list_indicators(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+def _indicator_out(i: Indicator) -> dict[str, Any]:
+    return {"node": i.node.code, "name": i.name, "unit": i.unit, "direction": i.direction,
+            "definition": i.definition,
+            "targets": {str(t.year): number_to_json(t.value) for t in i.targets.all()},
+            "actuals": {a.period: number_to_json(a.value) for a in i.actuals.all()}}
+
+
+def _indicator_key(i: Indicator) -> paging.Key:
+    return (i.node.position, i.position, i.pk)
+
+
+@router.get("/{slug}/indicators",
+            response={200: IndicatorPageOut, 400: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+            openapi_extra={"responses": {200: {"content": paging.STREAMED_CONTENT}}},
+            summary="성과지표 / indicators with targets and actuals, a page at a time",
+            description=_PAGED + _STREAMS)
+def list_indicators(request: HttpRequest, slug: str,
+                    query: Query[paging.StreamPageQuery]) -> Any:
     plan = get_plan_for_user(request.user, slug)
-    return [{"node": i.node.code, "name": i.name, "unit": i.unit, "direction": i.direction,
-             "definition": i.definition,
-             "targets": {str(t.year): number_to_json(t.value) for t in i.targets.all()},
-             "actuals": {a.period: number_to_json(a.value) for a in i.actuals.all()}}
-            for i in plan_indicators(plan)]
+    rows = (Indicator.objects.filter(node__plan=plan).select_related("node")
+            .prefetch_related("targets", "actuals").order_by(*_INDICATOR_KEYS.fields))
+    if query.format != "json":
+        pages = ([_indicator_out(i) for i in chunk]
+                 for chunk in paging.walk(rows, _INDICATOR_KEYS, _indicator_key))
+        return paging.stream(query.format, f"{plan.slug}-indicators", _INDICATOR_HEADER, pages)
+    found = paging.page(request, rows, _INDICATOR_KEYS, query, _indicator_key)
+    if isinstance(found, Status):
+        return found
+    indicators, following = found
+    return {"items": [_indicator_out(i) for i in indicators], "next": following,
+            "total": Indicator.objects.filter(node__plan=plan).count()}
 
 
 @router.get("/{slug}/export", response={200: PlanDoc, 404: ErrorOut}, url_name="plan_export",

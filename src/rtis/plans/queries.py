@@ -92,7 +92,7 @@ def subtree_ids_sql() -> str:
             f"JOIN subtree ON child.parent_id = subtree.id) SELECT id FROM subtree")
 
 
-def _fetch(sql: str, params: list[object]) -> list[tuple[object, ...]]:
+def _fetch(sql: str, params: list[int]) -> list[tuple[object, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
