@@ -60,6 +60,7 @@ class Keyset:
     """The order of one list: ORM lookups whose values, together, are unique per item."""
 
     def __init__(self, name: str, fields: Sequence[str]) -> None:
+        """`fields` as for order_by: a leading "-" reads that field in descending order."""
         self.name, self.fields = name, tuple(fields)
 
     def encode(self, key: Key) -> str:
@@ -86,9 +87,11 @@ class Keyset:
     def after(self, key: Key) -> Q:
         """Items after `key` in the order: (a > x) or (a = x and b > y) or …"""
         condition = Q()
+        names = [field.lstrip("-") for field in self.fields]
         for i, field in enumerate(self.fields):
-            step = Q(**{f"{field}__gt": key[i]})
-            for earlier, value in zip(self.fields[:i], key[:i], strict=True):
+            beyond = "lt" if field.startswith("-") else "gt"
+            step = Q(**{f"{names[i]}__{beyond}": key[i]})
+            for earlier, value in zip(names[:i], key[:i], strict=True):
                 step &= Q(**{earlier: value})
             condition |= step
         return condition
