@@ -197,3 +197,34 @@ def test_lists_take_the_same_queries_at_ten_times_the_data(
         counts[n], sizes[n] = len(queries), len(body)
     assert counts[1] == counts[10] <= 8, counts
     assert sizes[10] > sizes[1] or path.endswith("2-1")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/plans/{slug}/budget-lines",
+                                  "/api/v1/plans/{slug}/budget-summary",
+                                  "/api/v1/plans/{slug}/nodes"])
+def test_an_unchanged_answer_is_a_304_and_a_changed_one_is_not(
+        client: Client, plans: dict[int, Plan], path: str) -> None:
+    url = path.format(slug="sample-x10")
+    first = client.get(url)
+    etag = first["ETag"]
+    assert etag.startswith('"') and first.status_code == 200
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+    Node.objects.filter(plan=plans[10], code="1-1-1").update(title="바뀐 이름")
+    from rtis.plans.models import BudgetLine
+    BudgetLine.objects.filter(node__plan=plans[10]).update(amount_won=7)
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_a_large_answer_is_gzipped_when_the_client_asks(
+        client: Client, plans: dict[int, Plan]) -> None:
+    import gzip
+
+    url = "/api/v1/plans/sample-x10/nodes"
+    plain = client.get(url)
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 3
+    assert "Accept-Encoding" in packed["Vary"]

@@ -73,3 +73,26 @@ def test_the_budget_summary_takes_the_same_queries_at_ten_times_the_data(
         counts[n], totals[n] = len(queries), body["by_source"]["total"]
     assert counts[1] == counts[10] <= 5
     assert totals[10] == 10 * totals[1]
+
+
+def test_the_one_query_summary_equals_the_separate_roll_ups(plans: dict[int, Plan]) -> None:
+    from rtis.plans.queries import budget_summary
+
+    plan = plans[10]
+    Node.objects.create(plan=plan, code="99", title="예산 없는 분야", depth=1,
+                        level_name="프로젝트", position=999)
+    by_source, by_area, codes = budget_summary(plan)
+    for mine, theirs in ((by_source, budget_by_source(plan)), (by_area, budget_by_area(plan))):
+        assert (mine.years, mine.columns, mine.cells) == (theirs.years, theirs.columns,
+                                                          theirs.cells)
+    assert by_area.columns[-1][1] == "99 예산 없는 분야" and by_area.column_total(
+        by_area.columns[-1][0]) == 0
+    assert list(codes.values())[:3] == ["1", "2", "3"]
+
+
+def test_the_summary_is_one_query(plans: dict[int, Plan],
+                                  django_assert_num_queries: Any) -> None:
+    from rtis.plans.queries import budget_summary
+
+    with django_assert_num_queries(1):
+        budget_summary(plans[10])

@@ -23,8 +23,9 @@ from rtis.plans import paging
 from rtis.plans.access import get_node_for_user, get_plan_for_user, plans_for_user
 from rtis.plans.models import BudgetLine, Indicator, Node, NodeDepartment, Plan
 from rtis.plans.queries import (
-    budget_by_area,
-    budget_by_source,
+    budget_summary as budget_summary_matrices,
+)
+from rtis.plans.queries import (
     name_departments_on_plan_day,
     subtree_ids_sql,
 )
@@ -166,8 +167,9 @@ def list_plans(request: HttpRequest, query: Query[paging.PageQuery]) -> Any:
     if isinstance(found, Status):
         return found
     rows, following = found
-    return {"items": [_plan_out(p) for p in rows], "next": following,
-            "total": plans_for_user(request.user).count()}
+    return paging.json_response(request, {"items": [_plan_out(p) for p in rows],
+                                          "next": following,
+                                          "total": plans_for_user(request.user).count()})
 
 
 @router.get("/{slug}", response={200: PlanOut, 404: ErrorOut}, summary="계획 / one plan")
@@ -205,8 +207,8 @@ def list_nodes(request: HttpRequest, slug: str, query: Query[paging.StreamPageQu
     if isinstance(found, Status):
         return found
     nodes, following = found
-    return {"items": [_node_out(n) for n in _named(org, nodes)], "next": following,
-            "total": plan.nodes.count()}
+    return paging.json_response(request, {"items": [_node_out(n) for n in _named(org, nodes)],
+                                          "next": following, "total": plan.nodes.count()})
 
 
 def _node_out(n: Any) -> dict[str, Any]:
@@ -394,15 +396,15 @@ def list_budget_lines(request: HttpRequest, slug: str,
         node_id, _, year, source, *_ = page[-1]
         query["cursor"] = encode_cursor(node_id, year, source)
         following = f"{request.path}?{query.urlencode()}"
-    return {"items": [_line_dict(row) for row in page], "next": following}
+    return paging.json_response(request, {"items": [_line_dict(row) for row in page],
+                                          "next": following})
 
 
 @router.get("/{slug}/budget-summary", response={200: BudgetSummaryOut, 404: ErrorOut},
             summary="소요예산 합계 / totals by year × source and year × area (computed)")
-def budget_summary(request: HttpRequest, slug: str) -> dict[str, Any]:
+def budget_summary(request: HttpRequest, slug: str) -> Any:
     plan = get_plan_for_user(request.user, slug)
-    areas = list(plan.nodes.filter(parent__isnull=True).order_by("position"))
-    area_code = {str(n.pk): n.code for n in areas}
+    by_source, by_area, area_code = budget_summary_matrices(plan)
 
     def out(matrix: Any, rename: dict[str, str] | None = None) -> dict[str, Any]:
         return {"years": matrix.years,
@@ -412,8 +414,8 @@ def budget_summary(request: HttpRequest, slug: str) -> dict[str, Any]:
                 "year_totals": [matrix.year_total(y) for y in matrix.years],
                 "column_totals": matrix.totals(), "total": matrix.grand_total}
 
-    return {"by_source": out(budget_by_source(plan)),
-            "by_area": out(budget_by_area(plan, areas), area_code)}
+    return paging.json_response(request, {"by_source": out(by_source),
+                                          "by_area": out(by_area, area_code)})
 
 
 def _indicator_out(i: Indicator) -> dict[str, Any]:
@@ -445,8 +447,9 @@ def list_indicators(request: HttpRequest, slug: str,
     if isinstance(found, Status):
         return found
     indicators, following = found
-    return {"items": [_indicator_out(i) for i in indicators], "next": following,
-            "total": Indicator.objects.filter(node__plan=plan).count()}
+    return paging.json_response(
+        request, {"items": [_indicator_out(i) for i in indicators], "next": following,
+                  "total": Indicator.objects.filter(node__plan=plan).count()})
 
 
 @router.get("/{slug}/export", response={200: PlanDoc, 404: ErrorOut}, url_name="plan_export",

@@ -153,6 +153,53 @@ def budget_by_area(plan: Plan, nodes: list[Node] | None = None) -> Matrix:
     return matrix
 
 
+def budget_summary(plan: Plan) -> tuple[Matrix, Matrix, dict[str, str]]:
+    """By year × source and by year × area (with area id → code) from one query.
+
+    The database sums the lines once by (year, area, source) — a recursive CTE gives every node
+    its area — so at most years × areas × sources rows leave it; the same statement brings the
+    plan's areas (columns even without lines) and the funding sources (labels, order).
+    """
+    nodes, lines = Node._meta.db_table, BudgetLine._meta.db_table
+    sources = FundingSource._meta.db_table
+    text = "VARCHAR(300)"
+    sql = (f"WITH RECURSIVE tree(id, area_id) AS ("
+           f"SELECT id, id FROM {nodes} WHERE plan_id = %s AND parent_id IS NULL "
+           f"UNION ALL SELECT child.id, tree.area_id FROM {nodes} child "
+           f"JOIN tree ON child.parent_id = tree.id) "
+           f"SELECT 'sum', CAST(line.year AS {text}), CAST(tree.area_id AS {text}), "
+           f"line.source_id, CAST(SUM(line.amount_won) AS {text}) FROM {lines} line "
+           f"JOIN tree ON line.node_id = tree.id "
+           f"GROUP BY line.year, tree.area_id, line.source_id "
+           f"UNION ALL SELECT 'area', CAST(id AS {text}), code, title, CAST(position AS {text}) "
+           f"FROM {nodes} WHERE plan_id = %s AND parent_id IS NULL "
+           f"UNION ALL SELECT 'source', code, label, label_en, CAST(position AS {text}) "
+           f"FROM {sources}")
+    sums: list[tuple[int, str, str, int]] = []
+    areas: list[tuple[int, str, str, str]] = []
+    known: list[tuple[int, str, FundingSource]] = []
+    for kind, a, b, c, d in _fetch(sql, [plan.pk, plan.pk]):
+        if kind == "sum":
+            sums.append((int(a), str(b), str(c), int(d)))  # type: ignore[call-overload]
+        elif kind == "area":
+            areas.append((int(d), str(a), str(b), str(c)))  # type: ignore[call-overload]
+        else:
+            fund = FundingSource(code=str(a), label=str(b), label_en=str(c))
+            known.append((int(d), str(a), fund))  # type: ignore[call-overload]
+    years = _years(plan, (year for year, _, _, _ in sums))
+    used = {source for _, _, source, _ in sums}
+    by_source = Matrix(years=years, columns=[(code, s.display_label) for _, code, s in
+                                             sorted(known, key=lambda k: (k[0], k[1]))
+                                             if code in used])
+    areas.sort()
+    by_area = Matrix(years=list(years), columns=[(pk, f"{code} {title}")
+                                                 for _, pk, code, title in areas])
+    for year, area, source, total in sums:
+        by_source.cells[(year, source)] = by_source.cells.get((year, source), 0) + total
+        by_area.cells[(year, area)] = by_area.cells.get((year, area), 0) + total
+    return by_source, by_area, {pk: code for _, pk, code, _ in areas}
+
+
 def plan_list_with_totals(plans: Iterable[Plan]) -> list[Plan]:
     """Attach planned total (won) and node count to each plan, in two queries."""
     plans = list(plans)
