@@ -116,6 +116,8 @@ PAGE_RULES: dict[str, Rule] = {
     "rnd:call": Rule(EVERYONE),  # a published call; drafts are 404 but to planners
     "rnd:call_publish": Rule(PLANNER, "POST"),
     "rnd:call_applications": Rule(PLANNER),  # applicants' data: R&D managers only
+    # perf
+    "plans:subtree": Rule(EVERYONE),  # the plan page's rows below a node (htmx)
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"

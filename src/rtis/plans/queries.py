@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Prefetch, Sum
@@ -14,12 +15,18 @@ from rtis.orgs.queries import Hierarchy, hierarchy_on
 from rtis.plans.models import BudgetLine, FundingSource, Indicator, Node, NodeDepartment, Plan
 
 
-def plan_nodes(plan: Plan) -> list[Node]:
-    """Return the plan's nodes in document order with their departments, in two queries."""
+def plan_nodes(plan: Plan, areas_only: bool = False, ids: Any = None) -> list[Node]:
+    """Return the plan's nodes in document order with their departments, in two queries.
+
+    `areas_only`: the top level only; `ids`: only these ids (a list or a subquery).
+    """
     roles = NodeDepartment.objects.select_related("department").order_by("role", "position")
-    return list(plan.nodes.order_by("position").prefetch_related(
-        Prefetch("department_roles", queryset=roles)
-    ))
+    nodes = plan.nodes.order_by("position")
+    if areas_only:
+        nodes = nodes.filter(parent__isnull=True)
+    if ids is not None:
+        nodes = nodes.filter(id__in=ids)
+    return list(nodes.prefetch_related(Prefetch("department_roles", queryset=roles)))
 
 
 def top_ancestor_ids(nodes: Iterable[Node]) -> dict[int, int]:
@@ -226,11 +233,18 @@ def plan_indicators(plan: Plan, node_ids: set[int] | None = None) -> list[Indica
                                                                              "position", "id"))
 
 
-def subtree_totals(plan: Plan, nodes: list[Node]) -> dict[int, int]:
-    """Map each node id to the planned won of itself and everything below it (one query)."""
-    own = (BudgetLine.objects.filter(node__plan=plan).values_list("node_id")
-           .annotate(total=Sum("amount_won")))
-    parent_of = {n.pk: n.parent_id for n in nodes}
+def subtree_totals(plan: Plan, nodes: Iterable[Node] | Mapping[int, int | None],
+                   root: Node | None = None) -> dict[int, int]:
+    """Map each node id to the planned won of itself and everything below it (one query).
+
+    `nodes`: the nodes, or just their id → parent id; with `root`, only its subtree's lines.
+    """
+    if root is not None:
+        lines = BudgetLine.objects.filter(node_id__in=RawSQL(subtree_ids_sql(), [root.pk]))
+    else:
+        lines = BudgetLine.objects.filter(node__plan=plan)
+    own = lines.order_by().values_list("node_id").annotate(total=Sum("amount_won"))
+    parent_of = nodes if isinstance(nodes, Mapping) else {n.pk: n.parent_id for n in nodes}
     totals: dict[int, int] = defaultdict(int)
     for node_id, amount in own:
         current: int | None = node_id
