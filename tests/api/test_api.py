@@ -24,13 +24,13 @@ def test_the_openapi_document_is_served_and_documents_every_route(client: Any) -
 
 
 def test_the_public_lists_only_published_plans(api: Any, plan: Any, private_plan: Any) -> None:
-    slugs = [p["slug"] for p in api.get("/api/v1/plans").json()]
+    slugs = [p["slug"] for p in api.get("/api/v1/plans").json()["items"]]
     assert slugs == ["sample-plan"]
 
 
 def test_staff_list_every_plan(api: Any, viewer: Any, private_plan: Any) -> None:
     api.login(viewer)
-    slugs = {p["slug"] for p in api.get("/api/v1/plans").json()}
+    slugs = {p["slug"] for p in api.get("/api/v1/plans").json()["items"]}
     assert slugs == {"sample-plan", "private-plan"}
 
 
@@ -47,7 +47,7 @@ def test_an_unknown_node_is_404(api: Any, plan: Any) -> None:
 
 
 def test_the_node_tree_keeps_document_order_and_departments(api: Any, plan: Any) -> None:
-    nodes = api.get("/api/v1/plans/sample-plan/nodes").json()
+    nodes = api.get("/api/v1/plans/sample-plan/nodes").json()["items"]
     assert [n["code"] for n in nodes] == ["1", "1-1", "1-1-1", "2", "2-1", "2-1-1"]
     task = nodes[4]
     assert task["departments"] == ["신성장산업과"]
@@ -83,7 +83,7 @@ def test_the_budget_summary_is_computed_from_lines(api: Any, plan: Any) -> None:
 
 
 def test_indicators_carry_targets_and_actuals(api: Any, plan: Any) -> None:
-    indicators = api.get("/api/v1/plans/sample-plan/indicators").json()
+    indicators = api.get("/api/v1/plans/sample-plan/indicators").json()["items"]
     assert indicators[0]["targets"] == {"2018": 100, "2019": 200}
     assert indicators[0]["actuals"] == {"2018": 110}
     assert indicators[1]["targets"] == {"2019": 1234.5}

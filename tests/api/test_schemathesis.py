@@ -29,6 +29,10 @@ def test_every_endpoint_keeps_its_documented_contract(
         @settings(max_examples=15, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         def check(case: Any) -> None:
+            # An opaque cursor is only valid when the API issued it: a generated one is a 400
+            # by design (tested in test_list_paging.py), so the cursor is left out here.
+            if case.query:
+                case.query.pop("cursor", None)
             statuses.append(case.call_and_validate().status_code)
 
         check()

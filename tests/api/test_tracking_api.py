@@ -147,7 +147,8 @@ def test_periods_are_listed_for_staff_only(who: str, request: pytest.FixtureRequ
     response = as_user(request, who).get("/plans/sample-plan/periods")
     assert response.status_code == READERS[who]
     if response.status_code == 200:
-        assert response.json() == [
+        assert response.json()["next"] is None
+        assert response.json()["items"] == [
             {"id": month.pk, "kind": "month", "year": 2019, "number": 7, "label": "2019-07",
              "due_on": "2019-07-28", "state": "open"},
             {"id": quarter.pk, "kind": "quarter", "year": 2019, "number": 3, "label": "2019-Q3",
@@ -317,7 +318,7 @@ def test_status_history_is_read_by_staff_latest_first(who: str, request: pytest.
     response = as_user(request, who).get("/plans/sample-plan/nodes/2-1-1/status")
     assert response.status_code == READERS[who]
     if response.status_code == 200:
-        assert [(s["status"], s["effective_on"], s["reason"]) for s in response.json()] == [
+        assert [(s["status"], s["effective_on"], s["reason"]) for s in response.json()["items"]] == [
             ("delayed", "2019-07-01", "설계 변경"), ("normal", "2019-03-01", "")]
 
 

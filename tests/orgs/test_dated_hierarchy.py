@@ -66,7 +66,7 @@ def test_each_plan_shows_and_exports_its_departments_as_they_stood_on_its_approv
 
 def test_the_api_names_departments_as_on_the_plans_day(seeded: None, viewer: Any) -> None:
     client = client_for(viewer)
-    nodes = client.get("/api/v1/plans/innovation-growth-2018/nodes").json()
+    nodes = client.get("/api/v1/plans/innovation-growth-2018/nodes").json()["items"]
     assert any("경제정책과" in n["departments"] for n in nodes)
     plan = client.get("/api/v1/plans/innovation-growth-2018").json()
     assert plan["policy_number"] == "서울특별시장 방침 제29호"

@@ -195,6 +195,8 @@ PAGE_RULES: dict[str, Rule] = {
     "rnd:applicant_new": Rule(PLANNER),
     # search
     "search:page": Rule(EVERYONE),  # the public finds published data only (tests/search)
+    # perf
+    "plans:subtree": Rule(EVERYONE),  # the plan page's rows below a node (htmx)
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"

@@ -8,24 +8,28 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any, Literal
 
-from django.db.models import BooleanField
+import orjson
+from django.db import connection
+from django.db.models import Prefetch
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from rtis.ingest.export import dumps, export_plan
 from rtis.ingest.planfile import PlanDoc, number_to_json
+from rtis.orgs.queries import Hierarchy, hierarchy_on
+from rtis.plans import paging
 from rtis.plans.access import get_node_for_user, get_plan_for_user, plans_for_user
-from rtis.plans.models import BudgetLine, Node, Plan
+from rtis.plans.models import BudgetLine, Indicator, Node, NodeDepartment, Plan
 from rtis.plans.queries import (
-    budget_by_area,
-    budget_by_source,
+    budget_summary as budget_summary_matrices,
+)
+from rtis.plans.queries import (
     name_departments_on_plan_day,
-    plan_indicators,
-    plan_nodes,
+    subtree_ids_sql,
 )
 from rtis.portal.access import hidden_codes, hidden_node_ids, without_nodes
 
@@ -120,11 +124,55 @@ def _plan_out(plan: Plan) -> dict[str, Any]:
             "published": plan.published, "summary": plan.summary}
 
 
-@router.get("", response=list[PlanOut], summary="계획 목록 / list plans")
-def list_plans(request: HttpRequest) -> list[dict[str, Any]]:
+class PlanPageOut(Schema):
+    items: list[PlanOut]
+    next: str | None = Field(description=paging.NEXT_DESCRIPTION)
+    total: int = Field(description=paging.TOTAL_DESCRIPTION)
+
+
+class NodePageOut(Schema):
+    items: list[NodeOut]
+    next: str | None = Field(description=paging.NEXT_DESCRIPTION)
+    total: int = Field(description=paging.TOTAL_DESCRIPTION)
+
+
+class IndicatorPageOut(Schema):
+    items: list[IndicatorOut]
+    next: str | None = Field(description=paging.NEXT_DESCRIPTION)
+    total: int = Field(description=paging.TOTAL_DESCRIPTION)
+
+
+_PAGED = ("쪽 단위(기본 100개, 최대 1000개)로 돌려줍니다. 다음 쪽은 `next` 주소를 그대로 "
+          "요청합니다. 커서는 마지막 항목의 자리이므로 그 사이 항목이 더해지거나 지워져도 남은 "
+          "항목이 빠지거나 두 번 나오지 않습니다. 잘못된 커서는 400. `{items, next, total}` "
+          "객체입니다. / Pages (default 100, at most 1000); request `next` as given for the "
+          "following page. The cursor is the last item's place, so items added or deleted "
+          "meanwhile never make a remaining item skip or repeat; a bad cursor is 400. The answer "
+          "is an object `{items, next, total}`.")
+_STREAMS = (" `format=csv`(UTF-8 BOM)·`format=ndjson`은 모든 항목을 같은 순서로 흘려보냅니다. / "
+            "`format=csv` (UTF-8 with BOM) and `format=ndjson` stream every item in the same "
+            "order.")
+_PLAN_KEYS = paging.Keyset("plans", ("slug",))
+_NODE_KEYS = paging.Keyset("nodes", ("position",))
+_INDICATOR_KEYS = paging.Keyset("indicators", ("node__position", "position", "id"))
+_NODE_HEADER = ["code", "title", "depth", "parent", "level_name", "kind", "departments",
+                "cooperating_departments", "description", "provenance"]
+_INDICATOR_HEADER = ["node", "name", "unit", "direction", "definition", "targets", "actuals"]
+
+
+@router.get("", response={200: PlanPageOut, 400: ErrorOut, 422: InvalidOut},
+            summary="계획 목록 / list plans, a page at a time (by slug)",
+            description=_PAGED)
+def list_plans(request: HttpRequest, query: Query[paging.PageQuery]) -> Any:
     plans = plans_for_user(request.user).select_related("department").prefetch_related(
-        "department__names")
-    return [_plan_out(p) for p in plans]
+        "department__names").order_by("slug")
+    found = paging.page(request, plans, _PLAN_KEYS, query, lambda p: (p.slug,))
+    if isinstance(found, Status):
+        return found
+    rows, following = found
+    return paging.json_response(request, {"items": [_plan_out(p) for p in rows],
+                                          "next": following,
+                                          "total": plans_for_user(request.user).count()})
 
 
 @router.get("/{slug}", response={200: PlanOut, 404: ErrorOut}, summary="계획 / one plan")
@@ -132,21 +180,48 @@ def get_plan(request: HttpRequest, slug: str) -> dict[str, Any]:
     return _plan_out(get_plan_for_user(request.user, slug))
 
 
-@router.get("/{slug}/nodes", response={200: list[NodeOut], 404: ErrorOut},
-            summary="추진체계 / the node tree in document order")
-def list_nodes(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+def _plan_node_rows(plan: Plan) -> Any:
+    roles = NodeDepartment.objects.select_related("department").order_by("role", "position")
+    return (plan.nodes.order_by("position").select_related("parent")
+            .prefetch_related(Prefetch("department_roles", queryset=roles)))
+
+
+def _named(org: Hierarchy, nodes: list[Node]) -> list[Node]:
+    for node in nodes:
+        for role in node.department_roles.all():
+            role.shown_name = org.name(role.department_id)  # type: ignore[attr-defined]
+    return nodes
+
+
+@router.get("/{slug}/nodes",
+            response={200: NodePageOut, 400: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+            openapi_extra={"responses": {200: {"content": paging.STREAMED_CONTENT}}},
+            summary="추진체계 / the node tree in document order, a page at a time",
+            description=_PAGED + _STREAMS)
+def list_nodes(request: HttpRequest, slug: str, query: Query[paging.StreamPageQuery]) -> Any:
     plan = get_plan_for_user(request.user, slug)
+    rows = _plan_node_rows(plan)
     hidden = hidden_node_ids(request.user, [plan.pk])  # withheld from the public (portal)
-    nodes = [n for n in plan_nodes(plan) if n.pk not in hidden]
-    name_departments_on_plan_day(plan, nodes)
-    code_of = {n.pk: n.code for n in nodes}
-    return [_node_out(n, code_of) for n in nodes]
+    if hidden:
+        rows = rows.exclude(pk__in=hidden)
+    org = hierarchy_on(plan.org_day)
+    if query.format != "json":
+        pages = ([_node_out(n) for n in _named(org, chunk)]
+                 for chunk in paging.walk(rows, _NODE_KEYS, lambda n: (n.position,)))
+        return paging.stream(query.format, f"{plan.slug}-nodes", _NODE_HEADER, pages)
+    found = paging.page(request, rows, _NODE_KEYS, query, lambda n: (n.position,))
+    if isinstance(found, Status):
+        return found
+    nodes, following = found
+    total = plan.nodes.exclude(pk__in=hidden).count() if hidden else plan.nodes.count()
+    return paging.json_response(request, {"items": [_node_out(n) for n in _named(org, nodes)],
+                                          "next": following, "total": total})
 
 
-def _node_out(n: Any, code_of: dict[int, str]) -> dict[str, Any]:
+def _node_out(n: Any) -> dict[str, Any]:
     roles = list(n.department_roles.all())
     return {"code": n.code, "title": n.title, "depth": n.depth,
-            "parent": code_of.get(n.parent_id) if n.parent_id else None,
+            "parent": n.parent.code if n.parent_id else None,
             "level_name": n.level_name, "kind": n.kind or None,
             "departments": [r.shown_name for r in roles if r.role == "owner"],
             "cooperating_departments": [r.shown_name for r in roles if r.role == "cooperating"],
@@ -158,11 +233,9 @@ def _node_out(n: Any, code_of: dict[int, str]) -> dict[str, Any]:
 def get_node(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
     plan = get_plan_for_user(request.user, slug)
     node = get_node_for_user(request.user, plan, code)
-    nodes = plan_nodes(plan)
-    chosen = next(n for n in nodes if n.pk == node.pk)
+    chosen = _plan_node_rows(plan).get(pk=node.pk)
     name_departments_on_plan_day(plan, [chosen])
-    code_of = {n.pk: n.code for n in nodes}
-    return _node_out(chosen, code_of)
+    return _node_out(chosen)
 
 
 PAGE_DEFAULT, PAGE_MAX = 100, 1000
@@ -217,19 +290,46 @@ def decode_cursor(token: str) -> _Position | None:
     return int(match.group(1)), int(match.group(2)), match.group(3)
 
 
-def _after(position: _Position) -> RawSQL:
-    """Lines after a place in the order: one row-value comparison the unique index answers."""
-    table = BudgetLine._meta.db_table
-    return RawSQL(f'("{table}"."node_id", "{table}"."year", "{table}"."source_id") > (%s, %s, %s)',
-                  position, output_field=BooleanField())
+def line_page_sql(plan: Plan, root: Node | None, year: int | None, source: str | None,
+                  after: _Position | None, limit: int,
+                  hidden: Collection[int] = ()) -> tuple[str, list[Any]]:
+    """One page of `line_rows` as one hand-written statement (no ORM compile, no per-row JSON
+    field object): node_id IN (…) walks the unique index (node, year, source) and stops at the
+    page's end; the cursor is one row-value comparison on the same index."""
+    lines, nodes = BudgetLine._meta.db_table, Node._meta.db_table
+    if root is not None:
+        where, params = [f"line.node_id IN ({subtree_ids_sql()})"], [root.pk]
+    else:
+        where, params = [f"line.node_id IN (SELECT id FROM {nodes} WHERE plan_id = %s)"], [plan.pk]
+    if year is not None:
+        where.append("line.year = %s")
+        params.append(year)
+    if source:
+        where.append("line.source_id = %s")
+        params.append(source)  # type: ignore[arg-type]
+    if hidden:  # withheld from the public (portal)
+        where.append(f"line.node_id NOT IN ({', '.join(['%s'] * len(hidden))})")
+        params += sorted(hidden)
+    if after is not None:
+        where.append("(line.node_id, line.year, line.source_id) > (%s, %s, %s)")
+        params += list(after)  # type: ignore[arg-type]
+    sql = (f"SELECT line.node_id, node.code, line.year, line.source_id, line.amount_won, "
+           f"line.note, line.provenance FROM {lines} line JOIN {nodes} node "
+           f"ON node.id = line.node_id WHERE {' AND '.join(where)} "
+           f"ORDER BY line.node_id, line.year, line.source_id LIMIT %s")
+    return sql, [*params, limit]
 
 
-def _subtree_ids_sql() -> str:
-    """The ids of a node and all its descendants: a recursive CTE, no tree loaded in Python."""
-    table = Node._meta.db_table
-    return (f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {table} WHERE id = %s "
-            f"UNION ALL SELECT child.id FROM {table} child "
-            f"JOIN subtree ON child.parent_id = subtree.id) SELECT id FROM subtree")
+def line_page(plan: Plan, root: Node | None, year: int | None, source: str | None,
+              after: _Position | None, limit: int,
+              hidden: Collection[int] = ()) -> list[tuple[Any, ...]]:
+    """The rows of `line_page_sql`, provenance decoded (orjson)."""
+    sql, params = line_page_sql(plan, root, year, source, after, limit, hidden)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [(*row[:6], orjson.loads(row[6]) if isinstance(row[6], (str, bytes)) else row[6])
+            for row in rows]
 
 
 def _line_dict(row: tuple[Any, ...]) -> dict[str, Any]:
@@ -259,30 +359,33 @@ def _stream_csv(rows: Iterable[tuple[Any, ...]]) -> Iterator[bytes]:
 
 
 def _stream_ndjson(rows: Iterable[tuple[Any, ...]]) -> Iterator[bytes]:
-    chunk: list[str] = []
+    chunk: list[bytes] = []
     for row in rows:
-        chunk.append(json.dumps(_line_dict(row), ensure_ascii=False))
+        chunk.append(orjson.dumps(_line_dict(row)))
         if len(chunk) == 500:
-            yield ("\n".join(chunk) + "\n").encode("utf-8")
+            yield b"\n".join(chunk) + b"\n"
             chunk = []
     if chunk:
-        yield ("\n".join(chunk) + "\n").encode("utf-8")
+        yield b"\n".join(chunk) + b"\n"
 
 
-def line_rows(plan: Plan, root: Node | None, year: int | None, source: str | None) -> Any:
+def line_rows(plan: Plan, root: Node | None, year: int | None, source: str | None,
+              hidden: Collection[int] = ()) -> Any:
     """The plan's lines (of root's subtree) as tuples of `_LINE_FIELDS`, in `_LINE_ORDER`.
 
     node_id IN (…) rather than a join: the database then walks the unique index
     (node, year, source) in order and stops at the page's end, with no sort of the plan's lines.
     """
     if root is not None:
-        lines = BudgetLine.objects.filter(node_id__in=RawSQL(_subtree_ids_sql(), [root.pk]))
+        lines = BudgetLine.objects.filter(node_id__in=RawSQL(subtree_ids_sql(), [root.pk]))
     else:
         lines = BudgetLine.objects.filter(node_id__in=Node.objects.filter(plan=plan).values("id"))
     if year is not None:
         lines = lines.filter(year=year)
     if source:
         lines = lines.filter(source_id=source)
+    if hidden:  # withheld from the public (portal)
+        lines = lines.exclude(node_id__in=hidden)
     return lines.order_by(*_LINE_ORDER).values_list(*_LINE_FIELDS)
 
 
@@ -313,11 +416,9 @@ def list_budget_lines(request: HttpRequest, slug: str,
                       filters: Query[LinePageQuery]) -> Any:
     plan = get_plan_for_user(request.user, slug)
     root = get_node_for_user(request.user, plan, filters.node) if filters.node else None
-    rows = line_rows(plan, root, filters.year, filters.source)
     hidden = hidden_node_ids(request.user, [plan.pk])  # withheld from the public (portal)
-    if hidden:
-        rows = rows.exclude(node_id__in=hidden)
     if filters.format != "json":
+        rows = line_rows(plan, root, filters.year, filters.source, hidden)
         streamed = rows.iterator(chunk_size=2000)
         if filters.format == "csv":
             response = StreamingHttpResponse(_stream_csv(streamed),
@@ -327,13 +428,13 @@ def list_budget_lines(request: HttpRequest, slug: str,
             return response
         return StreamingHttpResponse(_stream_ndjson(streamed),
                                      content_type="application/x-ndjson; charset=utf-8")
+    after = None
     if filters.cursor is not None:
         after = decode_cursor(filters.cursor)
         if after is None:
             return Status(400, {"detail": "알 수 없는 커서입니다. 처음 쪽부터 다시 요청하십시오 / "
                                           "unknown cursor: start again from the first page"})
-        rows = rows.filter(_after(after))
-    page = list(rows[:filters.limit + 1])
+    page = line_page(plan, root, filters.year, filters.source, after, filters.limit + 1, hidden)
     following = None
     if len(page) > filters.limit:
         page = page[:filters.limit]
@@ -341,15 +442,15 @@ def list_budget_lines(request: HttpRequest, slug: str,
         node_id, _, year, source, *_ = page[-1]
         query["cursor"] = encode_cursor(node_id, year, source)
         following = f"{request.path}?{query.urlencode()}"
-    return {"items": [_line_dict(row) for row in page], "next": following}
+    return paging.json_response(request, {"items": [_line_dict(row) for row in page],
+                                          "next": following})
 
 
 @router.get("/{slug}/budget-summary", response={200: BudgetSummaryOut, 404: ErrorOut},
             summary="소요예산 합계 / totals by year × source and year × area (computed)")
-def budget_summary(request: HttpRequest, slug: str) -> dict[str, Any]:
+def budget_summary(request: HttpRequest, slug: str) -> Any:
     plan = get_plan_for_user(request.user, slug)
-    nodes = plan_nodes(plan)
-    area_code = {str(n.pk): n.code for n in nodes if n.parent_id is None}
+    by_source, by_area, area_code = budget_summary_matrices(plan)
 
     def out(matrix: Any, rename: dict[str, str] | None = None) -> dict[str, Any]:
         return {"years": matrix.years,
@@ -359,20 +460,44 @@ def budget_summary(request: HttpRequest, slug: str) -> dict[str, Any]:
                 "year_totals": [matrix.year_total(y) for y in matrix.years],
                 "column_totals": matrix.totals(), "total": matrix.grand_total}
 
-    return {"by_source": out(budget_by_source(plan, nodes)),
-            "by_area": out(budget_by_area(plan, nodes), area_code)}
+    return paging.json_response(request, {"by_source": out(by_source),
+                                          "by_area": out(by_area, area_code)})
 
 
-@router.get("/{slug}/indicators", response={200: list[IndicatorOut], 404: ErrorOut},
-            summary="성과지표 / indicators with targets and actuals")
-def list_indicators(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+def _indicator_out(i: Indicator) -> dict[str, Any]:
+    return {"node": i.node.code, "name": i.name, "unit": i.unit, "direction": i.direction,
+            "definition": i.definition,
+            "targets": {str(t.year): number_to_json(t.value) for t in i.targets.all()},
+            "actuals": {a.period: number_to_json(a.value) for a in i.actuals.all()}}
+
+
+def _indicator_key(i: Indicator) -> paging.Key:
+    return (i.node.position, i.position, i.pk)
+
+
+@router.get("/{slug}/indicators",
+            response={200: IndicatorPageOut, 400: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+            openapi_extra={"responses": {200: {"content": paging.STREAMED_CONTENT}}},
+            summary="성과지표 / indicators with targets and actuals, a page at a time",
+            description=_PAGED + _STREAMS)
+def list_indicators(request: HttpRequest, slug: str,
+                    query: Query[paging.StreamPageQuery]) -> Any:
     plan = get_plan_for_user(request.user, slug)
     hidden = hidden_node_ids(request.user, [plan.pk])  # withheld from the public (portal)
-    return [{"node": i.node.code, "name": i.name, "unit": i.unit, "direction": i.direction,
-             "definition": i.definition,
-             "targets": {str(t.year): number_to_json(t.value) for t in i.targets.all()},
-             "actuals": {a.period: number_to_json(a.value) for a in i.actuals.all()}}
-            for i in plan_indicators(plan) if i.node_id not in hidden]
+    mine = Indicator.objects.filter(node__plan=plan).exclude(node_id__in=hidden)
+    rows = (mine.select_related("node")
+            .prefetch_related("targets", "actuals").order_by(*_INDICATOR_KEYS.fields))
+    if query.format != "json":
+        pages = ([_indicator_out(i) for i in chunk]
+                 for chunk in paging.walk(rows, _INDICATOR_KEYS, _indicator_key))
+        return paging.stream(query.format, f"{plan.slug}-indicators", _INDICATOR_HEADER, pages)
+    found = paging.page(request, rows, _INDICATOR_KEYS, query, _indicator_key)
+    if isinstance(found, Status):
+        return found
+    indicators, following = found
+    return paging.json_response(
+        request, {"items": [_indicator_out(i) for i in indicators], "next": following,
+                  "total": mine.count()})
 
 
 @router.get("/{slug}/export", response={200: PlanDoc, 404: ErrorOut}, url_name="plan_export",

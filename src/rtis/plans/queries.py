@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Sum
+from django.db.models.expressions import RawSQL
 
 from rtis.orgs.queries import Hierarchy, hierarchy_on
 from rtis.plans.models import BudgetLine, FundingSource, Indicator, Node, NodeDepartment, Plan
 
 
-def plan_nodes(plan: Plan) -> list[Node]:
-    """Return the plan's nodes in document order with their departments, in two queries."""
+def plan_nodes(plan: Plan, areas_only: bool = False, ids: Any = None) -> list[Node]:
+    """Return the plan's nodes in document order with their departments, in two queries.
+
+    `areas_only`: the top level only; `ids`: only these ids (a list or a subquery).
+    """
     roles = NodeDepartment.objects.select_related("department").order_by("role", "position")
-    return list(plan.nodes.order_by("position").prefetch_related(
-        Prefetch("department_roles", queryset=roles)
-    ))
+    nodes = plan.nodes.order_by("position")
+    if areas_only:
+        nodes = nodes.filter(parent__isnull=True)
+    if ids is not None:
+        nodes = nodes.filter(id__in=ids)
+    return list(nodes.prefetch_related(Prefetch("department_roles", queryset=roles)))
 
 
 def top_ancestor_ids(nodes: Iterable[Node]) -> dict[int, int]:
@@ -78,47 +87,124 @@ class Matrix:
         return [self.column_total(k) for k, _ in self.columns]
 
 
-def _line_sums(plan: Plan, node_ids: set[int] | None = None) -> list[dict[str, object]]:
-    lines = BudgetLine.objects.filter(node__plan=plan)
-    if node_ids is not None:
-        lines = lines.filter(node_id__in=node_ids)
-    rows = lines.values("node_id", "year", "source_id").annotate(total=Sum("amount_won"))
-    return [dict(row) for row in rows]
+def _years(plan: Plan, years_found: Iterable[int]) -> list[int]:
+    return sorted(set(plan.years) | set(years_found))
 
 
-def _years(plan: Plan, sums: list[dict[str, object]]) -> list[int]:
-    years = set(plan.years) | {int(s["year"]) for s in sums}  # type: ignore[call-overload]
-    return sorted(years)
+def subtree_ids_sql() -> str:
+    """SQL for the ids of a node (parameter) and all its descendants: a recursive CTE."""
+    table = Node._meta.db_table
+    return (f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {table} WHERE id = %s "
+            f"UNION ALL SELECT child.id FROM {table} child "
+            f"JOIN subtree ON child.parent_id = subtree.id) SELECT id FROM subtree")
+
+
+def _fetch(sql: str, params: list[int]) -> list[tuple[object, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def year_source_sums(plan: Plan, root: Node | None = None) -> list[tuple[int, str, int]]:
+    """(year, source code, won) of the plan's lines (of root's subtree): one GROUP BY query."""
+    if root is not None:
+        lines = BudgetLine.objects.filter(node_id__in=RawSQL(subtree_ids_sql(), [root.pk]))
+    else:
+        lines = BudgetLine.objects.filter(node__plan=plan)
+    rows = lines.order_by().values_list("year", "source_id").annotate(total=Sum("amount_won"))
+    return [(int(year), str(source), int(total or 0)) for year, source, total in rows]
+
+
+def year_area_sums(plan: Plan) -> list[tuple[int, int, int]]:
+    """(year, area id, won) of the plan's lines rolled up to their top-level area.
+
+    One query: a recursive CTE gives every node its area, the database groups the lines.
+    """
+    nodes, lines = Node._meta.db_table, BudgetLine._meta.db_table
+    sql = (f"WITH RECURSIVE tree(id, area_id) AS ("
+           f"SELECT id, id FROM {nodes} WHERE plan_id = %s AND parent_id IS NULL "
+           f"UNION ALL SELECT child.id, tree.area_id FROM {nodes} child "
+           f"JOIN tree ON child.parent_id = tree.id) "
+           f"SELECT line.year, tree.area_id, SUM(line.amount_won) FROM {lines} line "
+           f"JOIN tree ON line.node_id = tree.id GROUP BY line.year, tree.area_id")
+    return [(int(y), int(a), int(t or 0)) for y, a, t in _fetch(sql, [plan.pk])]  # type: ignore[call-overload]
 
 
 def budget_by_source(plan: Plan, nodes: list[Node] | None = None,
                      root: Node | None = None) -> Matrix:
-    """Return planned money by year × funding source (for the whole plan or a subtree)."""
-    node_ids = None
-    if root is not None:
-        node_ids = descendant_ids(nodes if nodes is not None else plan_nodes(plan), root.pk)
-    sums = _line_sums(plan, node_ids)
-    used = {s["source_id"] for s in sums}
+    """Return planned money by year × funding source (for the whole plan or a subtree).
+
+    Summed by the database (`nodes` is accepted for the callers that have them; not needed).
+    """
+    sums = year_source_sums(plan, root)
+    used = {source for _, source, _ in sums}
     columns = [(s.code, s.display_label) for s in FundingSource.objects.all() if s.code in used]
-    matrix = Matrix(years=_years(plan, sums), columns=columns)
-    for s in sums:
-        key = (int(s["year"]), str(s["source_id"]))  # type: ignore[call-overload]
-        matrix.cells[key] = matrix.cells.get(key, 0) + int(s["total"])  # type: ignore[call-overload]
+    matrix = Matrix(years=_years(plan, (y for y, _, _ in sums)), columns=columns)
+    for year, source, total in sums:
+        matrix.cells[(year, source)] = total
     return matrix
 
 
 def budget_by_area(plan: Plan, nodes: list[Node] | None = None) -> Matrix:
-    """Return planned money by year × top-level area of the plan."""
-    nodes = nodes if nodes is not None else plan_nodes(plan)
-    top = top_ancestor_ids(nodes)
-    areas = [n for n in nodes if n.parent_id is None]
-    matrix = Matrix(years=[], columns=[(str(a.pk), f"{a.code} {a.title}") for a in areas])
-    sums = _line_sums(plan)
-    matrix.years = _years(plan, sums)
-    for s in sums:
-        key = (int(s["year"]), str(top[int(s["node_id"])]))  # type: ignore[call-overload]
-        matrix.cells[key] = matrix.cells.get(key, 0) + int(s["total"])  # type: ignore[call-overload]
+    """Return planned money by year × top-level area of the plan (summed by the database)."""
+    if nodes is not None:
+        areas = [(n.pk, n.code, n.title) for n in nodes if n.parent_id is None]
+    else:
+        areas = list(plan.nodes.filter(parent__isnull=True).order_by("position")
+                     .values_list("id", "code", "title"))
+    sums = year_area_sums(plan)
+    matrix = Matrix(years=_years(plan, (y for y, _, _ in sums)),
+                    columns=[(str(pk), f"{code} {title}") for pk, code, title in areas])
+    for year, area, total in sums:
+        matrix.cells[(year, str(area))] = total
     return matrix
+
+
+def budget_summary(plan: Plan) -> tuple[Matrix, Matrix, dict[str, str]]:
+    """By year × source and by year × area (with area id → code) from one query.
+
+    The database sums the lines once by (year, area, source) — a recursive CTE gives every node
+    its area — so at most years × areas × sources rows leave it; the same statement brings the
+    plan's areas (columns even without lines) and the funding sources (labels, order).
+    """
+    nodes, lines = Node._meta.db_table, BudgetLine._meta.db_table
+    sources = FundingSource._meta.db_table
+    text = "VARCHAR(300)"
+    sql = (f"WITH RECURSIVE tree(id, area_id) AS ("
+           f"SELECT id, id FROM {nodes} WHERE plan_id = %s AND parent_id IS NULL "
+           f"UNION ALL SELECT child.id, tree.area_id FROM {nodes} child "
+           f"JOIN tree ON child.parent_id = tree.id) "
+           f"SELECT 'sum', CAST(line.year AS {text}), CAST(tree.area_id AS {text}), "
+           f"line.source_id, CAST(SUM(line.amount_won) AS {text}) FROM {lines} line "
+           f"JOIN tree ON line.node_id = tree.id "
+           f"GROUP BY line.year, tree.area_id, line.source_id "
+           f"UNION ALL SELECT 'area', CAST(id AS {text}), code, title, CAST(position AS {text}) "
+           f"FROM {nodes} WHERE plan_id = %s AND parent_id IS NULL "
+           f"UNION ALL SELECT 'source', code, label, label_en, CAST(position AS {text}) "
+           f"FROM {sources}")
+    sums: list[tuple[int, str, str, int]] = []
+    areas: list[tuple[int, str, str, str]] = []
+    known: list[tuple[int, str, FundingSource]] = []
+    for kind, a, b, c, d in _fetch(sql, [plan.pk, plan.pk]):
+        if kind == "sum":
+            sums.append((int(a), str(b), str(c), int(d)))  # type: ignore[call-overload]
+        elif kind == "area":
+            areas.append((int(d), str(a), str(b), str(c)))  # type: ignore[call-overload]
+        else:
+            fund = FundingSource(code=str(a), label=str(b), label_en=str(c))
+            known.append((int(d), str(a), fund))  # type: ignore[call-overload]
+    years = _years(plan, (year for year, _, _, _ in sums))
+    used = {source for _, _, source, _ in sums}
+    by_source = Matrix(years=years, columns=[(code, s.display_label) for _, code, s in
+                                             sorted(known, key=lambda k: (k[0], k[1]))
+                                             if code in used])
+    areas.sort()
+    by_area = Matrix(years=list(years), columns=[(pk, f"{code} {title}")
+                                                 for _, pk, code, title in areas])
+    for year, area, source, total in sums:
+        by_source.cells[(year, source)] = by_source.cells.get((year, source), 0) + total
+        by_area.cells[(year, area)] = by_area.cells.get((year, area), 0) + total
+    return by_source, by_area, {pk: code for _, pk, code, _ in areas}
 
 
 def plan_list_with_totals(plans: Iterable[Plan]) -> list[Plan]:
@@ -147,11 +233,18 @@ def plan_indicators(plan: Plan, node_ids: set[int] | None = None) -> list[Indica
                                                                              "position", "id"))
 
 
-def subtree_totals(plan: Plan, nodes: list[Node]) -> dict[int, int]:
-    """Map each node id to the planned won of itself and everything below it (one query)."""
-    own = (BudgetLine.objects.filter(node__plan=plan).values_list("node_id")
-           .annotate(total=Sum("amount_won")))
-    parent_of = {n.pk: n.parent_id for n in nodes}
+def subtree_totals(plan: Plan, nodes: Iterable[Node] | Mapping[int, int | None],
+                   root: Node | None = None) -> dict[int, int]:
+    """Map each node id to the planned won of itself and everything below it (one query).
+
+    `nodes`: the nodes, or just their id → parent id; with `root`, only its subtree's lines.
+    """
+    if root is not None:
+        lines = BudgetLine.objects.filter(node_id__in=RawSQL(subtree_ids_sql(), [root.pk]))
+    else:
+        lines = BudgetLine.objects.filter(node__plan=plan)
+    own = lines.order_by().values_list("node_id").annotate(total=Sum("amount_won"))
+    parent_of = nodes if isinstance(nodes, Mapping) else {n.pk: n.parent_id for n in nodes}
     totals: dict[int, int] = defaultdict(int)
     for node_id, amount in own:
         current: int | None = node_id

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,13 +31,14 @@ from rtis.plans.access import (
 from rtis.plans.forms import DISPLAY_UNITS, BudgetLineForm, NodeForm
 from rtis.plans.models import BudgetLine, FundingSource, Node, Plan
 from rtis.plans.queries import (
-    budget_by_area,
     budget_by_source,
+    budget_summary,
     descendant_ids,
     name_departments_on_plan_day,
     plan_indicators,
     plan_list_with_totals,
     plan_nodes,
+    subtree_ids_sql,
     subtree_totals,
 )
 from rtis.web.language import add_errors, in_language
@@ -56,30 +59,68 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 def _budget_context(plan: Plan, nodes: list[Node], unit: str) -> dict[str, object]:
+    by_source, by_area, _ = budget_summary(plan)  # one query for both
     return {"plan": plan, "unit": unit, "units": DISPLAY_UNITS,
-            "by_source": budget_by_source(plan, nodes), "by_area": budget_by_area(plan, nodes)}
+            "by_source": by_source, "by_area": by_area}
+
+
+TREE_FULL_MAX = 400  # a larger tree shows its areas; each area's subtree opens on demand
+TABLES_PER_PAGE = 50
 
 
 @require_GET
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug)
-    nodes = plan_nodes(plan)
-    totals = subtree_totals(plan, nodes)
+    parent_of = dict(plan.nodes.values_list("id", "parent_id"))
+    folded = len(parent_of) > TREE_FULL_MAX
+    nodes = plan_nodes(plan, areas_only=folded)
+    totals = subtree_totals(plan, parent_of)
     for node in nodes:
         node.total_won = totals.get(node.pk, 0)  # type: ignore[attr-defined]
     org = name_departments_on_plan_day(plan, nodes)
     unit = chosen_unit(request)
+    tables_page = _tables_page(plan, request.GET.get("tables", ""))
     context = {
         **_budget_context(plan, nodes, unit),
         "nodes": nodes,
+        "tree_folded": folded,
+        "node_count": len(parent_of),
         "org_day": org.day,
         "department_chain": org.chain(plan.department_id) if plan.department_id else [],
         "indicators": plan_indicators(plan),
-        "stated_tables": sources.tell_apart(list(plan.stated_tables.order_by("position"))),
+        "stated_tables": sources.tell_apart(tables_page["tables"]),
+        "tables_page": tables_page,
         "default_unit": DEFAULT_UNIT,
         "stated_figures": list(plan.stated_figures.order_by("position")),
     }
     return render(request, "plans/plan_detail.html", context)
+
+
+def _tables_page(plan: Plan, raw: str) -> dict[str, Any]:
+    """One page of the printed tables (no count query: one more row tells if a page follows)."""
+    number = int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+    start = (number - 1) * TABLES_PER_PAGE
+    tables = list(plan.stated_tables.order_by("position")[start:start + TABLES_PER_PAGE + 1])
+    more = len(tables) > TABLES_PER_PAGE
+    return {"tables": tables[:TABLES_PER_PAGE], "number": number,
+            "previous": number - 1 if number > 1 else None, "next": number + 1 if more else None}
+
+
+@require_GET
+def plan_subtree(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """The rows below one node of the plan page's tree (htmx: the 'show' button of an area)."""
+    plan = get_plan_for_user(request.user, slug)
+    root = get_node_for_user(request.user, plan, code)
+    below = RawSQL(subtree_ids_sql(), [root.pk])
+    nodes = plan_nodes(plan, ids=below)
+    nodes = [n for n in nodes if n.pk != root.pk]
+    totals = subtree_totals(plan, {n.pk: n.parent_id for n in nodes}, root=root)
+    for node in nodes:
+        node.total_won = totals.get(node.pk, 0)  # type: ignore[attr-defined]
+    name_departments_on_plan_day(plan, nodes)
+    context = {"plan": plan, "nodes": nodes, "unit": chosen_unit(request),
+               "default_unit": DEFAULT_UNIT, "tree_folded": False}
+    return render(request, "plans/_subtree_rows.html", context)
 
 
 @require_GET

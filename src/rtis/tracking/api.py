@@ -23,6 +23,7 @@ from ninja.security import SessionAuth
 from pydantic import AfterValidator
 
 from rtis.orgs.access import is_internal
+from rtis.plans import paging
 from rtis.plans.access import get_node_for_user, get_plan_for_user
 from rtis.plans.api import ErrorOut, InvalidOut
 from rtis.plans.models import MAX_AMOUNT_WON, Indicator, Node, Plan
@@ -391,12 +392,37 @@ def _saved(entry: ApprovalEntry) -> int:
 # --- periods and the execution table ----------------------------------------------------------
 
 
-@router.get("/plans/{slug}/periods", response={200: list[PeriodOut], **FOUND},
-            summary="보고 기간 / a plan's reporting periods")
-def list_periods(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+class PeriodPageOut(Schema):
+    items: list[PeriodOut]
+    next: str | None = Field(description=paging.NEXT_DESCRIPTION)
+
+
+class StatusPageOut(Schema):
+    items: list[StatusOut]
+    next: str | None = Field(description=paging.NEXT_DESCRIPTION)
+
+
+_PAGED = ("쪽 단위(기본 100개, 최대 1000개)로 돌려줍니다. 다음 쪽은 `next` 주소를 그대로 "
+          "요청합니다. 잘못된 커서는 400. / Pages (default 100, at most 1000); request `next` "
+          "as given for the following page; a bad cursor is 400. The answer is an object "
+          "`{items, next}`.")
+_PERIOD_KEYS = paging.Keyset("periods", ("year", "kind", "number", "id"))
+_STATUS_KEYS = paging.Keyset("status", ("-effective_on", "-id"))
+
+
+@router.get("/plans/{slug}/periods",
+            response={200: PeriodPageOut, 400: ErrorOut, 422: InvalidOut, **FOUND},
+            summary="보고 기간 / a plan's reporting periods, a page at a time",
+            description=_PAGED)
+def list_periods(request: HttpRequest, slug: str, query: Query[paging.PageQuery]) -> Any:
     plan = _plan(request, slug)
-    periods = ReportingPeriod.objects.filter(plan=plan).order_by("year", "kind", "number")
-    return [_period_out(p) for p in periods]
+    periods = ReportingPeriod.objects.filter(plan=plan).order_by(*_PERIOD_KEYS.fields)
+    found = paging.page(request, periods, _PERIOD_KEYS, query,
+                        lambda p: (p.year, p.kind, p.number, p.pk))
+    if isinstance(found, Status):
+        return found
+    rows, following = found
+    return {"items": [_period_out(p) for p in rows], "next": following}
 
 
 @router.get("/plans/{slug}/execution-by-department",
@@ -533,11 +559,19 @@ def record_status(request: HttpRequest, slug: str, code: str,
     return Status(201, _status_out(change, node))
 
 
-@router.get("/plans/{slug}/nodes/{code}/status", response={200: list[StatusOut], **FOUND},
-            summary="추진 상황 이력 / a node's status history, latest first")
-def status_history(request: HttpRequest, slug: str, code: str) -> list[dict[str, Any]]:
+@router.get("/plans/{slug}/nodes/{code}/status",
+            response={200: StatusPageOut, 400: ErrorOut, 422: InvalidOut, **FOUND},
+            summary="추진 상황 이력 / a node's status history, latest first, a page at a time",
+            description=_PAGED)
+def status_history(request: HttpRequest, slug: str, code: str,
+                   query: Query[paging.PageQuery]) -> Any:
     plan = _plan(request, slug)
     node = _node(request, plan, code)
     changes = StatusChange.objects.filter(node=node).select_related("recorded_by") \
-        .order_by("-effective_on", "-id")
-    return [_status_out(s, node) for s in changes]
+        .order_by(*_STATUS_KEYS.fields)
+    found = paging.page(request, changes, _STATUS_KEYS, query,
+                        lambda s: (s.effective_on.isoformat(), s.pk))
+    if isinstance(found, Status):
+        return found
+    rows, following = found
+    return {"items": [_status_out(s, node) for s in rows], "next": following}
