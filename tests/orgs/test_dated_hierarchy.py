@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from rtis.checks.run import run_checks
+from rtis.facilities.models import Facility
 from rtis.ingest.actions import import_plan_text
 from rtis.ingest.export import dumps, export_plan
 from rtis.ingest.seed import load_seed
@@ -93,6 +94,7 @@ def test_export_then_import_into_an_empty_database_keeps_the_dated_hierarchy(
     CouncilSession.objects.all().delete()
     Plan.objects.all().delete()
     DepartmentParent.objects.all().delete()
+    Facility.objects.all().delete()  # facilities name their operating departments
     DepartmentAlias.objects.all().delete()
     while Department.objects.exists():
         Department.objects.filter(children__isnull=True).delete()

@@ -117,7 +117,7 @@ def list_funds(request: HttpRequest) -> list[dict[str, Any]]:
             for r in funds_table(funds_for_user(request.user))]
 
 
-@router.get("/{facility_id}", response={200: FacilityDetailOut, 404: ErrorOut},
+@router.get("/{facility_id}", response={200: FacilityDetailOut, 404: ErrorOut, 422: ErrorOut},
             summary="시설 / one facility (tenancies for staff only)")
 def get_facility(request: HttpRequest, facility_id: int) -> dict[str, Any]:
     facility = get_facility_for_user(request.user, facility_id)

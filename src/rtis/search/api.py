@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from rtis.lib.bigrams import MAX_QUERY_CHARS
 from rtis.search.queries import (
     COUNT_CAP,
     DEFAULT_PER_PAGE,
@@ -14,6 +17,7 @@ from rtis.search.queries import (
     parse_request,
     search,
 )
+from rtis.search.registry import KINDS
 
 router = Router()
 
@@ -50,15 +54,31 @@ class SearchOut(Schema):
     groups: list[GroupOut]
 
 
-@router.get("", response={200: SearchOut, 400: ErrorOut}, auth=None, summary="전문 검색 / search",
+def _parameters() -> list[dict[str, Any]]:
+    """The parameters as the handler checks them (it reads them itself, to answer 400)."""
+    import rtis.search.kinds  # noqa: F401  (the registry fills as the kinds are imported)
+
+    def query(name: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
+        return {"name": name, "in": "query", "required": required, "schema": schema}
+
+    return [
+        query("q", {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS,
+                    "pattern": r"^[가-힣A-Za-z0-9]+$"}, required=True),
+        query("kind", {"type": "string", "enum": sorted(KINDS)}),
+        query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
+        query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}),
+    ]
+
+
+@router.get("", response={200: SearchOut, 400: ErrorOut}, auth=None,
+            summary="전문 검색 / search", openapi_extra={"parameters": _parameters()},
             description=(
                 "공개된 자료(직원은 내부 자료도)를 찾습니다. 두 글자 낱말과 조사가 붙은 말도 "
                 "찾습니다. / Full-text search of what the caller may read. Parameters: q (at most "
                 f"200 characters), kind (one group, paged), page (1–{MAX_PAGE}), per_page "
                 f"(1–{MAX_PER_PAGE}, default {DEFAULT_PER_PAGE}); any other parameter is refused "
                 "with 400."))
-def search_api(request: HttpRequest, q: str = "", kind: str | None = None,
-               page: str | None = None, per_page: str | None = None) -> Status:
+def search_api(request: HttpRequest) -> Status:
     params = {name: request.GET.get(name, "") for name in request.GET}
     try:
         wanted = parse_request(params)
