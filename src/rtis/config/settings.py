@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "rtis.ingest",
     "rtis.rnd",
     "rtis.refdata",
+    "rtis.ntis",
     "rtis.web",
 ]
 
