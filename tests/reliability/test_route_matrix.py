@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from rtis.audit.models import AuditEvent
 from rtis.config import clock
 from rtis.ingest.staging import do_stage_import
+from rtis.ntis.models import Project
 from rtis.orgs.models import Department, User
 from rtis.plans.models import BudgetLine, Indicator, Plan
 from rtis.reports.actions import do_generate_report
@@ -116,6 +117,11 @@ PAGE_RULES: dict[str, Rule] = {
     "rnd:call": Rule(EVERYONE),  # a published call; drafts are 404 but to planners
     "rnd:call_publish": Rule(PLANNER, "POST"),
     "rnd:call_applications": Rule(PLANNER),  # applicants' data: R&D managers only
+    # ntis
+    "ntis:stats": Rule(EVERYONE),  # aggregates only
+    "ntis:stats_download": Rule(EVERYONE),
+    "ntis:projects": Rule(STAFF),  # a project names its principal investigator
+    "ntis:project": Rule(STAFF),
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -146,6 +152,10 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("put", "/api/v1/tracking/milestones"): Rule(OWNER, "PUT"),
     ("post", "/api/v1/tracking/plans/{slug}/nodes/{code}/status"): Rule(OWNER, "POST"),
     ("get", "/api/v1/tracking/plans/{slug}/nodes/{code}/status"): Rule(STAFF),
+    # ntis
+    ("get", "/api/v1/ntis/share"): Rule(EVERYONE),
+    ("get", "/api/v1/ntis/series"): Rule(EVERYONE),
+    ("get", "/api/v1/ntis/series/{series_key}"): Rule(EVERYONE),
 }
 
 
@@ -211,6 +221,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
     call = rnd_call(planner)
     note = Notification.objects.create(user=officer, key="matrix", kind="returned",
                                        message="확인", url="/tracking/")
+    ntis_project = ntis_world()
     return {
         "slug": plan.slug, "code": "2-1-1", "key": KEY, "category": "corrective", "number": 2,
         "line_id": BudgetLine.objects.filter(node=unit).first().pk,  # type: ignore[union-attr]
@@ -225,6 +236,8 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
         "period_id": month.pk, "indicator_id": indicator.pk,
         "kind": "execution", "move": "close", "fmt": "html", "record_id": record.pk,
         "entry_id": record.pk,
+        "ntis_fmt": "csv", "ntis_no": ntis_project.project_no, "ntis_year": ntis_project.year,
+        "series_key": "r-costi",
         "users": {"viewer": viewer, "other_officer": other_officer, "officer": officer,
                   "planner": planner},
     }
@@ -241,6 +254,13 @@ def rnd_call(planner: User) -> Call:
                                    "criteria": [{"name": "기술성", "weight": 100,
                                                  "max_score": 100}]}])
     return do_publish_call(planner, call, call.version)
+
+
+def ntis_world() -> Project:
+    """One national project-year (ntis): its page names a person, so staff only."""
+    return Project.objects.create(project_no="1711000001", year=2021, title="시험 국가과제",
+                                  manager="홍길동", total_funds=1000, gov_funds=1000,
+                                  private_funds=0, region_code="11")
 
 
 def url_for(name: str, pattern: URLPattern, world: dict[str, Any]) -> str:
@@ -297,7 +317,7 @@ def test_each_api_operation_answers_each_role_by_its_rule(role: str,
     wrong: list[str] = []
     for (method, template), rule in API_RULES.items():
         path = template
-        for key in ("slug", "code", "record_id", "kind", "entry_id"):
+        for key in ("slug", "code", "record_id", "kind", "entry_id", "series_key"):
             path = path.replace("{" + key + "}", str(world[key]))
         client = client_as(role, world)
         if method == "get":

@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from rtis.lib.conflict import EditConflict
+from rtis.ntis.api import router as ntis_router
 from rtis.plans.api import router as plans_router
 from rtis.tracking.api import router as tracking_router
 
@@ -26,6 +27,7 @@ api = NinjaAPI(
 )
 api.add_router("/plans", plans_router, tags=["plans"])
 api.add_router("/tracking", tracking_router, tags=["tracking"])
+api.add_router("/ntis", ntis_router, tags=["ntis"])
 
 
 @api.exception_handler(Http404)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("tracking/", include("rtis.tracking.urls")),
     path("dashboards/", include("rtis.dashboards.urls")),
     path("rnd/", include("rtis.rnd.urls")),
+    path("ntis/", include("rtis.ntis.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
