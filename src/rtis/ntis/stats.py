@@ -65,9 +65,8 @@ def seoul_share(dims: list[str], *, year_from: int | None = None, year_to: int |
         params.append(value)
     group = ", ".join(columns)
     sql = (f"SELECT {group}, "
-           f"COALESCE(SUM(gov_funds) FILTER (WHERE region_code = '{SEOUL}'), 0)::BIGINT, "
-           f"COALESCE(SUM(gov_funds), 0)::BIGINT, "
-           f"COUNT(*) FILTER (WHERE region_code = '{SEOUL}'), COUNT(*) "
+           f"COALESCE(SUM(seoul_gov), 0)::BIGINT, COALESCE(SUM(gov_funds), 0)::BIGINT, "
+           f"SUM(seoul_n)::BIGINT, COUNT(*) "
            f"FROM projects WHERE {' AND '.join(where)} GROUP BY {group} ORDER BY {group}")
     rows = columnar.query(sql, params)
     if rows is None:

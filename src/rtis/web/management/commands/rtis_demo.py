@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from rtis.audit.log import record_delete
 from rtis.config import clock
 from rtis.lib.demo_day import DEMO_TODAY
+from rtis.ntis.demo import do_demo_ntis
 from rtis.orgs.actions import do_create_user, find_department
 from rtis.orgs.models import Role, User
 from rtis.plans.models import Plan
@@ -88,6 +89,8 @@ def setup_demo(write: Any) -> dt.date:
     write_report(write, today, report)
     for line in do_demo_call(planner, today):
         write(f"R&D: {line}")
+    for line in do_demo_ntis():
+        write(f"NTIS: {line}")
     if clock.fixed_today() is None:
         write(f"주의: 화면은 실제 날짜를 씁니다. RTIS_TODAY={today.isoformat()}로 실행하십시오 / "
               f"note: pages follow the wall clock; run with RTIS_TODAY={today.isoformat()}")
