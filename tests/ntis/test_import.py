@@ -223,3 +223,26 @@ def test_unknown_columns_are_tolerated_and_reported(refdata: Any, tmp_path: Path
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
     report = do_import_projects(None, path)
     assert report.written and report.unknown_columns == ["비고"]
+
+
+def test_outputs_link_to_projects_and_reimport_changes_nothing(refdata: Any,
+                                                              tmp_path: Path) -> None:
+    from rtis.ntis.models import Output
+    from rtis.ntis.outputs import do_import_outputs
+
+    path = tmp_path / "papers.csv"
+    path.write_text("성과발생년도,과제고유번호,논문명,학술지명,SCI여부\n"
+                    "2016,1711000001,수소 전지 연구,한국수소학회지,SCI\n"
+                    "2017,1711000001,수소 전지 후속 연구,Energy,비SCI\n", encoding="cp949")
+    report = do_import_outputs(None, path, "paper")
+    assert report.loaded == 2 and not report.problems
+    assert do_import_outputs(None, path, "paper").loaded == 2
+    assert Output.objects.count() == 2
+    first = Output.objects.get(year=2016)
+    assert (first.title, first.detail) == ("수소 전지 연구",
+                                           {"journal": "한국수소학회지", "sci": "SCI"})
+    royalty = tmp_path / "royalty.csv"
+    royalty.write_text("성과발생년도,과제고유번호,기술실시계약명,당해연도 기술료(원)\n"
+                       "2018,17110,계약,-5\n", encoding="utf-8")
+    bad = do_import_outputs(None, royalty, "royalty")
+    assert bad.problems and "2행" in bad.problems[0] and Output.objects.count() == 2

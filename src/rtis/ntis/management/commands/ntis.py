@@ -33,6 +33,11 @@ class Command(BaseCommand):
         imp.add_argument("--reject-file", help="거부 파일 경로 (기본: FILE.rejects.csv)")
         imp.add_argument("--no-columnar", action="store_true",
                          help="통계용 사본을 다시 만들지 않음 / skip the columnar rebuild")
+        out = sub.add_parser("outputs", help="성과 파일 가져오기 (논문·특허·사업화·기술료) / "
+                                              "import output files")
+        out.add_argument("kind", choices=["paper", "patent", "commercial", "royalty"])
+        out.add_argument("files", nargs="+")
+        out.add_argument("--encoding")
         sub.add_parser("columnar", help="통계용 Parquet 사본 재구성 / rebuild the columnar copy")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -41,6 +46,8 @@ class Command(BaseCommand):
             self._synth(options)
         elif action == "import":
             self._import(options)
+        elif action == "outputs":
+            self._outputs(options)
         elif action == "columnar":
             self._columnar()
 
@@ -118,6 +125,19 @@ class Command(BaseCommand):
             w("  아무것도 저장하지 않았습니다 / nothing was written")
         if reject is not None:
             w(f"  거부 파일 / reject file: {reject}")
+
+    def _outputs(self, options: dict[str, Any]) -> None:
+        from rtis.ntis.outputs import do_import_outputs
+
+        failed = False
+        for name in options["files"]:
+            report = do_import_outputs(None, Path(name), options["kind"],
+                                       encoding=options["encoding"])
+            self.stdout.write(f"{name}: {report}")
+            failed = failed or bool(report.refused or report.problems)
+        if failed:
+            raise CommandError("성과 파일 일부를 가져오지 못했습니다 / some output files were not "
+                               "imported")
 
     def _columnar(self) -> None:
         try:
