@@ -18,7 +18,7 @@ from rtis.ntis.access import require_ntis_import
 from rtis.ntis.fields import OUTPUT_COMMON, OUTPUT_KINDS
 from rtis.ntis.importer import sha256_of
 from rtis.ntis.models import ImportBatch, Output
-from rtis.ntis.reader import FileRefused, bad_lines_for, detect_encoding, open_xlsx
+from rtis.ntis.reader import FileRefused, bad_lines_for, detect_encoding
 from rtis.ntis.rows import PROJECT_NO, parse_won
 
 

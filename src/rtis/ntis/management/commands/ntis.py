@@ -38,6 +38,18 @@ class Command(BaseCommand):
         out.add_argument("kind", choices=["paper", "patent", "commercial", "royalty"])
         out.add_argument("files", nargs="+")
         out.add_argument("--encoding")
+        fetch = sub.add_parser("fetch", help="NTIS OpenAPI 과제검색 받기 / download from the "
+                                             "NTIS OpenAPI")
+        fetch.add_argument("query", help="검색어 (SRWR) / search words")
+        fetch.add_argument("--url", help="서비스 주소 (기본: RTIS_NTIS_API_URL) / service address")
+        fetch.add_argument("--key-file", help="키 파일 / file holding the key")
+        fetch.add_argument("--display", type=int, default=100, help="쪽 크기 ≤ 100 / page size")
+        fetch.add_argument("--interval", type=float, default=1.0,
+                           help="요청 간격(초) / seconds between requests")
+        fetch.add_argument("--restart", action="store_true",
+                           help="처음부터 다시 / start over instead of resuming")
+        fetch.add_argument("--import", dest="do_import", action="store_true",
+                           help="받은 뒤 가져오기 / import when downloaded")
         sub.add_parser("columnar", help="통계용 Parquet 사본 재구성 / rebuild the columnar copy")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -48,6 +60,8 @@ class Command(BaseCommand):
             self._import(options)
         elif action == "outputs":
             self._outputs(options)
+        elif action == "fetch":
+            self._fetch(options)
         elif action == "columnar":
             self._columnar()
 
@@ -138,6 +152,28 @@ class Command(BaseCommand):
         if failed:
             raise CommandError("성과 파일 일부를 가져오지 못했습니다 / some output files were not "
                                "imported")
+
+    def _fetch(self, options: dict[str, Any]) -> None:
+        import os
+
+        from rtis.ntis.fetch import FetchConfig, FetchError, api_key, do_fetch_projects
+
+        url = options["url"] or os.environ.get("RTIS_NTIS_API_URL", "")
+        if not url:
+            raise CommandError("서비스 주소가 없습니다 (--url 또는 RTIS_NTIS_API_URL) / no service "
+                               "address")
+        try:
+            config = FetchConfig(url=url, key=api_key(options["key_file"]),
+                                 display=options["display"], min_interval=options["interval"])
+            report = do_fetch_projects(None, options["query"], config,
+                                       restart=options["restart"], log=self.stdout.write)
+        except FetchError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"받음 / downloaded: {report.pages}쪽, 전체 {report.total_hits:,}건 "
+                          f"(시작위치 {report.resumed_from}부터) → {report.output}")
+        if options["do_import"] and report.output is not None:
+            self._import({"files": [str(report.output)], "encoding": None, "quarantine": False,
+                          "reject_file": None, "no_columnar": False})
 
     def _columnar(self) -> None:
         try:
