@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                      "enter invented past reporting for a demo (through submit and approve)"),
     "unlock": ("unlock_signin", "로그인 잠금 풀기: unlock 아이디|주소 (목록: unlock --list)",
                "clear a sign-in lock of an account or address (--list shows locks)"),
-    "ntis": ("ntis", "국가R&D(NTIS): ntis synth|import|columnar",
+    "ntis": ("ntis", "국가R&D(NTIS): ntis synth|import|outputs|fetch|export|columnar",
              "national R&D data (NTIS): synthetic files, import, fetch, export, statistics copy"),
     "manage": ("", "Django 관리 명령 직접 실행 (예: rtis manage shell)",
                "run any Django management command"),

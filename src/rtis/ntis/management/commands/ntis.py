@@ -50,6 +50,11 @@ class Command(BaseCommand):
                            help="처음부터 다시 / start over instead of resuming")
         fetch.add_argument("--import", dest="do_import", action="store_true",
                            help="받은 뒤 가져오기 / import when downloaded")
+        exp = sub.add_parser("export", help="서울형 R&D 선정 과제를 NTIS 형식으로 / export Seoul "
+                                             "R&D projects in NTIS's field set")
+        exp.add_argument("--format", choices=["xml", "csv"], default="xml")
+        exp.add_argument("--year", type=int)
+        exp.add_argument("-o", "--output", required=True)
         sub.add_parser("columnar", help="통계용 Parquet 사본 재구성 / rebuild the columnar copy")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -62,6 +67,11 @@ class Command(BaseCommand):
             self._outputs(options)
         elif action == "fetch":
             self._fetch(options)
+        elif action == "export":
+            from rtis.ntis.export import export_seoul
+
+            count = export_seoul(Path(options["output"]), options["format"], options["year"])
+            self.stdout.write(f"서울 R&D 과제 {count:,}건 → {options['output']} / exported")
         elif action == "columnar":
             self._columnar()
 
