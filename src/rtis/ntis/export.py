@@ -21,7 +21,7 @@ from typing import Any
 from rtis.ntis.synth import write_csv, write_xml
 from rtis.rnd.models import Application, ApplicationStatus, OrganisationKind
 
-PERFORMER = {OrganisationKind.UNIVERSITY: "대학", OrganisationKind.SEOUL_SME: "중소기업",
+PERFORMER: dict[str, str] = {OrganisationKind.UNIVERSITY: "대학", OrganisationKind.SEOUL_SME: "중소기업",
              OrganisationKind.STARTUP: "중소기업", OrganisationKind.PRE_FOUNDER: "중소기업"}
 
 

@@ -15,6 +15,7 @@ key columns) writes nothing in either mode.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
@@ -45,7 +46,7 @@ class Problem:
     field: str
     value: str
     reason: str
-    cells: list[str] = field(default_factory=list)
+    cells: list[str] = dataclasses.field(default_factory=list)
 
     def __str__(self) -> str:
         value = f" '{self.value}'" if self.value else ""

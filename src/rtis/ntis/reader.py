@@ -194,7 +194,7 @@ def open_csv(path: Path, encoding: str | None = None) -> Source:
                               line=reader.line_num, code="csv") from None
         finally:
             if hasattr(text, "close"):
-                text.close()  # type: ignore[union-attr]
+                text.close()
 
     iterator = rows()
     positions, unknown = _find_header(iterator)

@@ -163,9 +163,8 @@ def make_converter(positions: dict[str, int], resolve: Resolver,
             if total < 0:
                 raise ValueError
         except ValueError:
-            total = won("연구비합계", raw)
-            if total is None:
-                total = gov + private
+            checked = won("연구비합계", raw)
+            total = checked if checked is not None else gov + private
         ministry = cells[p_ministry].strip()
         if len(ministry) > 100:
             raise RowProblem("부처명", ministry[:40], "100자 초과 / longer than 100 characters")

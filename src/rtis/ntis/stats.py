@@ -51,7 +51,8 @@ def seoul_share(dims: list[str], *, year_from: int | None = None, year_to: int |
     if not dims or any(d not in DIMENSIONS for d in dims) or len(set(dims)) != len(dims):
         raise BadQuery(f"dims must be among {', '.join(DIMENSIONS)}")
     columns = [DIMENSIONS[d][0] for d in dims]
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
     if year_from is not None:
         where.append("year >= ?")
         params.append(year_from)

@@ -84,7 +84,7 @@ class Synth:
         self.regions = _cum(REGIONS)
         self.performers = _cum(PERFORMERS)
         self.stages = _cum(STAGES)
-        self.science = _cum(tuple((c, n, w) for c, n, w in SCIENCE))
+        self.science = _cum(tuple((c, w) for c, _n, w in SCIENCE))
         self.six_t = _cum(SIX_T)
         self.ministries = [(until, _cum(pairs)) for until, pairs in MINISTRIES]
         self.next_number = 1_700_000_000
