@@ -164,7 +164,7 @@ def _run(actor: Any | None, path: Path, report: ImportReport, quarantine: bool,
     buffer: list[tuple[Any, ...]] = []
     last_where = 0
     for where, cells in source.rows:
-        if not any(c.strip() for c in cells):
+        if not any(cells):  # a blank line (cells of spaces fail validation, reported)
             last_where = where
             continue
         report.records += 1
