@@ -246,3 +246,31 @@ def test_outputs_link_to_projects_and_reimport_changes_nothing(refdata: Any,
                        "2018,17110,계약,-5\n", encoding="utf-8")
     bad = do_import_outputs(None, royalty, "royalty")
     assert bad.problems and "2행" in bad.problems[0] and Output.objects.count() == 2
+
+
+@pytest.mark.parametrize("kind", ["zip bomb", "dtd in a part", "not a zip"])
+def test_a_hostile_xlsx_is_refused(refdata: Any, tmp_path: Path, kind: str) -> None:
+    import zipfile
+
+    rows = synth_rows(3)
+    path = tmp_path / "p.xlsx"
+    write_xlsx(iter(rows), path)
+    if kind == "not a zip":
+        path.write_bytes(b"PK\x03\x04 broken")
+    else:
+        hostile = tmp_path / "h.xlsx"
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(hostile, "w",
+                                                           zipfile.ZIP_DEFLATED) as out:
+            for info in src.infolist():
+                data = src.read(info)
+                if kind == "dtd in a part" and info.filename.endswith("sheet1.xml"):
+                    data = data.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY e "x">]><worksheet',
+                                        1)
+                out.writestr(info.filename, data)
+            if kind == "zip bomb":
+                out.writestr("xl/media/padding.bin", b"\0" * (8 << 20))
+        path = hostile
+    report = do_import_projects(None, path)
+    assert not report.written and Project.objects.count() == 0
+    assert {"zip bomb": "압축 폭탄", "dtd in a part": "DOCTYPE",
+            "not a zip": "XLSX(ZIP)"}[kind] in report.refused
