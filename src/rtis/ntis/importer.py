@@ -160,8 +160,20 @@ def _run(actor: Any | None, path: Path, report: ImportReport, quarantine: bool,
     bad_lines = source.bad_lines
     vendor = connection.vendor
     _create_stage(vendor)
+    batch = ImportBatch.objects.create(
+        file_name=report.file_name[:300], sha256="", file_format=report.file_format,
+        encoding=report.encoding, mode=report.mode, at=clock.now(),
+        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None)
+    # Years the database already holds go through the staging table (to be compared and
+    # replaced); rows of other years go straight into the table.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT year FROM ntis_project")
+        held = {int(y) for (y,) in cursor.fetchall()}
     seen: set[int] = set()
     buffer: list[tuple[Any, ...]] = []
+    direct: list[tuple[Any, ...]] = []
+    direct_years: set[int] = set()
+    direct_count = 0
     last_where = 0
     for where, cells in source.rows:
         if not any(cells):  # a blank line (cells of spaces fail validation, reported)
@@ -187,10 +199,16 @@ def _run(actor: Any | None, path: Path, report: ImportReport, quarantine: bool,
             continue
         if report.problem_count and not quarantine:
             continue  # strict: keep reading to report every problem, write nothing
-        buffer.append(row)
-        if len(buffer) >= CHUNK_ROWS:
-            _stage(vendor, buffer)
-            buffer.clear()
+        if row[1] in held:
+            buffer.append(row)
+            if len(buffer) >= CHUNK_ROWS:
+                _stage(vendor, buffer)
+                buffer.clear()
+        else:
+            direct.append(row)
+            if len(direct) >= CHUNK_ROWS:
+                direct_count += _insert(vendor, direct, batch.pk, direct_years)
+                direct.clear()
         if progress is not None and report.records % 10_000 == 0:
             progress(report.records)
         last_where = where
@@ -199,18 +217,20 @@ def _run(actor: Any | None, path: Path, report: ImportReport, quarantine: bool,
         raise _Abort
     if buffer:
         _stage(vendor, buffer)
+    if direct:
+        direct_count += _insert(vendor, direct, batch.pk, direct_years)
     if progress is not None:
         progress(report.records)
-    batch = ImportBatch.objects.create(
-        file_name=report.file_name[:300], sha256=sha256_of(path) if path.exists() else "",
-        file_format=report.file_format, encoding=report.encoding, mode=report.mode,
-        rows=report.records, rejected=report.problem_count, at=clock.now(),
-        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None)
     report.batch_id = batch.pk
     _apply(report, batch.pk)
+    report.added += direct_count
+    report.years = sorted(set(report.years) | direct_years)
+    batch.sha256 = sha256_of(path) if path.exists() else ""
+    batch.rows, batch.rejected = report.records, report.problem_count
     batch.added, batch.changed, batch.removed = report.added, report.changed, report.removed
     batch.unchanged, batch.years = report.unchanged, report.years
-    batch.save(update_fields=["added", "changed", "removed", "unchanged", "years"])
+    batch.save(update_fields=["sha256", "rows", "rejected", "added", "changed", "removed",
+                              "unchanged", "years"])
     record_create(actor, batch, reason=f"ntis import: +{report.added} ~{report.changed} "
                                         f"-{report.removed}")
     report.written = True
@@ -253,6 +273,22 @@ def _stage(vendor: str, rows: list[tuple[Any, ...]]) -> None:
                 f"COPY {STAGE} ({_STAGE_COLUMNS}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+
+
+def _insert(vendor: str, rows: list[tuple[Any, ...]], batch_id: int, years: set[int]) -> int:
+    """Write rows of years the database does not hold yet straight into the table."""
+    raw = connection.connection
+    years.update(row[1] for row in rows)
+    if vendor == "sqlite":
+        marks = ", ".join("?" * len(COLUMNS))
+        raw.executemany(f"INSERT INTO ntis_project ({_STAGE_COLUMNS}, batch_id) "
+                        f"VALUES ({marks}, {int(batch_id)})", rows)
+    else:
+        with raw.cursor() as cursor, cursor.copy(
+                f"COPY ntis_project ({_STAGE_COLUMNS}, batch_id) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((*row, batch_id))
+    return len(rows)
 
 
 def _differs(vendor: str) -> str:
