@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
-    help = ("국가R&D(NTIS) 자료: synth(합성 자료), import(가져오기), "
-            "columnar(통계용 사본 재구성) / "
-            "national R&D data: synth, import, columnar")
+    help = ("국가R&D(NTIS) 자료: synth(합성 자료), import(가져오기), outputs(성과 가져오기), "
+            "fetch(OpenAPI 받기), export(서울 R&D 내보내기), columnar(통계용 사본 재구성) / "
+            "national R&D data: synth, import, outputs, fetch, export, columnar")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
