@@ -67,8 +67,8 @@ def seoul_share(dims: list[str], *, year_from: int | None = None, year_to: int |
     group = ", ".join(columns)
     sql = (f"SELECT {group}, "
            f"COALESCE(SUM(seoul_gov), 0)::BIGINT, COALESCE(SUM(gov_funds), 0)::BIGINT, "
-           f"SUM(seoul_n)::BIGINT, COUNT(*) "
-           f"FROM projects WHERE {' AND '.join(where)} GROUP BY {group} ORDER BY {group}")
+           f"SUM(seoul_n)::BIGINT, SUM(n)::BIGINT "
+           f"FROM cube WHERE {' AND '.join(where)} GROUP BY {group} ORDER BY {group}")
     rows = columnar.query(sql, params)
     if rows is None:
         return None
