@@ -43,6 +43,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                    "import R&D applications from XLSX, all or nothing"),
     "search": ("rtis_search", "검색 색인: search reindex [--kind 종류] (전체 다시 만들기)",
                "search index: search reindex [--kind KIND] (full rebuild)"),
+    "ntis": ("ntis", "국가R&D(NTIS): ntis synth|import|outputs|fetch|export|columnar",
+             "national R&D data (NTIS): synthetic files, import, fetch, export, statistics copy"),
     "manage": ("", "Django 관리 명령 직접 실행 (예: rtis manage shell)",
                "run any Django management command"),
 }

@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from rtis.audit.models import AuditEvent
 from rtis.config import clock
 from rtis.ingest.staging import do_stage_import
+from rtis.ntis.models import Project
 from rtis.orgs.models import Department, User
 from rtis.plans.models import BudgetLine, Indicator, Plan
 from rtis.reports.actions import do_generate_report
@@ -197,6 +198,11 @@ PAGE_RULES: dict[str, Rule] = {
     "search:page": Rule(EVERYONE),  # the public finds published data only (tests/search)
     # perf
     "plans:subtree": Rule(EVERYONE),  # the plan page's rows below a node (htmx)
+    # ntis
+    "ntis:stats": Rule(EVERYONE),  # aggregates only
+    "ntis:stats_download": Rule(EVERYONE),
+    "ntis:projects": Rule(STAFF),  # a project names its principal investigator
+    "ntis:project": Rule(STAFF),
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -269,6 +275,10 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("post", "/api/v1/rnd/applications/{application_id}/attachments"): Rule(PLANNER, "POST"),
     # search
     ("get", "/api/v1/search"): Rule(EVERYONE),
+    # ntis
+    ("get", "/api/v1/ntis/share"): Rule(EVERYONE),
+    ("get", "/api/v1/ntis/series"): Rule(EVERYONE),
+    ("get", "/api/v1/ntis/series/{series_key}"): Rule(EVERYONE),
 }
 
 
@@ -338,6 +348,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
     rnd_apply = rnd_application_pks(planner, call)
     note = Notification.objects.create(user=officer, key="matrix", kind="returned",
                                        message="확인", url="/tracking/")
+    ntis_project = ntis_world()
     return {
         "slug": plan.slug, "code": "2-1-1", "key": KEY, "category": "corrective", "number": 2,
         "line_id": BudgetLine.objects.filter(node=unit).first().pk,  # type: ignore[union-attr]
@@ -358,6 +369,8 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
         "period_id": month.pk, "indicator_id": indicator.pk,
         "kind": "execution", "move": "close", "fmt": "html", "record_id": record.pk,
         "entry_id": record.pk, **review["ids"],
+        "ntis_fmt": "csv", "ntis_no": ntis_project.project_no, "ntis_year": ntis_project.year,
+        "series_key": "r-costi",
         "users": {"viewer": viewer, "other_officer": other_officer, "officer": officer,
                   "planner": planner},
         # The grants API names its own objects under the same keys (application_id).
@@ -391,6 +404,13 @@ def rnd_call(planner: User) -> Call:
                                    "criteria": [{"name": "기술성", "weight": 100,
                                                  "max_score": 100}]}])
     return do_publish_call(planner, call, call.version)
+
+
+def ntis_world() -> Project:
+    """One national project-year (ntis): its page names a person, so staff only."""
+    return Project.objects.create(project_no="1711000001", year=2021, title="시험 국가과제",
+                                  manager="홍길동", total_funds=1000, gov_funds=1000,
+                                  private_funds=0, region_code="11")
 
 
 def url_for(name: str, pattern: URLPattern, world: dict[str, Any]) -> str:
@@ -453,7 +473,8 @@ def test_each_api_operation_answers_each_role_by_its_rule(role: str,
         elif template.startswith("/api/v1/rnd"):
             ids = {**world, **world["rnd_ids"]}
         for key in ("slug", "code", "record_id", "kind", "entry_id", "facility_id", "stage_id",
-                    "panel_id", "assignment_id", "application_id", "call_id", *GRANTS_IDS):
+                    "panel_id", "assignment_id", "application_id", "call_id", "series_key",
+                    *GRANTS_IDS):
             if "{" + key + "}" in path:
                 path = path.replace("{" + key + "}", str(ids[key]))
         assert "{" not in path, f"no id for a parameter of {template}"

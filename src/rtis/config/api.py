@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from rtis.facilities.api import router as facilities_router
 from rtis.grants.api import router as grants_router
 from rtis.lib.conflict import EditConflict
+from rtis.ntis.api import router as ntis_router
 from rtis.plans.api import router as plans_router
 from rtis.review.api import router as review_router
 from rtis.rnd.api import router as rnd_router
@@ -36,6 +37,7 @@ api.add_router("/review", review_router, tags=["review"])
 api.add_router("/grants", grants_router, tags=["grants"])
 api.add_router("/rnd", rnd_router, tags=["rnd"])
 api.add_router("/search", search_router, tags=["search"])
+api.add_router("/ntis", ntis_router, tags=["ntis"])
 
 
 @api.exception_handler(Http404)

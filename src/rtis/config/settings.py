@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "rtis.grants",
     "rtis.refdata",
     "rtis.search",
+    "rtis.ntis",
     "rtis.web",
 ]
 

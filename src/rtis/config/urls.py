@@ -22,6 +22,7 @@ urlpatterns = [
     path("review/", include("rtis.review.urls")),
     path("grants/", include("rtis.grants.urls")),
     path("search/", include("rtis.search.urls")),
+    path("ntis/", include("rtis.ntis.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

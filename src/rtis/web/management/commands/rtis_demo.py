@@ -16,6 +16,7 @@ from rtis.config import clock
 from rtis.facilities.demo import do_demo_facilities
 from rtis.grants.demo import do_demo_grants
 from rtis.lib.demo_day import DEMO_TODAY
+from rtis.ntis.demo import do_demo_ntis
 from rtis.orgs.actions import do_create_user, find_department
 from rtis.orgs.models import Role, User
 from rtis.plans.models import Plan
@@ -99,7 +100,9 @@ def setup_demo(write: Any) -> dt.date:
         write(f"R&D: {line}")
     for line in do_demo_facilities(planner, today):
         write(f"시설 / facilities: {line}")
-    # Last: the public bundle is made of everything above.
+    for line in do_demo_ntis():
+        write(f"NTIS: {line}")
+    # Last: the public bundle and the search index are made of everything above.
     for line in do_demo_portal(planner, today):
         write(f"portal: {line}")
     build_demo_index(write)
