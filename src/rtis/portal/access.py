@@ -19,7 +19,7 @@ from rtis.portal.models import WithheldNode
 
 def portal_plans(user: Any) -> list[Plan]:
     """Return the plans the reader may see on the portal, with their publication date."""
-    plans = plans_for_user(user).select_related("publication")  # type: ignore[misc]
+    plans = plans_for_user(user).select_related("publication")
     return list(plans.order_by("-approved_on", "slug"))
 
 
