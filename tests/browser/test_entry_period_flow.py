@@ -135,7 +135,7 @@ def test_an_english_page_speaks_english_only(
         page.goto(f"{live_server.url}/login/")
         page.locator("input[name=username]").fill("officer")
         page.locator("input[name=password]").fill(PASSWORD)
-        page.locator("form button[type=submit]").click()
+        page.locator("form:has(input[name=password]) button[type=submit]").click()
         page.wait_for_url(f"{live_server.url}/tracking/")
         page.goto(f"{live_server.url}/tracking/plans/{plan.slug}/nodes/2-1-1/"
                   f"?period={november.pk}")

@@ -79,7 +79,7 @@ def test_the_api_gives_the_same_numbers_to_the_public(hand: None, client: Client
     assert body["rows"][0] == {"keys": {"year": 2015}, "seoul_funds": 150_000_000,
                                "nation_funds": 450_000_000, "share_percent": "33.33",
                                "seoul_projects": 2, "nation_projects": 3}
-    assert client.get("/api/v1/ntis/share?dims=nope").status_code == 400
+    assert client.get("/api/v1/ntis/share?dims=nope").status_code == 422  # documented pattern
     printed = client.get("/api/v1/ntis/series/gov-rd-seoul").json()
     assert printed["rows"][0] == [2011, 35714, "25.2", 148528]
     assert "2016 지방과학기술연감" in printed["source"]

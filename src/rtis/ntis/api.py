@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from rtis.ntis import series, stats
 
@@ -18,8 +18,12 @@ class ErrorOut(Schema):
     detail: str
 
 
+_DIM = "(year|ministry|performer|field|stage)"
+
+
 class ShareQuery(Schema):
-    dims: str = "year"
+    dims: str = Field("year", pattern=f"^{_DIM}(,{_DIM})*$",
+                      description="쉼표로 구분한 묶음 기준 / comma-separated grouping dimensions")
     year_from: int | None = None
     year_to: int | None = None
 
@@ -50,10 +54,11 @@ class SeriesOut(Schema):
     rows: list[list[Any]]
 
 
-@router.get("/share", response={200: ShareOut, 400: ErrorOut},
+@router.get("/share", response={200: ShareOut, 400: ErrorOut, 422: ErrorOut},
             summary="서울 비중 / Seoul's share of national government R&D funds")
 def share(request: HttpRequest, params: Query[ShareQuery]) -> Any:
-    dims = [d.strip() for d in params.dims.split(",") if d.strip()]
+    # A dimension named twice groups once (the first place it was named).
+    dims = list(dict.fromkeys(d.strip() for d in params.dims.split(",") if d.strip()))
     try:
         rows = stats.seoul_share(dims, year_from=params.year_from, year_to=params.year_to)
     except stats.BadQuery as exc:

@@ -126,14 +126,14 @@ class Portfolio:
 
     def money_chart(self) -> dict[str, Any]:
         names = [g.plan.title for g in self.plans]
-        return bar_chart(_("계획별 계획 대비 집행 (현재까지)"), [g.plan.slug for g in self.plans],
+        return bar_chart(_("계획별 계획 대비 집행 (현재까지)"), [short_title(g.plan.title) for g in self.plans],
                          [(_("계획(현재까지)"), [in_millions(g.planned_to_date_won) for g in self.plans]),
                           (_("집행"), [in_millions(g.executed_won) for g in self.plans])],
                          [reverse("portal:progress", args=[g.plan.slug]) for g in self.plans],
                          _("백만원"), names=names)
 
     def achievement_chart(self) -> dict[str, Any]:
-        return bar_chart(_("계획별 성과지표 평균 달성률"), [g.plan.slug for g in self.plans],
+        return bar_chart(_("계획별 성과지표 평균 달성률"), [short_title(g.plan.title) for g in self.plans],
                          [(_("평균 달성률"), [number(g.achievement) for g in self.plans])],
                          [reverse("portal:progress", args=[g.plan.slug]) for g in self.plans],
                          "%", mark=(100.0, _("목표")), names=[g.plan.title for g in self.plans])
@@ -324,3 +324,8 @@ def progress(plan: Plan, node: Node | None, hidden: set[int], withheld: set[int]
     return Progress(plan, node, today, years, tree,
                     q.indicator_progress([plan.pk], hidden, scope),
                     q.milestones_of(plan, scope), q.status_history(plan, scope))
+
+
+def short_title(title: str, limit: int = 14) -> str:
+    """A plan's title short enough for a chart's axis (the table beside it has it whole)."""
+    return title if len(title) <= limit else title[:limit - 1].rstrip() + "…"
