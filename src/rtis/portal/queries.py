@@ -296,19 +296,6 @@ def visible_nodes(plan: Plan, hidden: set[int]) -> list[Node]:
             if n.pk not in hidden]
 
 
-def subtree_ids(nodes: list[Node], root_id: int) -> set[int]:
-    """Return a node's id and those of everything below it."""
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for node in nodes:
-        children[node.parent_id].append(node.pk)
-    found, stack = set(), [root_id]
-    while stack:
-        current = stack.pop()
-        found.add(current)
-        stack.extend(children.get(current, []))
-    return found
-
-
 def latest_statuses(node_ids: set[int]) -> dict[int, tuple[str, str]]:
     """Return each node's 추진 상황 in force (latest by date) with its label (one query)."""
     from rtis.tracking.models import NodeStatus

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from rtis.dashboards.charts import bar_chart, in_millions, number
 from rtis.lib.money import format_won
 from rtis.plans.models import Node, Plan
+from rtis.plans.queries import descendant_ids
 from rtis.portal import queries as q
 from rtis.tracking.models import MilestoneState
 
@@ -309,7 +310,7 @@ def progress(plan: Plan, node: Node | None, hidden: set[int], withheld: set[int]
              today: dt.date) -> Progress:
     """Return a plan's (or a node's subtree's) progress for the reader (a constant number of queries)."""
     nodes = q.visible_nodes(plan, hidden)
-    scope = q.subtree_ids(nodes, node.pk) if node is not None else {n.pk for n in nodes}
+    scope = descendant_ids(nodes, node.pk) if node is not None else {n.pk for n in nodes}
     planned = {k: v for k, v in q.planned_by_node_year([plan.pk], hidden).items() if k[0] in scope}
     executed = {k: v for k, v in q.executed_by_node_year([plan.pk], hidden).items()
                 if k[0] in scope}
