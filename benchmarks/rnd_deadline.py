@@ -41,6 +41,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from rtis.lib.scratch import free_port, postgres_database
+
 ROOT = Path(__file__).resolve().parent.parent
 LATENCIES: list[tuple[float, str]] = []
 LOCK = threading.Lock()
@@ -237,12 +239,6 @@ def client_loop(base: str, world: dict[str, Any], numbers: list[int], size: int,
 # --- the run -------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def run_child(step: str, env: dict[str, str], applications: int, payload: Any = None) -> Any:
     result = subprocess.run([sys.executable, __file__, "--child", step, "--applications",
                              str(applications)], env=env, cwd=ROOT,
@@ -251,22 +247,6 @@ def run_child(step: str, env: dict[str, str], applications: int, payload: Any = 
     if result.returncode != 0:
         raise RuntimeError(f"step {step} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def postgres_database(url: str) -> tuple[str, Any]:
-    import psycopg
-
-    parsed = urllib.parse.urlsplit(url)
-    name = f"rtis_rush_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = psycopg.connect(urllib.parse.urlunsplit(parsed._replace(path="/postgres")),
-                            autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-    return urllib.parse.urlunsplit(parsed._replace(path="/" + name)), drop
 
 
 def quantiles(values: list[float]) -> dict[str, float]:
@@ -284,7 +264,7 @@ def rush(database: str, clients: int, applications: int, size: int,
     if database == "sqlite":
         url = f"sqlite:///{work / 'rush.sqlite3'}"
     else:
-        url, drop = postgres_database(database)
+        url, drop = postgres_database(database, "rtis_rush")
     env = {**os.environ, "RTIS_DATABASE_URL": url, "RTIS_VAR_DIR": str(work),
            "RTIS_SECRET_KEY": secrets.token_urlsafe(48),
            "DJANGO_SETTINGS_MODULE": "rtis.config.settings", "PYTHONPATH": os.pathsep.join(

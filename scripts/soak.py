@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rtis.lib.scratch import free_port, postgres_database
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "soak-password-Seoul-2026"
 KINDS = ("budget_line", "node", "audit_item", "import_mapping", "execution", "indicator_report",
@@ -395,12 +397,6 @@ def client_loop(base: str, username: str, kinds: list[str], world: dict[str, Any
 # --- orchestration ----------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def run_child(step: str, env: dict[str, str], payload: Any = None) -> Any:
     result = subprocess.run([sys.executable, __file__, "--child", step], env=env, cwd=ROOT,
                             input=json.dumps(payload) if payload is not None else "",
@@ -410,31 +406,13 @@ def run_child(step: str, env: dict[str, str], payload: Any = None) -> Any:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def postgres_database(url: str) -> tuple[str, Any]:
-    """Create a fresh database next to the one the URL names; return its URL and a dropper."""
-    import psycopg
-
-    parsed = urllib.parse.urlsplit(url)
-    name = f"rtis_soak_{os.getpid()}_{secrets.token_hex(3)}"
-    # The server's maintenance database: the URL may name one that does not exist yet.
-    admin = psycopg.connect(urllib.parse.urlunsplit(parsed._replace(path="/postgres")),
-                            autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-    return urllib.parse.urlunsplit(parsed._replace(path="/" + name)), drop
-
-
 def soak(database: str, clients: int, seconds: float, kinds: list[str]) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="rtis-soak-"))
     drop = None
     if database == "sqlite":
         url = f"sqlite:///{work / 'soak.sqlite3'}"
     else:
-        url, drop = postgres_database(database)
+        url, drop = postgres_database(database, "rtis_soak")
     env = {**os.environ, "RTIS_DATABASE_URL": url, "RTIS_VAR_DIR": str(work),
            "RTIS_SECRET_KEY": secrets.token_urlsafe(48), "DJANGO_SETTINGS_MODULE":
            "rtis.config.settings", "PYTHONPATH": os.pathsep.join(
