@@ -29,7 +29,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Sum
-from django.utils import timezone
 
 from rtis.audit.log import record_changes, record_creates
 from rtis.config import clock
@@ -199,7 +198,7 @@ def do_recompute_indicators(actor: Any | None = None, *, plan_ids: set[int] | No
     record_creates(actor, created, reason="computed")
     record_changes(actor, changed, reason="computed")
     ComputedIndicator.objects.filter(pk__in=[c.pk for c in computed]).update(
-        computed_at=timezone.now())
+        computed_at=clock.now())
     report.created, report.changed = len(created), len(changed)
     return report
 
