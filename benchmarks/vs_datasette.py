@@ -44,6 +44,10 @@ WORK = Path(os.environ.get("RTIS_BENCH_DIR", "/tmp/rtis-vs-datasette"))
 SECONDS = float(os.environ.get("RTIS_BENCH_SECONDS", "4"))
 ROUNDS = int(os.environ.get("RTIS_BENCH_ROUNDS", "3"))
 CLIENTS = int(os.environ.get("RTIS_BENCH_CLIENTS", "16"))
+# `rtis serve` for the comparison: threads and worker processes (the full-CSV memory test below
+# always uses one process, whose RSS it samples)
+THREADS = os.environ.get("RTIS_BENCH_THREADS", "8")
+PROCESSES = os.environ.get("RTIS_BENCH_PROCESSES", "1")
 DATASETTE = "datasette==0.65.1"
 RTIS_PORT, DATASETTE_PORT = 8731, 8732
 PYTHON = sys.executable
@@ -119,7 +123,8 @@ def datasette_bin() -> Path:
 
 
 class Server:
-    def __init__(self, name: str, args: list[str], env: dict[str, str], port: int) -> None:
+    def __init__(self, name: str, args: list[str], env: dict[str, str], port: int,
+                 probe: str = "/") -> None:
         self.name, self.port = name, port
         self.process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
@@ -127,11 +132,12 @@ class Server:
         while time.monotonic() < deadline:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/")
+                conn.request("GET", probe)
                 conn.getresponse().read()
                 return
             except OSError:
                 time.sleep(0.3)
+        self.stop()
         raise SystemExit(f"{name} did not start on port {port}")
 
     def rss_kb(self) -> int:
@@ -145,9 +151,12 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def rtis_server(db: Path) -> Server:
+def rtis_server(db: Path, processes: str = "1") -> Server:
+    subprocess.run([PYTHON, "-m", "rtis", "manage", "migrate", "-v0"], env=_env(db), check=True,
+                   stdout=subprocess.DEVNULL)  # databases built by an older checkout
     return Server("rtis", [PYTHON, "-m", "rtis", "serve", "--port", str(RTIS_PORT),
-                           "--threads", "8"], _env(db), RTIS_PORT)
+                           "--threads", THREADS, "--processes", processes], _env(db), RTIS_PORT,
+                  "/api/v1/plans?limit=1")  # the home page sums every plan: minutes at 1M
 
 
 def datasette_server(db: Path) -> Server:
@@ -236,7 +245,7 @@ def compare(label: str, db: Path, slug: str, node: str, year: int) -> list[str]:
     con = sqlite3.connect(db)
     plan_id = con.execute("SELECT id FROM plans_plan WHERE slug = ?", (slug,)).fetchone()[0]
     con.close()
-    servers = {"rtis": rtis_server(db), "datasette": datasette_server(db)}
+    servers = {"rtis": rtis_server(db, PROCESSES), "datasette": datasette_server(db)}
     rows = []
     try:
         for name, rtis_path, datasette_path in cases(db.stem, slug, plan_id, node, year):

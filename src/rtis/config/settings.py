@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "rtis.search",
     "rtis.ntis",
     "rtis.web",
+    "rtis.apicache",
 ]
 
 MIDDLEWARE = [
@@ -221,3 +222,11 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+# api-fast: the public's plan reads answered from memory (rtis.apicache), per server process;
+# 0 turns the cache off. One answer may take at most an eighth of it.
+try:
+    API_CACHE_BYTES = 1024 * 1024 * env_int("RTIS_API_CACHE_MB", 64, 0, 65536)
+except SettingError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+API_CACHE_ANSWER_BYTES = API_CACHE_BYTES // 8
