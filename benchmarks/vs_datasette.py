@@ -19,6 +19,12 @@ Prints per case: RTIS and Datasette req/s (median of the rounds), p95 ms (all re
 ratio RTIS / Datasette measured in the same round. Then the full CSV of the 1M plan from RTIS,
 streamed to the end, with the server's RSS sampled every 20 ms (growth = peak − before).
 
+`rtis serve` has the public's plan reads cached in memory (rtis.apicache), so after the warm-up
+RTIS's figures are cache hits: `RTIS_API_CACHE_MB=0` measures every request as a miss (Django's
+whole path), and the argument `cold` times the first request after a write (the data version
+moved) against the next one, one client. `RTIS_BENCH_PROCESSES` / `RTIS_BENCH_THREADS`: the
+server's `--processes` / `--threads` (1 / 8). Arguments `seed`, `1m`, `csv`, `cold` pick parts.
+
 Run: `python benchmarks/vs_datasette.py` (PYTHONPATH=src; ~10 minutes, 2 GB of disk).
 """
 
@@ -56,6 +62,7 @@ SEED_PLAN, BIG_PLAN = "innovation-growth-2018", "synthetic-1m"
 
 
 def _env(db: Path) -> dict[str, str]:
+    # RTIS_API_CACHE_MB passes through: 0 measures every request as a cache miss
     return {**os.environ, "PYTHONPATH": str(ROOT / "src"), "RTIS_DATABASE_URL": f"sqlite:///{db}",
             "RTIS_VAR_DIR": str(WORK), "RTIS_DEBUG": "0",
             "RTIS_SECRET_KEY": os.environ.get("RTIS_SECRET_KEY", secrets.token_urlsafe(60))}
@@ -312,6 +319,46 @@ def full_csv(db: Path, slug: str) -> None:
         server.stop()
 
 
+def _bump(db: Path) -> None:
+    """A committed write the way any write looks to the cache: the data version moves."""
+    con = sqlite3.connect(db)
+    con.execute("UPDATE apicache_dataversion SET value = value + 1 WHERE id = 1")
+    con.commit()
+    con.close()
+
+
+def _once(path: str) -> tuple[float, int]:
+    conn = http.client.HTTPConnection("127.0.0.1", RTIS_PORT, timeout=600)
+    start = time.perf_counter()
+    conn.request("GET", path)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return (time.perf_counter() - start) * 1000, response.status
+
+
+def cold(label: str, db: Path, slug: str, node: str, year: int, repeat: int = 5) -> None:
+    """The first request after a write (a cache miss: Django's whole path) against the next
+    one (a hit), one client, `repeat` times per case: medians in ms."""
+    con = sqlite3.connect(db)
+    plan_id = con.execute("SELECT id FROM plans_plan WHERE slug = ?", (slug,)).fetchone()[0]
+    con.close()
+    server = rtis_server(db)
+    try:
+        for name, path, _ in cases(db.stem, slug, plan_id, node, year):
+            misses, hits = [], []
+            for _ in range(repeat):
+                _bump(db)
+                took, status = _once(path)
+                assert status == 200, (status, path)
+                misses.append(took)
+                hits.append(_once(path)[0])
+            print(f"{label:6} {name:28} first after a write {statistics.median(misses):9.1f} ms"
+                  f"   next {statistics.median(hits):6.2f} ms", flush=True)
+    finally:
+        server.stop()
+
+
 def main(argv: list[str]) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     seed, million = WORK / "seed.sqlite3", WORK / "million.sqlite3"
@@ -329,6 +376,9 @@ def main(argv: list[str]) -> None:
         compare("seed", seed, SEED_PLAN, "2", 2019)
     if not only or "1m" in only:
         compare("1M", million, BIG_PLAN, "3-7", 2010)
+    if "cold" in only:
+        cold("seed", seed, SEED_PLAN, "2", 2019)
+        cold("1M", million, BIG_PLAN, "3-7", 2010, repeat=3)
     if not only or "csv" in only:
         full_csv(million, BIG_PLAN)
 

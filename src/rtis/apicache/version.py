@@ -28,7 +28,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, Error, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, pre_migrate
@@ -65,7 +65,7 @@ def _bump_on(connection: BaseDatabaseWrapper) -> None:
     try:
         with connection.cursor() as cursor:
             cursor.execute(_BUMP_SQL, [secrets.randbits(40) + 1, secrets.randbelow(1 << 20) + 1])
-    except DatabaseError as exc:  # no table yet (before migrate): there is no cache to clear
+    except Error as exc:  # no table yet (before migrate): there is no cache to clear
         log.warning("data version not bumped: %s", exc)
     finally:
         _local.bumping = False
@@ -124,7 +124,7 @@ def current(using: str = DEFAULT_DB_ALIAS) -> int | None:
         with connection.cursor() as cursor:
             cursor.execute(_READ_SQL)
             row = cursor.fetchone()
-    except DatabaseError:
+    except Error:  # no table yet, or the connection broke (Django reconnects next request)
         return None
     return int(row[0]) if row else 0
 
