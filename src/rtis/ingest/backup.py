@@ -66,6 +66,9 @@ EXCLUDED_MODELS: dict[str, str] = {
                                   "rights come from roles; permission ids differ per database",
     "search.searchentry": "검색 색인은 자료에서 다시 만듭니다 (복원이 끝나면 다시 만듦) / the "
                           "search index is derived data, rebuilt at the end of a restore",
+    # api-fast
+    "apicache.dataversion": "서버 응답 캐시의 자료 판일 뿐이며 복원 자체가 값을 바꿉니다 / only "
+                            "the answer cache's data version; the restore's writes change it",
 }
 
 # Tables `rtis migrate` fills: in a new database their rows give way to the archive's (whose
