@@ -111,7 +111,7 @@ def _demo_closure(actor: Any, today: dt.date) -> list[str]:
     """One graduate that later closed, so the survival figure is not trivially 100%."""
     graduate = Occupancy.objects.filter(exit_kind="graduated", moved_out_on__lt=today).select_related(
         "tenant").order_by("moved_out_on", "pk").first()
-    if graduate is None:
+    if graduate is None or graduate.moved_out_on is None:
         return []
     closed = graduate.moved_out_on + dt.timedelta(days=180)
     if closed >= today:

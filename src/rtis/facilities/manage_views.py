@@ -227,9 +227,10 @@ def leavers(request: HttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
     facility = get_facility_for_user(request.user, pk)
     day = clock.today()
-    rows = list(facility.occupancies.filter(moved_out_on__isnull=False).values(
+    rows: list[dict[str, Any]] = [dict(r) for r in facility.occupancies.filter(
+        moved_out_on__isnull=False).values(
         "id", "space", "moved_in_on", "moved_out_on", "exit_kind", "tenant_id", "tenant__name",
-        "tenant__business_number", "tenant__closed_on").order_by("-moved_out_on", "space"))
+        "tenant__business_number", "tenant__closed_on").order_by("-moved_out_on", "space")]
     kinds = {value: str(label) for value, label in ExitKind.choices}
     for row in rows:
         row["exit_label"] = kinds.get(row["exit_kind"], "")
@@ -276,7 +277,7 @@ def facility_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _computed_rows() -> list[dict[str, Any]]:
     formulas = {value: str(label) for value, label in Formula.choices}
-    rows = [dict(r) for r in ComputedIndicator.objects.values(
+    rows: list[dict[str, Any]] = [dict(r) for r in ComputedIndicator.objects.values(
         "id", "formula", "computed_at", "indicator_id", "indicator__name", "indicator__unit",
         "indicator__node__code", "indicator__node__title", "indicator__node__plan__slug",
         "indicator__node__plan__title").order_by("indicator__node__plan__slug",
