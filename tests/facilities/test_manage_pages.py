@@ -162,6 +162,8 @@ def test_the_officer_enters_and_corrects_one_outcome(occupancy: Occupancy, offic
     assert client.post(url, outcome(employees=9, version=saved.version)).status_code == 302
     saved.refresh_from_db()
     assert saved.employees == 9 and saved.version == 2
+    csv = client.get(url + "?format=csv").content.decode("utf-8-sig")
+    assert "2021" in csv and "500000000" in csv
 
 
 def test_an_outcome_outside_the_tenancy_is_refused(occupancy: Occupancy, officer: Any) -> None:

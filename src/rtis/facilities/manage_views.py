@@ -126,6 +126,14 @@ def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
     occupancy = get_occupancy_for_user(request.user, pk)
     require_facility_editor(request.user, occupancy.facility)
     outcomes = list(occupancy.outcomes.order_by("year"))
+    fmt = request.GET.get("format", "")
+    if request.method == "GET" and fmt in FORMATS:
+        sheet = Sheet(_("입주기업 성과") + f": {occupancy.tenant.name}",
+                      f"{occupancy.facility.name} · {occupancy.space}",
+                      [_("연도"), _("매출(원)"), _("고용(명)"), _("투자유치(원)"), _("지식재산권(건)")],
+                      [[o.year, o.sales_won, o.employees, o.investment_won, o.patents]
+                       for o in outcomes])
+        return download(sheet, fmt, f"tenancy-{occupancy.pk}-outcomes")
     errors: list[str] = []
     status = 200
     if request.method == "POST":
