@@ -162,7 +162,10 @@ def get_facility(request: HttpRequest, facility_id: int) -> dict[str, Any]:
 # outcomes; planners for funds. Refusals are 422 naming the field, Korean then English.
 
 MAX_ID = 2**63 - 1
-WRITE = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: InvalidOut}
+# 400: a body that is not JSON; 401 the public; 403 not allowed (or no CSRF token); 404 unknown
+# or unreadable id; 409 a stale version; 422 a value the schema or the action refuses.
+WRITE = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut,
+         422: InvalidOut}
 
 
 def _won_field(description: str, minimum: int = 0) -> Any:
