@@ -39,6 +39,10 @@ def world(plan: Any, private_plan: Any, officer: Any, planner: Any, settings: An
         do_add_occupancy(None, hub, tenant, space=space, moved_in_on=dt.date(2019, 4, 1))
     jobs = Indicator.objects.create(node=plan.nodes.get(code="2"), name="일자리창출", unit="명")
     do_declare_computed(planner, jobs, "tenant_employees")
+    # The same rule on the linked node itself: its actuals are on the lineage page too.
+    hub_jobs = Indicator.objects.create(node=plan.nodes.get(code="2-1"), name="허브 고용",
+                                        unit="명")
+    do_declare_computed(planner, hub_jobs, "tenant_employees")
     do_link_nodes(planner, plan.nodes.get(code="2-1"), private_plan.nodes.get(code="2-1"),
                   kind="successor", evidence="시험 근거")
     return hub
@@ -73,4 +77,8 @@ def test_uploaded_outcomes_move_the_indicator_and_the_lineage_opens(
     assert "홍릉 서울바이오허브 조성" in page.get_by_test_id("lineage-title").inner_text()
     plans = page.get_by_test_id("lineage-plans").inner_text()
     assert "표본 혁신성장 계획" in plans and "비공개 계획" in plans
-    assert page.get_by_test_id("lineage-years").locator("tbody tr").count() == 2
+    # the budget's two years and the computed indicator's third (2020, as of the day)
+    assert page.get_by_test_id("lineage-years").locator("tbody tr").count() == 3
+    indicators = page.get_by_test_id("lineage-indicators").get_by_role(
+        "row", name=re.compile("허브 고용"))
+    assert "2019: 42" in indicators.inner_text()  # the uploaded outcome, on the lineage page

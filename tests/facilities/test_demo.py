@@ -34,4 +34,10 @@ def test_the_demo_fills_the_seeds_facilities_with_synthetic_tenants(seeded: None
                                         moved_in_on__lte=dt.date(2021, 12, 31)).exclude(
         moved_out_on__lte=dt.date(2021, 12, 31)).count()
     assert actuals["2021"] == in_force > 0
+    # facilities-ui: the management pages' lists are not empty in the demo
+    from rtis.facilities.models import CapitalCall, FundExit, FundInvestment
+
+    assert CapitalCall.objects.count() == 1 and FundInvestment.objects.count() == 2
+    assert FundExit.objects.count() == 1
+    assert Tenant.objects.filter(closed_on__isnull=False, occupancies__exit_kind="graduated").exists()
     assert do_demo_facilities(None, DEMO_DAY) == ["입주 기록이 이미 있어 그대로 둡니다 / tenancies exist: kept"]

@@ -290,8 +290,9 @@ def test_the_node_page_keeps_a_constant_number_of_queries(
     viewer: Any, django_assert_max_num_queries: Any
 ) -> None:
     client = client_for(viewer)
-    # 14 + the menu's counts (결재 대기, 알림) for a signed-in reader
-    with django_assert_max_num_queries(15):
+    # 14 + the menu's counts (결재 대기, 알림) for a signed-in reader + whether the node has
+    # lineage links (the 계획 간 이력 link, one EXISTS)
+    with django_assert_max_num_queries(16):
         client.get(node_url("node", "2-1"))
 
 

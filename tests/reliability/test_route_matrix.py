@@ -203,6 +203,25 @@ PAGE_RULES: dict[str, Rule] = {
     "ntis:stats_download": Rule(EVERYONE),
     "ntis:projects": Rule(STAFF),  # a project names its principal investigator
     "ntis:project": Rule(STAFF),
+    # facilities-ui
+    "facilities:tenancy_new": Rule(OWNER),
+    "facilities:leavers": Rule(STAFF),  # names tenants: the city's staff only
+    "facilities:publish": Rule(PLANNER, "POST"),
+    "facilities:tenancy_end": Rule(OWNER),
+    "facilities:outcome_edit": Rule(OWNER),
+    "facilities:tenants": Rule(STAFF),
+    "facilities:tenant_edit": Rule(OWNER),  # officers of a facility it used, and planners
+    "facilities:computed": Rule(STAFF),
+    "facilities:computed_preview": Rule(PLANNER),
+    "facilities:computed_declare": Rule(PLANNER, "POST"),
+    "facilities:computed_recompute": Rule(PLANNER, "POST"),
+    "facilities:fund_new": Rule(PLANNER),
+    "facilities:fund": Rule(EVERYONE),  # a published fund; its investments to staff only
+    "facilities:fund_edit": Rule(PLANNER),
+    "facilities:commitment_add": Rule(PLANNER, "POST"),
+    "facilities:call_add": Rule(PLANNER, "POST"),
+    "facilities:investment_add": Rule(PLANNER, "POST"),
+    "facilities:exit_add": Rule(PLANNER, "POST"),
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -279,6 +298,17 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("get", "/api/v1/ntis/share"): Rule(EVERYONE),
     ("get", "/api/v1/ntis/series"): Rule(EVERYONE),
     ("get", "/api/v1/ntis/series/{series_key}"): Rule(EVERYONE),
+    # facilities-ui (who among staff: tests/facilities/test_api_writes.py)
+    ("post", "/api/v1/facilities/{facility_id}/tenancies"): Rule(OWNER, "POST"),
+    ("patch", "/api/v1/facilities/tenancies/{occupancy_id}"): Rule(OWNER, "PATCH"),
+    ("post", "/api/v1/facilities/tenancies/{occupancy_id}/outcomes"): Rule(OWNER, "POST"),
+    ("patch", "/api/v1/facilities/tenants/{tenant_id}"): Rule(OWNER, "PATCH"),
+    ("post", "/api/v1/facilities/funds"): Rule(PLANNER, "POST"),
+    ("patch", "/api/v1/facilities/funds/{fund_id}"): Rule(PLANNER, "PATCH"),
+    ("post", "/api/v1/facilities/funds/{fund_id}/commitments"): Rule(PLANNER, "POST"),
+    ("post", "/api/v1/facilities/funds/{fund_id}/capital-calls"): Rule(PLANNER, "POST"),
+    ("post", "/api/v1/facilities/funds/{fund_id}/investments"): Rule(PLANNER, "POST"),
+    ("post", "/api/v1/facilities/investments/{investment_id}/exits"): Rule(PLANNER, "POST"),
 }
 
 
@@ -364,8 +394,9 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
                                     "facilities:outcome_template", "facilities:outcome_upload"],
                                    facility.pk),
                    "lineage:node": unit.pk, "lineage:link": unit.pk, **review["pages"],
+                   **facilities_ui_pks(facility),
                    **grants, **rnd_apply},
-        "facility_id": facility.pk, "call_id": call.pk,
+        "facility_id": facility.pk, "call_id": call.pk, **FACILITIES_UI_IDS,
         "period_id": month.pk, "indicator_id": indicator.pk,
         "kind": "execution", "move": "close", "fmt": "html", "record_id": record.pk,
         "entry_id": record.pk, **review["ids"],
@@ -474,7 +505,7 @@ def test_each_api_operation_answers_each_role_by_its_rule(role: str,
             ids = {**world, **world["rnd_ids"]}
         for key in ("slug", "code", "record_id", "kind", "entry_id", "facility_id", "stage_id",
                     "panel_id", "assignment_id", "application_id", "call_id", "series_key",
-                    *GRANTS_IDS):
+                    *GRANTS_IDS, *FACILITIES_UI_IDS):
             if "{" + key + "}" in path:
                 path = path.replace("{" + key + "}", str(ids[key]))
         assert "{" not in path, f"no id for a parameter of {template}"
@@ -521,3 +552,38 @@ def rnd_application_pks(planner: User, call: Call) -> dict[str, int]:
             "rnd:application_submit": application.pk,
             "rnd:attachment_upload": application.pk, "rnd:attachment": attachment.pk,
             "rnd:attachment_delete": attachment.pk}
+
+
+# facilities-ui -------------------------------------------------------------------------------
+
+FACILITIES_UI_IDS: dict[str, int] = {}
+
+
+def facilities_ui_pks(facility: Any) -> dict[str, int]:
+    """A tenancy at the officer's facility and a published fund with an investment: the pks the
+    management routes take (the API's ids are kept in FACILITIES_UI_IDS for this test's world)."""
+    from rtis.facilities.actions import (
+        do_add_commitment,
+        do_add_investment,
+        do_add_occupancy,
+        do_create_fund,
+        do_register_tenant,
+    )
+
+    tenant = do_register_tenant(None, facility, name="시험 입주기업", business_number="1248100998")
+    occupancy = do_add_occupancy(None, facility, tenant, space="101호",
+                                 moved_in_on=dt.date(2019, 1, 1))
+    fund = do_create_fund(None, name="시험 펀드", target_size_won=10, published=True)
+    do_add_commitment(None, fund, contributor="서울시", contributor_kind="city", amount_won=10,
+                      committed_on=dt.date(2019, 1, 1))
+    investment = do_add_investment(None, fund, company="가", amount_won=1,
+                                   invested_on=dt.date(2019, 2, 1), stage="seed")
+    FACILITIES_UI_IDS.update({"occupancy_id": occupancy.pk, "tenant_id": tenant.pk,
+                              "fund_id": fund.pk, "investment_id": investment.pk})
+    return {**dict.fromkeys(["facilities:tenancy_new", "facilities:leavers",
+                             "facilities:publish"], facility.pk),
+            "facilities:tenancy_end": occupancy.pk, "facilities:outcome_edit": occupancy.pk,
+            "facilities:tenant_edit": tenant.pk,
+            **dict.fromkeys(["facilities:fund", "facilities:fund_edit",
+                             "facilities:commitment_add", "facilities:call_add",
+                             "facilities:investment_add", "facilities:exit_add"], fund.pk)}

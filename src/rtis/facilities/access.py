@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from rtis.facilities.models import Facility, Fund
+from rtis.facilities.models import Facility, Fund, FundInvestment, Occupancy, Tenant
 from rtis.orgs.access import department_ids, is_internal, is_planner
 
 # A facility's yearly totals reach the public only when at least this many tenants make them up,
@@ -73,3 +73,32 @@ def require_facilities_planner(user: Any) -> None:
     """Raise PermissionDenied unless the user is a planner (creates facilities and funds)."""
     if not is_planner(user):
         raise PermissionDenied("기획 담당자만 할 수 있습니다 / only planners may do this")
+
+
+def get_occupancy_for_user(user: Any, pk: int) -> Occupancy:
+    """Return a tenancy the user may read (the city's staff only) or raise Http404."""
+    occupancy = None
+    if can_see_tenants(user):
+        occupancy = Occupancy.objects.select_related(
+            "tenant", "facility__operating_department").filter(pk=pk).first()
+    if occupancy is None:
+        raise Http404(f"입주 기록 {pk}번이 없습니다 / no tenancy {pk}")
+    return occupancy
+
+
+def get_tenant_for_user(user: Any, pk: int) -> Tenant:
+    """Return a tenant company the user may read (the city's staff only) or raise Http404."""
+    tenant = Tenant.objects.filter(pk=pk).first() if can_see_tenants(user) else None
+    if tenant is None:
+        raise Http404(f"입주기업 {pk}번이 없습니다 / no tenant {pk}")
+    return tenant
+
+
+def get_investment_for_user(user: Any, pk: int) -> FundInvestment:
+    """Return a fund investment the user may read (the city's staff only) or raise Http404."""
+    investment = None
+    if can_see_tenants(user):
+        investment = FundInvestment.objects.select_related("fund").filter(pk=pk).first()
+    if investment is None:
+        raise Http404(f"투자 {pk}번이 없습니다 / no investment {pk}")
+    return investment

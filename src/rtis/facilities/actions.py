@@ -17,6 +17,7 @@ from django.db.models import Sum
 
 from rtis.audit.log import record_create, record_creates
 from rtis.audit.versioned import update_versioned
+from rtis.config import clock
 from rtis.facilities.access import (
     can_edit_facility,
     require_facilities_planner,
@@ -44,6 +45,7 @@ from rtis.facilities.models import (
 )
 from rtis.lib.bizno import BizNoError, normalise_business_number
 from rtis.lib.korean import particle
+from rtis.orgs.access import is_planner
 from rtis.plans.models import MAX_AMOUNT_WON, MAX_YEAR, MIN_YEAR, Indicator, Node
 from rtis.rnd.models import Organisation
 
@@ -184,6 +186,8 @@ def do_create_facility(actor: Any | None, *, nodes: Iterable[Node] = (), **value
     if Facility.objects.filter(name=clean["name"]).exists():
         raise ValidationError({"name": f"같은 이름의 시설이 이미 있습니다: '{clean['name']}' / "
                                        f"a facility named '{clean['name']}' exists"})
+    if clean["published"]:
+        clean["published_on"] = clock.today()
     facility = Facility.objects.create(**clean)
     node_list = list(nodes)
     if node_list:
@@ -202,6 +206,8 @@ def do_update_facility(actor: Any, facility: Facility, expected_version: int,
     current = {f: getattr(facility, f) for f in FACILITY_FIELDS}
     clean = _facility_values({**current, **changes})
     delta = {k: clean[k] for k in changes if k in FACILITY_FIELDS}
+    if "published" in delta and delta["published"] != facility.published:
+        delta["published_on"] = clock.today() if delta["published"] else None
     facility = update_versioned(actor, facility, expected_version, delta)
     _recompute_for(actor, Facility.nodes.through.objects.filter(facility_id=facility.pk))
     return facility
@@ -453,10 +459,11 @@ def do_add_commitment(actor: Any | None, fund: Fund, *, contributor: str, contri
 
 
 @transaction.atomic
-def do_add_capital_call(actor: Any, fund: Fund, *, called_on: dt.date,
+def do_add_capital_call(actor: Any | None, fund: Fund, *, called_on: dt.date,
                         amount_won: int) -> CapitalCall:
     """Record a capital call; calls beyond the committed capital are refused."""
-    require_facilities_planner(actor)
+    if actor is not None:
+        require_facilities_planner(actor)
     fund = _locked_fund(fund)
     errors: dict[str, str] = {}
     _won(amount_won, "amount_won", "요청액", "the amount called", errors)
@@ -577,3 +584,127 @@ def do_save_outcomes(actor: Any, rows: list[OutcomeRow]) -> tuple[int, int]:
     _recompute_for(actor, Facility.nodes.through.objects.filter(
         facility_id__in={r.occupancy.facility_id for r in rows}))
     return len(created), changed
+
+
+# --- management screens and API (facilities-ui) ---------------------------------------------------
+
+
+@transaction.atomic
+def do_register_tenancy(actor: Any, facility: Facility, *, name: str, business_number: str,
+                        space: str, moved_in_on: dt.date | None,
+                        moved_out_on: dt.date | None = None, exit_kind: str = "",
+                        ) -> Occupancy:
+    """Register a tenant (or find it by 사업자등록번호) and its tenancy in one step; a refused
+    tenancy leaves no new tenant behind."""
+    require_facility_editor(actor, facility)
+    errors: dict[str, str] = {}
+    try:
+        normalise_business_number(business_number)
+    except BizNoError as exc:
+        errors["business_number"] = str(exc)
+    if not (name or "").strip():
+        errors["name"] = "기업명을 입력하세요 / enter the company name"
+    if moved_in_on is None:
+        errors["moved_in_on"] = "입주일을 입력하세요 / enter the move-in date"
+    _raise(errors)
+    tenant = do_register_tenant(actor, facility, name=name, business_number=business_number)
+    assert moved_in_on is not None
+    return do_add_occupancy(actor, facility, tenant, space=space, moved_in_on=moved_in_on,
+                            moved_out_on=moved_out_on, exit_kind=exit_kind)
+
+
+def can_edit_tenant(actor: Any, tenant: Tenant) -> bool:
+    """Tell whether the user may change a tenant: planners, or an editor of a facility it used."""
+    facilities = Facility.objects.filter(occupancies__tenant=tenant).distinct()
+    return is_planner(actor) or any(can_edit_facility(actor, f) for f in facilities)
+
+
+@transaction.atomic
+def do_update_tenant(actor: Any | None, tenant: Tenant, expected_version: int,
+                     changes: Mapping[str, Any]) -> Tenant:
+    """Change a tenant's name or closing date (폐업일; survival of those who left)."""
+    if actor is not None and not can_edit_tenant(actor, tenant):
+        require_facilities_planner(actor)
+    errors: dict[str, str] = {}
+    delta: dict[str, Any] = {}
+    if "name" in changes:
+        name = str(changes["name"] or "").strip()
+        if not name or len(name) > 200:
+            errors["name"] = f"기업명을 200자 이내로 입력하세요: {name!r} / enter a company name"
+        delta["name"] = name
+    if "closed_on" in changes:
+        closed = _date(changes["closed_on"], "closed_on", "폐업일", "the closing date", errors)
+        first = tenant.occupancies.order_by("moved_in_on").values_list(
+            "moved_in_on", flat=True).first()
+        if closed is not None and first is not None and closed < first:
+            errors["closed_on"] = (f"폐업일({closed})이 첫 입주일({first})보다 앞섭니다 / the closing "
+                                   f"date {closed} is before the first move-in {first}")
+        delta["closed_on"] = closed
+    _raise(errors)
+    if not delta:
+        return tenant
+    return update_versioned(actor, tenant, expected_version, delta)
+
+
+@transaction.atomic
+def do_set_facility_publication(actor: Any, facility: Facility, expected_version: int,
+                                published: bool) -> Facility:
+    """Publish a facility's page (dated today) or withdraw it (planners)."""
+    require_facilities_planner(actor)
+    return update_versioned(actor, facility, expected_version, {
+        "published": bool(published),
+        "published_on": clock.today() if published else None})
+
+
+def _fund_changes(fund: Fund, changes: Mapping[str, Any]) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    delta: dict[str, Any] = {}
+    for field, value in changes.items():
+        if field == "name":
+            value = str(value or "").strip()
+            if not value or len(value) > 200:
+                errors["name"] = f"펀드명을 200자 이내로 입력하세요: {value!r} / enter the fund's name"
+            elif Fund.objects.filter(name=value).exclude(pk=fund.pk).exists():
+                errors["name"] = f"같은 이름의 펀드가 이미 있습니다: '{value}' / a fund named '{value}' exists"
+        elif field == "manager":
+            value = str(value or "").strip()[:200]
+        elif field == "target_size_won":
+            _won(value, field, "목표 규모", "the target size", errors)
+        elif field == "city_target_won":
+            if value is not None:
+                _won(value, field, "시 출자 계획", "the city's planned share", errors)
+        elif field == "vintage":
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                      or not MIN_YEAR <= value <= MAX_YEAR):
+                errors["vintage"] = (f"결성연도는 {MIN_YEAR}~{MAX_YEAR} 사이여야 합니다: {value!r} / "
+                                     f"the vintage must be within {MIN_YEAR}–{MAX_YEAR}")
+        elif field in ("investment_years", "recovery_years"):
+            if value is not None:
+                _count(value, field, "기간", "the period", errors)
+        elif field == "published":
+            value = bool(value)
+        else:
+            continue
+        delta[field] = value
+    _raise(errors)
+    return delta
+
+
+@transaction.atomic
+def do_update_fund(actor: Any, fund: Fund, expected_version: int,
+                   changes: Mapping[str, Any]) -> Fund:
+    """Change a fund's size, manager, vintage, periods or publication (planners)."""
+    require_facilities_planner(actor)
+    delta = _fund_changes(fund, changes)
+    if not delta:
+        return fund
+    fund = update_versioned(actor, fund, expected_version, delta)
+    _recompute_for(actor, Fund.nodes.through.objects.filter(fund_id=fund.pk))
+    return fund
+
+
+@transaction.atomic
+def do_recompute_all(actor: Any) -> Any:
+    """Recompute every computed indicator now (planners; the CLI runs it as the system)."""
+    require_facilities_planner(actor)
+    return do_recompute_indicators(actor)

@@ -222,3 +222,10 @@ def refresh_outcome_summaries(facility_ids: Iterable[int] | None = None) -> int:
         summaries.delete()
         OutcomeSummary.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+def preview_values(indicator: Any, formula: str) -> dict[str, Decimal]:
+    """Return {"YYYY": value} an indicator would get under a formula, writing nothing."""
+    probe = ComputedIndicator(indicator=indicator, formula=formula)
+    return {period: value for (_, period), value in
+            computed_values([probe], clock.today()).items()}

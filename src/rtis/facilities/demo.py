@@ -14,14 +14,18 @@ import random
 from typing import Any
 
 from rtis.facilities.actions import (
+    do_add_capital_call,
     do_add_commitment,
+    do_add_exit,
+    do_add_investment,
     do_add_occupancy,
     do_declare_computed,
     do_register_tenant,
     do_save_outcome,
+    do_update_tenant,
 )
 from rtis.facilities.compute import do_recompute_indicators
-from rtis.facilities.models import Facility, Fund, Occupancy
+from rtis.facilities.models import Facility, Fund, Occupancy, Tenant
 from rtis.lib.bizno import business_check_digit
 from rtis.plans.models import Indicator
 
@@ -74,6 +78,8 @@ def do_demo_facilities(actor: Any, today: dt.date) -> list[str]:
         do_add_commitment(actor, fund, contributor="민간 출자자(가상)", contributor_kind="private",
                           amount_won=18_000_000_000, committed_on=dt.date(2018, 11, 1))
         lines.append("제2호 서울바이오펀드: 가상 약정 2건 / two synthetic commitments")
+        lines += _demo_fund_records(actor, fund, today)
+    lines += _demo_closure(actor, today)
     for indicator in Indicator.objects.filter(node__plan__slug=DEMO_PLAN, node__code__in=["2", "3"],
                                               name="입주기업수"):
         do_declare_computed(actor, indicator, "tenants_at_year_end")
@@ -81,3 +87,34 @@ def do_demo_facilities(actor: Any, today: dt.date) -> list[str]:
     lines.append(f"자동 산출 지표 {report.indicators}개 다시 계산 / {report.indicators} computed "
                  f"indicators recomputed")
     return lines
+
+
+def _demo_fund_records(actor: Any, fund: Fund, today: dt.date) -> list[str]:
+    """A synthetic capital call, two investments (one in a demo tenant) and an exit, so the fund
+    page's lists are not empty (facilities-ui)."""
+    if today <= dt.date(2020, 1, 1):
+        return []
+    tenant = Tenant.objects.filter(name__startswith="(가상) 서울바이오허브").order_by("pk").first()
+    do_add_capital_call(actor, fund, called_on=dt.date(2019, 1, 15), amount_won=5_000_000_000)
+    first = do_add_investment(actor, fund, company=tenant.name if tenant else "(가상) 피투자기업 1",
+                              tenant=tenant, amount_won=3_000_000_000,
+                              invested_on=dt.date(2019, 3, 1), stage="early")
+    do_add_investment(actor, fund, company="(가상) 피투자기업 2", amount_won=1_500_000_000,
+                      invested_on=dt.date(2019, 9, 1), stage="seed")
+    do_add_exit(actor, first, exited_on=dt.date(2021, 12, 1), proceeds_won=4_500_000_000,
+                kind="구주매각(가상)")
+    return ["제2호 서울바이오펀드: 가상 납입요청 1건, 투자 2건, 회수 1건 / a synthetic call, "
+            "two investments and an exit"]
+
+
+def _demo_closure(actor: Any, today: dt.date) -> list[str]:
+    """One graduate that later closed, so the survival figure is not trivially 100%."""
+    graduate = Occupancy.objects.filter(exit_kind="graduated", moved_out_on__lt=today).select_related(
+        "tenant").order_by("moved_out_on", "pk").first()
+    if graduate is None or graduate.moved_out_on is None:
+        return []
+    closed = graduate.moved_out_on + dt.timedelta(days=180)
+    if closed >= today:
+        return []
+    do_update_tenant(actor, graduate.tenant, graduate.tenant.version, {"closed_on": closed})
+    return [f"{graduate.tenant.name}: 가상 폐업 {closed} / a synthetic closure"]

@@ -73,6 +73,8 @@ class Facility(models.Model):
     nodes = models.ManyToManyField(Node, verbose_name=_("관련 과제"), blank=True,
                                    related_name="facilities")
     published = models.BooleanField(_("공개"), default=False)
+    # The day the page was (last) published; the public page shows it. None while unpublished.
+    published_on = models.DateField(_("공개일"), null=True, blank=True)
     provenance = models.JSONField(_("출처"), default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
 

@@ -46,6 +46,7 @@ from rtis.facilities.queries import (
 )
 from rtis.ingest.tables import MAX_FILE_BYTES
 from rtis.lib.conflict import EditConflict
+from rtis.orgs.access import is_planner
 from rtis.plans.models import MAX_YEAR, MIN_YEAR
 from rtis.tracking.bulk import BulkRefused
 from rtis.web.language import in_language
@@ -82,7 +83,8 @@ def facility_list(request: HttpRequest) -> HttpResponse:
               r["opened_on"].isoformat() if r["opened_on"] else None, r["tenants"]] for r in rows])
         return download(sheet, fmt, "facilities")
     return render(request, "facilities/facility_list.html", {
-        "rows": rows, "day": day, "clusters": Cluster.choices, "cluster": cluster})
+        "rows": rows, "day": day, "clusters": Cluster.choices, "cluster": cluster,
+        "staff": can_see_tenants(request.user)})
 
 
 @require_GET
@@ -121,6 +123,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan__slug", "position"),
         "day": day, "in_force": in_force, "totals": totals, "see_tenants": see_tenants,
         "occupancies": occupancies, "can_edit": can_edit_facility(request.user, facility),
+        "can_publish": is_planner(request.user),
         "survival": graduate_survival(facility.__class__.objects.filter(pk=facility.pk), day),
         "min_public": MIN_PUBLIC_TENANTS})
 
@@ -178,7 +181,8 @@ def fund_list(request: HttpRequest) -> HttpResponse:
                         r["city"], r["invested"], r["leverage"], r["planned_leverage"],
                         r["vintage"], r["investment_years"], r["recovery_years"]] for r in rows])
         return download(sheet, fmt, "funds")
-    return render(request, "facilities/fund_list.html", {"rows": rows})
+    return render(request, "facilities/fund_list.html", {"rows": rows,
+                                                         "can_add": is_planner(request.user)})
 
 
 # --- tenant outcomes by XLSX (the operator's officer) -------------------------------------------
