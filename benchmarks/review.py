@@ -12,6 +12,11 @@ Each figure is compared in the same run with a naive baseline:
     applications and scaled up, since 10 million pairs take minutes).
 Rules-only figures run at 1× and 10×; the database figures at 1× (SQLite by default; set
 RTIS_DATABASE_URL for PostgreSQL). Usage: PYTHONPATH=src python benchmarks/review.py
+[--database-only]
+
+The selection (`do_run_selection`, rolled back each round) is also timed against its previous
+version (kept below as the baseline, interleaved round by round) and checked to write the same
+results, statuses and audit events.
 """
 
 from __future__ import annotations
@@ -174,17 +179,14 @@ def django_setup() -> None:
     call_command("migrate", verbosity=0)
 
 
-def database_benchmarks() -> None:
-    from django.db import connection, transaction
-
+def build_world() -> dict[str, Any]:
+    """A call stage with 2,000 submitted applications, each scored by 7 of 200 evaluators."""
     from rtis.orgs.actions import do_create_user
     from rtis.orgs.models import Role, User
-    from rtis.review import actions
-    from rtis.review.models import Assignment, Evaluator, Panel, Result, SheetState
+    from rtis.review.models import Assignment, Evaluator, Panel, SheetState
     from rtis.rnd.actions import do_create_call, do_create_programme
     from rtis.rnd.models import Application, Organisation
 
-    print(f"## 데이터베이스 / database ({connection.vendor}), 1×")
     rng = random.Random(7)
     planner = do_create_user(None, "bench_planner", "bench-planner-password", Role.PLANNER, [])
     programme = do_create_programme(planner, name="벤치마크 사업", kind="other")
@@ -223,6 +225,118 @@ def database_benchmarks() -> None:
                 state=SheetState.SUBMITTED, submitted_at=T0,
                 scores={str(c.pk): rng.randint(c.max_score // 3, c.max_score) for c in crit}))
     Assignment.objects.bulk_create(assignments, batch_size=2000)
+    return {"planner": planner, "call": call, "stage": stage, "panel": panel, "criteria": crit}
+
+
+# --- the previous selection (commit 2b78df8), the baseline of the set-wise one -----------------
+
+def previous_stage_candidates(stage: Any) -> tuple[list[rules.Candidate], list[str]]:
+    """stage_candidates as it was: the sheets read in the models' default order (joins)."""
+    from rtis.config import clock
+    from rtis.review.actions import criteria_of, stage_rule
+    from rtis.review.models import Assignment, SheetState
+    from rtis.rnd.models import Application
+
+    rule = stage_rule(stage)
+    criteria = [rules.Criterion(c.pk, c.weight, c.max_score) for c in criteria_of(stage)]
+    sheets: dict[int, list[dict[int, int]]] = {}
+    open_ids: list[int] = []
+    assigned: set[int] = set()
+    rows = (Assignment.objects.filter(panel__stage=stage).exclude(state=SheetState.RECUSED)
+            .values_list("pk", "application_id", "state", "scores"))
+    for pk, app_id, state, scores in rows:
+        assigned.add(app_id)
+        if state != SheetState.SUBMITTED:
+            open_ids.append(pk)
+            continue
+        sheets.setdefault(app_id, []).append({int(k): v for k, v in scores.items()})
+    missing = [f"{who} → {title}" for who, title in Assignment.objects.filter(
+        pk__in=open_ids[:20]).values_list("evaluator__name", "application__title")]
+    missing += ["…"] * max(len(open_ids) - 20, 0)
+    apps = {a["pk"]: a for a in Application.objects.filter(panels__stage=stage)
+            .values("pk", "title", "requested_funds", "submitted_at")}
+    missing += [f"'{a['title']}' (평가표 없음 / no sheet)" for pk, a in apps.items()
+                if pk not in assigned]
+    candidates = []
+    for pk, app in apps.items():
+        if pk not in sheets:
+            continue
+        total, top = rules.evaluate(sheets[pk], criteria, rule.aggregation)
+        candidates.append(rules.Candidate(
+            key=pk, total=total, top_criterion=top,
+            requested_won=sum(int(v) for v in app["requested_funds"].values()),
+            submitted_at=app["submitted_at"] or clock.now()))
+    return candidates, missing
+
+
+def previous_run_selection(actor: Any, stage: Any) -> list[Any]:
+    """do_run_selection as it was: results by bulk_create, applications read as objects, one
+    UPDATE per outcome and amount, the audit events built as objects (record_changes)."""
+    from collections import defaultdict
+
+    from django.db.models import Count, F
+
+    from rtis.audit.log import record_change, record_changes
+    from rtis.config import clock
+    from rtis.review.actions import OUTCOME_OF, _chunks, remaining_budget, rounded, stage_rule
+    from rtis.review.models import Assignment, Result, SheetState
+    from rtis.rnd.models import Application, ApplicationStatus, CallStage
+
+    candidates, missing = previous_stage_candidates(stage)
+    assert not missing and candidates
+    rule = stage_rule(stage)
+    is_last = not CallStage.objects.filter(call_id=stage.call_id, order__gt=stage.order).exists()
+    budget = remaining_budget(stage) if is_last else sum(c.requested_won for c in candidates)
+    decisions = rules.select(candidates, pass_mark=rule.pass_mark, budget_won=max(budget, 0))
+    counts = dict(Assignment.objects.filter(panel__stage=stage, state=SheetState.SUBMITTED)
+                  .values("application").annotate(n=Count("pk"))
+                  .values_list("application", "n"))
+    by_key = {c.key: c for c in candidates}
+    now = clock.now()
+    results = Result.objects.bulk_create([
+        Result(stage=stage, application_id=d.key, total=rounded(by_key[d.key].total), rank=d.rank,
+               outcome=OUTCOME_OF[d.outcome], tie=d.tie, awarded_won=d.awarded_won,
+               evaluators=counts.get(d.key, 0), decided_at=now) for d in decisions])
+    record_change(actor, stage, {"selection": [None, {
+        "results": len(results), "selected": sum(d.outcome == rules.SELECTED for d in decisions),
+        "awarded_won": sum(d.awarded_won for d in decisions), "budget_won": budget,
+        "pass_mark": rule.pass_mark, "aggregation": rule.aggregation}]},
+        reason="선정 / selection")
+    if is_last:
+        applications = Application.objects.select_for_update().in_bulk(
+            [d.key for d in decisions])
+        changed: list[tuple[Any, dict[str, list[Any]]]] = []
+        for d in decisions:
+            application = applications[d.key]
+            old = (application.status, application.awarded_won)
+            application.status = (ApplicationStatus.SELECTED if d.outcome == rules.SELECTED
+                                   else ApplicationStatus.NOT_SELECTED)
+            application.awarded_won = d.awarded_won if d.outcome == rules.SELECTED else None
+            application.version += 1
+            changed.append((application, {"status": [old[0], application.status],
+                                          "awarded_won": [old[1], application.awarded_won]}))
+        groups: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+        for application, _change in changed:
+            groups[(application.status, application.awarded_won)].append(application.pk)
+        for (status, awarded), ids in groups.items():
+            for chunk in _chunks(ids):
+                Application.objects.filter(pk__in=chunk).update(
+                    status=status, awarded_won=awarded, version=F("version") + 1)
+        record_changes(actor, changed, reason="선정 / selection")
+    return results
+
+
+def database_benchmarks() -> None:
+    from django.db import connection, transaction
+
+    from rtis.review import actions
+    from rtis.review.models import Assignment, Result, SheetState
+    from rtis.rnd.models import Application
+
+    print(f"## 데이터베이스 / database ({connection.vendor}), 1×")
+    world = build_world()
+    planner, call, stage, panel, crit = (world[k] for k in ("planner", "call", "stage", "panel",
+                                                            "criteria"))
 
     def read_rank_select() -> list[rules.Decision]:
         candidates, _missing = actions.stage_candidates(stage)
@@ -241,22 +355,51 @@ def database_benchmarks() -> None:
         sheets = {k: [{ids[c]: v for c, v in s.items()} for s in rows] for k, rows in sheets.items()}
         return naive_rank_and_select(sheets, requested, call.budget_won)
 
-    fast, _decisions = best_of(3, read_rank_select)
+    def previous_read_rank_select() -> list[rules.Decision]:
+        candidates, _missing = previous_stage_candidates(stage)
+        return rules.select(candidates, pass_mark=70, budget_won=actions.remaining_budget(stage))
+
+    previous, before = best_of(3, previous_read_rank_select)
+    fast, decisions = best_of(3, read_rank_select)
     slow, _baseline = best_of(1, naive_read_rank_select)
-    print(f"read sheets + rank + select (2,000 × 7 × 6): {fast:.3f} s; naive (a query per "
-          f"application, Fractions) {slow:.3f} s; ratio {slow / fast:.1f}×")
+    print(f"read sheets + rank + select (2,000 × 7 × 6): {fast:.3f} s; previous (sorted by the "
+          f"models' default order) {previous:.3f} s, ratio {previous / fast:.1f}×; naive (a "
+          f"query per application, Fractions) {slow:.3f} s, ratio {slow / fast:.1f}×; same "
+          f"decisions: {decisions == before}")
 
-    def run_selection() -> int:
+    def outcome() -> tuple[Any, ...]:
+        from rtis.audit.models import AuditEvent
+
+        return (sorted(Result.objects.values_list("application_id", "total", "rank", "outcome",
+                                                  "tie", "awarded_won", "evaluators")),
+                sorted(Application.objects.values_list("pk", "status", "awarded_won",
+                                                        "version")),
+                sorted(AuditEvent.objects.filter(target_type="rnd.application").values_list(
+                    "target_id", "target_repr", "changes", "reason", "actor_name")))
+
+    def run(selection: Any) -> tuple[int, Any, float]:
         with transaction.atomic():
-            results = actions.do_run_selection(planner, stage)
-            count = len(results)
+            cpu = time.process_time()
+            results = selection(planner, stage)
+            cpu = time.process_time() - cpu
+            written = outcome()
             transaction.set_rollback(True)
-        return count
+        return len(results), written, cpu
 
-    whole, count = best_of(3, run_selection)
+    rounds = []
+    for _ in range(3):  # interleaved, so both see the same load
+        rounds.append((timed(run, previous_run_selection), timed(run, actions.do_run_selection)))
+    old_s = min(r[0][0] for r in rounds)
+    new_s = min(r[1][0] for r in rounds)
+    old_cpu = min(r[0][1][2] for r in rounds)
+    new_cpu = min(r[1][1][2] for r in rounds)
+    (count, old_written, _), (_count, new_written, _) = rounds[0][0][1], rounds[0][1][1]
     print(f"do_run_selection (reads, ranks, writes {count:,} results, statuses and audit, "
-          f"rolled back): {whole:.3f} s; target ≤ 1 s")
+          f"rolled back): {new_s:.3f} s (this process's CPU {new_cpu:.3f} s); previous "
+          f"{old_s:.3f} s (CPU {old_cpu:.3f} s); ratio {old_s / new_s:.1f}×; same results, "
+          f"statuses and audit: {old_written == new_written}; target ≤ 1 s")
     assert not Result.objects.exists()
+    assert old_written == new_written
 
     def screen() -> dict[tuple[int, int], list[str]]:
         return actions.conflicts_of(panel)
@@ -268,6 +411,7 @@ def database_benchmarks() -> None:
 
 
 if __name__ == "__main__":
-    rules_benchmarks()
+    if "--database-only" not in sys.argv[1:]:
+        rules_benchmarks()
     django_setup()
     database_benchmarks()

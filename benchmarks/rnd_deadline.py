@@ -11,10 +11,16 @@ database and the disk:
 
 - every application is submitted, once, with one attachment whose stored bytes hash to what was
   sent (0 lost), and no request answered an error (0 errors);
-- the elapsed time of the rush, and the median / p95 / max seconds per request and per kind.
+- the elapsed time of the rush, and the median / p95 / max seconds per request and per kind;
+- the machine's load average before and after (a shared machine's figures follow it).
+
+With --login each applicant signs in once through the sign-in form (GET /login/, POST its name
+and password, Django's PBKDF2 hash checked by the server), as a real applicant does, before its
+four requests; the sign-ins are reported as their own kind.
 
     python benchmarks/rnd_deadline.py --database sqlite
     python benchmarks/rnd_deadline.py --database postgres://postgres@127.0.0.1:5432/postgres
+    python benchmarks/rnd_deadline.py --database postgres://… --login
 
 Exit status 0 when every check holds; the figures are printed as one JSON line at the end.
 """
@@ -51,12 +57,17 @@ LOCK = threading.Lock()
 # --- the server's side (a child process with Django) -----------------------------------------
 
 
-def setup_world(applications: int) -> dict[str, Any]:
-    """A published call open for an hour and `applications` signed-in applicant accounts."""
+PASSWORD = "deadline-rush-password"
+
+
+def setup_world(applications: int, login: bool = False) -> dict[str, Any]:
+    """A published call open for an hour and `applications` applicant accounts: signed in
+    already, or (login) with a password to sign in with."""
     import datetime as dt
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import transaction
     from django.utils import timezone
@@ -77,6 +88,9 @@ def setup_world(applications: int) -> dict[str, Any]:
                               {"name": "기술성", "weight": 100, "max_score": 100}]}])
     call = do_publish_call(planner, call, call.version)
     accounts = []
+    # One hash for every account (each a valid PBKDF2 hash of the same password): hashing a
+    # thousand would take minutes of setup; the server still checks one per sign-in.
+    hashed = make_password(PASSWORD)
     with transaction.atomic():
         for n in range(applications):
             nine = f"5{n:08d}"
@@ -85,16 +99,20 @@ def setup_world(applications: int) -> dict[str, Any]:
                 business_number=nine + str(business_check_digit(nine)))
             user = User(username=f"bench-applicant-{n:04d}", role=Role.APPLICANT,
                         email=f"a{n}@example.org")
-            user.set_unusable_password()
+            user.password = hashed
             user.save()
             Applicant.objects.create(user=user, organisation=organisation, confirmed_at=now)
             person = Person.objects.create(organisation=organisation, name=f"책임자{n}")
+            if login:
+                accounts.append({"session": "", "username": user.username, "pi": person.pk})
+                continue
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)
             session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session.create()
-            accounts.append({"session": session.session_key, "pi": person.pk})
+            accounts.append({"session": session.session_key, "username": user.username,
+                             "pi": person.pk})
     return {"call": call.pk, "year": call.year, "accounts": accounts}
 
 
@@ -120,13 +138,13 @@ def verify_world(world: dict[str, Any], sent: dict[str, str]) -> dict[str, Any]:
             "problems": problems[:20]}
 
 
-def child(step: str, applications: int) -> None:
+def child(step: str, applications: int, login: bool) -> None:
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
     if step == "setup":
-        print(json.dumps(setup_world(applications)))
+        print(json.dumps(setup_world(applications, login)))
     else:
         payload = json.loads(sys.stdin.read())
         print(json.dumps(verify_world(payload["world"], payload["sent"])))
@@ -147,9 +165,10 @@ class Applicant:
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         host = urllib.parse.urlsplit(base).hostname or "127.0.0.1"
-        self.jar.set_cookie(http.cookiejar.Cookie(
-            0, "sessionid", session, None, False, host, False, False, "/", True, False, None,
-            False, None, None, {}))
+        if session:
+            self.jar.set_cookie(http.cookiejar.Cookie(
+                0, "sessionid", session, None, False, host, False, False, "/", True, False, None,
+                False, None, None, {}))
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar),
                                                   NoRedirect())
 
@@ -201,6 +220,15 @@ def apply_once(base: str, world: dict[str, Any], number: int, size: int,
                 errors.append(f"{number} {kind} {status}: {text[:300]}")
         return status == expected
 
+    if not account["session"]:  # sign in once, through the form, as an applicant does
+        status, text = browser.call("login page", "GET", "/login/")
+        if not check("login page", status, text, 200):
+            return
+        form = urllib.parse.urlencode({"username": account["username"], "password": PASSWORD})
+        status, text = browser.call("login", "POST", "/login/", form.encode(),
+                                    "application/x-www-form-urlencoded")
+        if not check("login", status, text, 302):
+            return
     status, text = browser.call("call", "GET", f"/rnd/calls/{call}/")
     if not check("call page", status, text, 200):
         return
@@ -239,9 +267,11 @@ def client_loop(base: str, world: dict[str, Any], numbers: list[int], size: int,
 # --- the run -------------------------------------------------------------------------------------
 
 
-def run_child(step: str, env: dict[str, str], applications: int, payload: Any = None) -> Any:
+def run_child(step: str, env: dict[str, str], applications: int, payload: Any = None,
+              login: bool = False) -> Any:
     result = subprocess.run([sys.executable, __file__, "--child", step, "--applications",
-                             str(applications)], env=env, cwd=ROOT,
+                             str(applications), *(["--login"] if login else [])], env=env,
+                            cwd=ROOT,
                             input=json.dumps(payload) if payload is not None else "",
                             capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -258,7 +288,7 @@ def quantiles(values: list[float]) -> dict[str, float]:
 
 
 def rush(database: str, clients: int, applications: int, size: int,
-         threads: int) -> dict[str, Any]:
+         threads: int, login: bool = False) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="rtis-rush-"))
     drop = None
     if database == "sqlite":
@@ -273,7 +303,7 @@ def rush(database: str, clients: int, applications: int, size: int,
     try:
         subprocess.run([sys.executable, "-m", "rtis", "migrate", "--verbosity", "0"],
                        env=env, cwd=ROOT, check=True)
-        world = run_child("setup", env, applications)
+        world = run_child("setup", env, applications, login=login)
         port = free_port()
         server_log = (work / "server.log").open("wb")
         server = subprocess.Popen([sys.executable, "-m", "rtis", "serve", "--port", str(port),
@@ -297,10 +327,12 @@ def rush(database: str, clients: int, applications: int, size: int,
         for worker in workers:
             worker.start()
         ready.wait()
+        load_before = os.getloadavg()[0]
         started = time.monotonic()
         for worker in workers:
             worker.join()
         elapsed = time.monotonic() - started
+        load_after = os.getloadavg()[0]
         server.terminate()
         server.wait(timeout=30)
         found = run_child("verify", env, applications, {"world": world, "sent": sent})
@@ -308,10 +340,11 @@ def rush(database: str, clients: int, applications: int, size: int,
         for seconds, kind in LATENCIES:
             by_kind.setdefault(kind, []).append(seconds)
         failed = {k: n for k, n in statuses.items()
-                  if k.rsplit(" ", 1)[1] not in {"200", "201"}}
+                  if k.rsplit(" ", 1)[1] not in {"200", "201"} and k != "login 302"}
         return {"database": "sqlite" if database == "sqlite" else "postgresql",
                 "clients": clients, "applications": applications, "attachment_bytes": size,
-                "server_threads": threads, "elapsed_s": round(elapsed, 1),
+                "server_threads": threads, "login": login, "elapsed_s": round(elapsed, 1),
+                "load_average_1min": [round(load_before, 1), round(load_after, 1)],
                 "requests": len(LATENCIES), "errors": sum(failed.values()),
                 "lost": applications - found["submitted"],
                 "latency_s": quantiles([s for s, _ in LATENCIES]),
@@ -334,13 +367,15 @@ def main() -> int:
     parser.add_argument("--applications", type=int, default=1000)
     parser.add_argument("--attachment-bytes", type=int, default=1024 * 1024)
     parser.add_argument("--threads", type=int, default=16, help="the server's threads")
+    parser.add_argument("--login", action="store_true",
+                        help="each applicant signs in once through the sign-in form first")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.applications)
+        child(args.child, args.applications, args.login)
         return 0
     figures = rush(args.database, args.clients, args.applications, args.attachment_bytes,
-                   args.threads)
+                   args.threads, args.login)
     print(json.dumps(figures, ensure_ascii=False))
     ok = (not figures["errors"] and not figures["lost"] and not figures["stored"]["problems"]
           and figures["stored"]["attachments"] == figures["applications"])

@@ -261,3 +261,28 @@ def test_members_are_chosen_for_uncovered_expertise_then_lighter_load() -> None:
     assert choose_members(pool, frozenset({"AI", "바이오"}), 3) == [5, 1, 2]
     assert choose_members(pool, frozenset({"AI", "바이오"}), 3, excluded=frozenset({5})) == [1, 3, 2]
     assert choose_members(pool, frozenset({"AI"}), 10) == [1, 2, 5, 4, 3]
+
+
+fractional = st.lists(
+    st.builds(lambda key, total, share, requested, minutes: Candidate(
+        key, total, share, requested, T0 + dt.timedelta(minutes=minutes)),
+        st.integers(1, 10_000),
+        st.fractions(min_value=0, max_value=100, max_denominator=60),
+        st.fractions(min_value=0, max_value=1, max_denominator=60),
+        st.integers(1, 5), st.integers(0, 3)),
+    max_size=60, unique_by=lambda c: c.key)
+
+
+@given(fractional)
+def test_ranking_compares_exactly_as_the_fraction_key_does(items: list[Candidate]) -> None:
+    """rank() sorts integers over a common denominator: the same order and ties as sorting
+    by the Fractions themselves."""
+    from rtis.lib.review_rules import rank_key
+
+    expected = sorted(items, key=rank_key)
+    ranked = rank(items)
+    assert [c.key for _, c, _ in ranked] == [c.key for c in expected]
+    for (_, above, _), (_, below, tie) in itertools.pairwise(ranked):
+        assert bool(tie) == (above.total == below.total)
+        if tie:
+            assert (tie == TIE_TOP_CRITERION) == (above.top_criterion != below.top_criterion)

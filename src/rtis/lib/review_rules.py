@@ -26,19 +26,26 @@ TRIM_FROM = 5  # a trimmed mean drops one highest and one lowest from five evalu
 def aggregate(values: Sequence[Fraction | int], rule: str) -> Fraction:
     """Aggregate the evaluators' values by the template's rule; an empty list is an error.
     Integers stay integers until the one division at the end (exact, and fast)."""
+    numerator, divisor = _aggregate_parts(values, rule)
+    return Fraction(numerator) / divisor
+
+
+def _aggregate_parts(values: Sequence[Fraction | int], rule: str
+                     ) -> tuple[Fraction | int, int]:
+    """aggregate() as (numerator, divisor), the division left to the caller."""
     if not values:
         raise ValueError("no values to aggregate")
     ordered = sorted(values)
     if rule == MEAN:
-        return Fraction(sum(ordered)) / len(ordered)
+        return sum(ordered), len(ordered)
     if rule == TRIMMED_MEAN:
         kept = ordered[1:-1] if len(ordered) >= TRIM_FROM else ordered
-        return Fraction(sum(kept)) / len(kept)
+        return sum(kept), len(kept)
     if rule == MEDIAN:
         middle = len(ordered) // 2
         if len(ordered) % 2:
-            return Fraction(ordered[middle])
-        return Fraction(ordered[middle - 1] + ordered[middle]) / 2
+            return ordered[middle], 1
+        return ordered[middle - 1] + ordered[middle], 2
     raise ValueError(f"unknown aggregation rule: {rule!r}")
 
 
@@ -110,8 +117,11 @@ def evaluate(sheets: Sequence[Mapping[int, int]], criteria: Sequence[Criterion],
     denominator, factors = _scale(criteria)
     totals = [sum(sheet[key] * factor for key, factor in factors) for sheet in sheets]
     top = top_criterion(criteria)
-    share = aggregate([sheet[top.key] for sheet in sheets], rule) / top.max_score
-    return aggregate(totals, rule) / denominator, share
+    # integers throughout, one Fraction each (its gcd) at the end
+    total, count = _aggregate_parts(totals, rule)
+    share, share_count = _aggregate_parts([sheet[top.key] for sheet in sheets], rule)
+    return (Fraction(total, count * denominator),
+            Fraction(share, share_count * top.max_score))
 
 
 # Why an application sits below its neighbour above, when totals are equal.
@@ -125,18 +135,32 @@ def rank_key(c: Candidate) -> tuple[Fraction, Fraction, int, dt.datetime, int]:
     return (-c.total, -c.top_criterion, c.requested_won, c.submitted_at, c.key)
 
 
+def _over_common_denominator(values: Sequence[Fraction | int]) -> list[int]:
+    """The numerators of the values over their least common denominator (order-preserving)."""
+    common = math.lcm(*(v.denominator for v in values))
+    return [v.numerator * (common // v.denominator) for v in values]
+
+
 def rank(candidates: Iterable[Candidate]) -> list[tuple[int, Candidate, str]]:
     """Order by total, then the tie rules: higher share on the highest-weight criterion, lower
     requested amount, earlier submission, and last the lower key. Returns (rank, candidate, the
     tie rule that placed it below the one above or '')."""
-    ordered = sorted(candidates, key=rank_key)
+    items = list(candidates)
+    # The order of rank_key, compared as integers: totals (and shares) over one common
+    # denominator each, so the sort compares ints at C speed instead of cross-multiplying
+    # Fractions in Python per comparison (most of the time for 2,000 candidates); exact.
+    totals = _over_common_denominator([c.total for c in items])
+    shares = _over_common_denominator([c.top_criterion for c in items])
+    keyed = sorted(zip(((-t, -s, c.requested_won, c.submitted_at, c.key)
+                        for t, s, c in zip(totals, shares, items, strict=True)), items,
+                       strict=True), key=lambda pair: pair[0])
     result: list[tuple[int, Candidate, str]] = []
-    for position, candidate in enumerate(ordered, start=1):
+    for position, (key, candidate) in enumerate(keyed, start=1):
         tie = ""
         if position > 1:
-            above = ordered[position - 2]
-            if above.total == candidate.total:
-                if above.top_criterion != candidate.top_criterion:
+            above_key, above = keyed[position - 2]
+            if above_key[0] == key[0]:
+                if above_key[1] != key[1]:
                     tie = TIE_TOP_CRITERION
                 elif above.requested_won != candidate.requested_won:
                     tie = TIE_REQUESTED

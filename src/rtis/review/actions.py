@@ -6,6 +6,7 @@ ties, cut-off, budget, conflict screening, member choice) live in rtis.lib.revie
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,15 +15,29 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 
 from rtis.audit.log import (
     record_change,
-    record_changes,
     record_create,
     record_creates,
     record_deletes,
+    record_row_changes,
 )
+from rtis.audit.rows import insert_rows
 from rtis.audit.versioned import update_versioned
 from rtis.config import clock
 from rtis.lib import review_rules as rules
@@ -536,23 +551,35 @@ def stage_candidates(stage: CallStage) -> tuple[list[rules.Candidate], list[str]
     rule = stage_rule(stage)
     criteria = [rules.Criterion(c.pk, c.weight, c.max_score) for c in criteria_of(stage)]
     sheets: dict[int, list[dict[int, int]]] = {}
-    open_ids: list[int] = []
+    open_count = 0
     assigned: set[int] = set()
-    rows = (Assignment.objects.filter(panel__stage=stage).exclude(state=SheetState.RECUSED)
-            .values_list("pk", "application_id", "state", "scores"))
-    for pk, app_id, state, scores in rows:
+    # .order_by(): the models' default orderings would join panel, stage, call, application,
+    # organisation and evaluator only to sort 14,000 rows nobody needs sorted (most of the read).
+    # The scores come as JSON text and are decoded in one json.loads of all of them: one C call
+    # instead of a field converter and a decode per sheet.
+    rows = list(Assignment.objects.filter(panel__stage=stage).exclude(state=SheetState.RECUSED)
+                .order_by().values_list("application_id", "state",
+                                        Cast("scores", output_field=TextField())))
+    decoded = json.loads(f"[{','.join(text for _app, _state, text in rows)}]")
+    for (app_id, state, _text), scores in zip(rows, decoded, strict=True):
         assigned.add(app_id)
         if state != SheetState.SUBMITTED:
-            open_ids.append(pk)
+            open_count += 1
             continue
-        sheets.setdefault(app_id, []).append({int(k): v for k, v in scores.items()})
-    missing = [f"{who} → {title}" for who, title in Assignment.objects.filter(
-        pk__in=open_ids[:20]).values_list("evaluator__name", "application__title")]
-    missing += ["…"] * max(len(open_ids) - 20, 0)
-    apps = {a["pk"]: a for a in Application.objects.filter(panels__stage=stage)
-            .values("pk", "title", "requested_funds", "submitted_at")}
-    missing += [f"'{a['title']}' (평가표 없음 / no sheet)" for pk, a in apps.items()
-                if pk not in assigned]
+        sheets.setdefault(app_id, []).append(dict(zip(map(int, scores), scores.values(),
+                                                      strict=True)))
+    missing = []
+    if open_count:
+        missing = [f"{who} → {title}" for who, title in Assignment.objects.filter(
+            panel__stage=stage, state=SheetState.OPEN).values_list(
+            "evaluator__name", "application__title")[:20]]
+        missing += ["…"] * max(open_count - 20, 0)
+    apps = {a["pk"]: a for a in Application.objects.filter(panels__stage=stage).order_by()
+            .values("pk", "requested_funds", "submitted_at")}
+    if not assigned.issuperset(apps):  # titles in the applications' order, each once
+        titles = dict(Application.objects.filter(panels__stage=stage).values_list("pk", "title"))
+        missing += [f"'{title}' (평가표 없음 / no sheet)" for pk, title in titles.items()
+                    if pk not in assigned]
     candidates = []
     for pk, app in apps.items():
         if pk not in sheets:
@@ -597,40 +624,48 @@ def do_run_selection(actor: Any, stage: CallStage) -> list[Result]:
                   .values("application").annotate(n=Count("pk"))
                   .values_list("application", "n"))
     by_key = {c.key: c for c in candidates}
-    now = clock.now()
-    results = Result.objects.bulk_create([
-        Result(stage=stage, application_id=d.key, total=rounded(by_key[d.key].total), rank=d.rank,
-               outcome=OUTCOME_OF[d.outcome], tie=d.tie, awarded_won=d.awarded_won,
-               evaluators=counts.get(d.key, 0), decided_at=now) for d in decisions])
+    # Set-wise writes, a constant number of statements however many applications: the results
+    # in one insert, the statuses in one UPDATE from them, the audit events in one insert.
+    decided = clock.now()
+    insert_rows(Result, ["stage_id", "application_id", "total", "rank", "outcome", "tie",
+                         "awarded_won", "evaluators", "decided_at"], [
+        (stage.pk, d.key, rounded(by_key[d.key].total), d.rank, OUTCOME_OF[d.outcome], d.tie,
+         d.awarded_won, counts.get(d.key, 0), decided) for d in decisions])
     # The results are the record of the run: one event names it; each application's status
     # change below is audited one by one (its own history).
     record_change(actor, stage, {"selection": [None, {
-        "results": len(results), "selected": sum(d.outcome == rules.SELECTED for d in decisions),
+        "results": len(decisions), "selected": sum(d.outcome == rules.SELECTED for d in decisions),
         "awarded_won": sum(d.awarded_won for d in decisions), "budget_won": budget,
         "pass_mark": rule.pass_mark, "aggregation": rule.aggregation}]},
         reason="선정 / selection")
     if is_last:
-        applications = Application.objects.select_for_update().in_bulk(
-            [d.key for d in decisions])
-        changed: list[tuple[Any, dict[str, list[Any]]]] = []
-        for d in decisions:
-            application = applications[d.key]
-            old = (application.status, application.awarded_won)
-            application.status = (ApplicationStatus.SELECTED if d.outcome == rules.SELECTED
-                                  else ApplicationStatus.NOT_SELECTED)
-            application.awarded_won = d.awarded_won if d.outcome == rules.SELECTED else None
-            application.version += 1
-            changed.append((application, {"status": [old[0], application.status],
-                                          "awarded_won": [old[1], application.awarded_won]}))
-        groups: dict[tuple[str, int | None], list[int]] = defaultdict(list)
-        for application, _change in changed:
-            groups[(application.status, application.awarded_won)].append(application.pk)
-        for (status, awarded), ids in groups.items():  # one UPDATE per outcome and amount
-            for chunk in _chunks(ids):
-                Application.objects.filter(pk__in=chunk).update(
-                    status=status, awarded_won=awarded, version=F("version") + 1)
-        record_changes(actor, changed, reason="선정 / selection")
-    return results
+        _set_selected_statuses(actor, stage, decisions)
+    return list(Result.objects.filter(stage=stage).order_by("rank", "pk"))
+
+
+def _set_selected_statuses(actor: Any, stage: CallStage, decisions: list[rules.Decision]) -> None:
+    """선정 with the awarded funds, or 미선정, for every application the stage's results name:
+    one UPDATE reading the results, the old values read (and locked) once for the audit."""
+    decided = Application.objects.filter(
+        pk__in=Result.objects.filter(stage=stage).values("application_id"))
+    old = {pk: (status, awarded, title) for pk, status, awarded, title in
+           decided.select_for_update().order_by().values_list("pk", "status", "awarded_won",
+                                                                 "title")}
+    result = Result.objects.filter(stage=stage, application=OuterRef("pk"),
+                                   outcome=Outcome.SELECTED)
+    decided.update(status=Case(When(Exists(result), then=Value(ApplicationStatus.SELECTED)),
+                               default=Value(ApplicationStatus.NOT_SELECTED)),
+                   awarded_won=Subquery(result.values("awarded_won")[:1]),
+                   version=F("version") + 1)
+    changes: list[tuple[int, str, dict[str, list[Any]]]] = []
+    for d in decisions:
+        status, awarded, title = old[d.key]
+        chosen = d.outcome == rules.SELECTED
+        changes.append((d.key, title, {
+            "status": [status, ApplicationStatus.SELECTED if chosen
+                       else ApplicationStatus.NOT_SELECTED],
+            "awarded_won": [awarded, d.awarded_won if chosen else None]}))
+    record_row_changes(actor, Application, changes, reason="선정 / selection")
 
 
 @transaction.atomic
