@@ -5,10 +5,12 @@ from __future__ import annotations
 import importlib
 import json
 import os
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 
 from rtis.ingest.actions import do_import_plan
 from rtis.ingest.planfile import parse_plan_doc
@@ -55,11 +57,95 @@ def private_plan(db: Any, plan: Plan) -> Plan:
     return import_doc(doc)
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     """Hash test users' passwords with a fast hasher: PBKDF2's cost is a production setting,
     and it made user fixtures most of the suite's time. Production hashing is untouched."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+def module_data(build: Callable[[], Any]) -> Any:
+    """A module-scoped fixture whose data `build()` writes ONCE per module (per xdist worker)
+    instead of once per test: loading the seed or the demo per test was a large part of the
+    suite's time.
+
+    The data are written inside a transaction that is rolled back after the module's last test,
+    so nothing outlives the module. Every test using the fixture still runs in its own
+    transaction (the `django_db` mark is added to it), a savepoint
+    inside that one, rolled back after the test: a test may change or delete the shared data
+    freely, and the next test sees them as built. Tests of the module that do not use the
+    fixture run before it is built (`pytest_collection_modifyitems` below), on an empty database.
+    Not for transactional tests (live_server, transaction=True): they would commit and flush.
+    """
+
+    def shared(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
+        with django_db_blocker.unblock():
+            outer = transaction.atomic()
+            outer.__enter__()
+            try:
+                with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                    value = build()
+            except BaseException:
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+                raise
+        try:
+            yield value
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+
+    shared.module_data = True  # type: ignore[attr-defined]
+    return pytest.fixture(scope="module")(shared)
+
+
+def _django_order(item: Any) -> int:
+    """pytest-django's order of tests: 0 in a transaction, 1 transactional, 2 no database."""
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    transactional = False
+    if marker is not None:
+        transactional, reset_sequences, *_ = validate_django_db(marker)
+        transactional = transactional or reset_sequences
+    names = getattr(item, "fixturenames", [])
+    if transactional or "transactional_db" in names or "live_server" in names:
+        return 1
+    return 0 if marker is not None or "db" in names else 2
+
+
+def _uses_module_data(item: Any) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(getattr(defs[-1].func, "module_data", False)
+               for name, defs in info.name2fixturedefs.items()
+               if defs and name in item.fixturenames)
+
+
+# Tests that cannot see the database of the leg they run in, whatever it is: rtis.lib imports
+# nothing from Django, and these modules run `rtis` in a child process with an environment of their
+# own (no RTIS_DATABASE_URL, or an SQLite file of their own). Only their tests that use no test
+# database (pytest-django blocks any access) are meant, never a test with `db`.
+DATABASE_FREE = ("tests/lib/", "tests/config/test_settings.py", "tests/test_cli.py",
+                 "tests/test_cli_stored_key.py")
+
+
+def _deselect_database_free(config: Any, items: list[Any]) -> None:
+    """The second database leg of `make test` (scripts/run_tests.py sets RTIS_TEST_SECOND_LEG=1)
+    leaves out the DATABASE_FREE tests without database access: the first leg ran exactly the same
+    code against nothing that differs between the legs."""
+    root = str(config.rootpath)
+    gone = [item for item in items if _django_order(item) == 2
+            and os.path.relpath(str(item.path), root).replace(os.sep, "/").startswith(DATABASE_FREE)]
+    if gone:
+        ids = {id(item) for item in gone}
+        items[:] = [item for item in items if id(item) not in ids]
+        config.hook.pytest_deselected(items=gone)
 
 
 def _user(username: str, role: str, departments: list[str] | None = None) -> User:
@@ -121,7 +207,22 @@ def api() -> Any:
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """Skip the long probes (marker `soak`) unless RTIS_SOAK=1 (`make soak`): the quick suite
-    stays quick, and `-m browser` or any other selection keeps working."""
+    stays quick, and `-m browser` or any other selection keeps working.
+
+    Tests using a `module_data` fixture run in their own transaction (django_db) and after the
+    other tests of their module (which then never see the module's shared data); the order is
+    otherwise kept."""
+    shared = {id(item) for item in items if _uses_module_data(item)}
+    if shared:
+        for item in items:
+            if id(item) in shared and item.get_closest_marker("django_db") is None:
+                item.add_marker(pytest.mark.django_db)
+        # pytest-django has sorted the items (database tests, transactional ones, the rest)
+        # before the marks above: sort again the same way, stably, with the tests using shared
+        # data after the others (each module's own still together, in their order).
+        items.sort(key=lambda item: (_django_order(item), id(item) in shared))
+    if os.environ.get("RTIS_TEST_SECOND_LEG") == "1":
+        _deselect_database_free(config, items)
     if os.environ.get("RTIS_SOAK") == "1":
         return
     skip = pytest.mark.skip(reason="soak: run with RTIS_SOAK=1 (make soak)")

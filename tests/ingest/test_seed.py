@@ -17,17 +17,19 @@ from rtis.orgs.models import Department, DepartmentParent
 from rtis.plans.models import BudgetLine, Indicator, Node, Plan, StatedFigure
 from rtis.plans.queries import budget_by_source
 from rtis.tracking.models import ExecutionRecord, IndicatorReport, Milestone
-from tests.conftest import ensure_funding_sources
+from tests.conftest import ensure_funding_sources, module_data
 
 pytestmark = pytest.mark.django_db
 
 SEEDED = {"innovation-growth-2018", "st-promotion-5th", "pledge-5-3-6", "econ-office-report-2022"}
 
 
-@pytest.fixture
-def seeded(db: Any) -> None:
+def load_everything() -> None:
     ensure_funding_sources()
     load_seed()
+
+
+seeded = module_data(load_everything)  # once per module (tests.conftest)
 
 
 def test_it_loads_the_four_seeded_plans(seeded: None) -> None:

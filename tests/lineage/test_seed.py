@@ -3,27 +3,27 @@ numbers."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from rtis.ingest.seed import load_seed
 from rtis.lineage.queries import group_of, lineage_of
 from rtis.lineage.seed import do_load_lineage_seed
 from rtis.plans.models import Node
-from tests.conftest import ensure_funding_sources
+from tests.conftest import ensure_funding_sources, module_data
 
 pytestmark = pytest.mark.django_db
 MILLION = 1_000_000
 
 
-@pytest.fixture
-def seeded(db: Any) -> None:
+def load_the_plans_and_lineage() -> None:
     ensure_funding_sources()
     for slug in ("st-promotion-5th", "innovation-growth-2018", "econ-office-report-2022",
                  "pledge-5-3-6"):
         load_seed(only=slug)
     do_load_lineage_seed()
+
+
+seeded = module_data(load_the_plans_and_lineage)  # once per module (tests.conftest)
 
 
 def test_yangjae_across_the_three_plans(seeded: None) -> None:

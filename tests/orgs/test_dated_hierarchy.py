@@ -21,7 +21,7 @@ from rtis.orgs.queries import hierarchy_on
 from rtis.oversight.models import AuditItem, CouncilSession
 from rtis.plans.models import Plan
 from rtis.tracking.models import ExecutionRecord, IndicatorReport, Milestone
-from tests.conftest import client_for, ensure_funding_sources
+from tests.conftest import client_for, ensure_funding_sources, module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +29,12 @@ OLD_CHAIN = "경제진흥본부 → 경제기획관 → 경제정책과"
 NEW_CHAIN = "경제정책실 → 경제정책과"
 
 
-@pytest.fixture
-def seeded(db: Any) -> None:
+def load_everything() -> None:
     ensure_funding_sources()
     load_seed()
+
+
+seeded = module_data(load_everything)  # once per module (tests.conftest)
 
 
 def text_of(html: str) -> str:

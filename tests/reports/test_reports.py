@@ -22,16 +22,18 @@ from rtis.reports.actions import build_report, do_generate_report, snapshot_repo
 from rtis.reports.builders.common import in_unit
 from rtis.reports.models import ReportSnapshot
 from rtis.reports.render import FORMATS, renderer
-from tests.conftest import client_for, ensure_funding_sources
+from tests.conftest import client_for, ensure_funding_sources, module_data
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2022, 1, 21)
 
 
-@pytest.fixture
-def seeded(db: Any) -> None:
+def load_everything() -> None:
     ensure_funding_sources()
     load_seed()
+
+
+seeded = module_data(load_everything)  # once per module (tests.conftest)
 
 
 def table(report: Report, key: str) -> Any:

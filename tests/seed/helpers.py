@@ -5,24 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 from rtis.checks.run import run_checks
 from rtis.plans.models import BudgetLine, Node, StatedFigure, StatedTable
+from tests.conftest import module_data
 
 
 def seed_fixture(slug: str) -> Callable[..., None]:
-    """Return a pytest fixture that loads only this plan's seed file (and its sessions)."""
+    """Return a pytest fixture that loads only this plan's seed file (and its sessions), once
+    for the module; each test runs in its own rolled-back transaction (tests.conftest.module_data)."""
 
-    @pytest.fixture
-    def seeded(db: Any) -> None:
+    def load() -> None:
         from rtis.ingest.seed import load_seed
         from tests.conftest import ensure_funding_sources
 
         ensure_funding_sources()
         load_seed(only=slug)
 
-    return seeded
+    fixture: Callable[..., None] = module_data(load)
+    return fixture
 
 
 class SeedData:

@@ -17,6 +17,7 @@ import pytest
 from rtis.checks.run import run_checks
 from rtis.lib.consistency import Finding
 from rtis.plans.models import BudgetLine, Node, Plan, StatedFigure, StatedTable
+from tests.conftest import module_data
 from tests.seed.seed_texts import english_in_seed_file, english_prose, unconverted_money
 
 SLUG = "st-promotion-5th"
@@ -24,14 +25,20 @@ MILLION = 1_000_000  # 백만원
 EOK = 100_000_000  # 억원
 
 
-@pytest.fixture
-def seeded(db: Any) -> Plan:
+def load() -> None:
     from tests.conftest import ensure_funding_sources
 
     ensure_funding_sources()
     from rtis.ingest.seed import load_seed
 
     load_seed(only=SLUG)
+
+
+seeded_once = module_data(load)  # once per module (tests.conftest)
+
+
+@pytest.fixture
+def seeded(seeded_once: None) -> Plan:
     return Plan.objects.get(slug=SLUG)
 
 

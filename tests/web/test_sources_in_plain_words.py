@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from rtis.oversight.models import AuditItem
 from rtis.plans.models import Plan
-from tests.conftest import client_for
+from tests.conftest import client_for, module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +18,13 @@ pytestmark = pytest.mark.django_db
 FILE_NAME = re.compile(r"[0-9]{3}_[0-9a-f]{16}\.txt|seed/[a-z]+/|[\w-]+\.ya?ml\b")
 
 
-@pytest.fixture
-def seeded(db: Any) -> None:
+def load_everything() -> None:
     from rtis.ingest.seed import load_seed
 
     load_seed()
+
+
+seeded = module_data(load_everything)  # once per module (tests.conftest)
 
 
 def pages() -> list[str]:
