@@ -37,12 +37,12 @@ def _bad(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "portal/bad_request.html", {"message": message}, status=400)
 
 
-def _my_work(user: Any, plan_ids: list[int]) -> tuple[dict[str, int] | None, dict[int, int] | None]:
+def _my_work(user: Any, plan_ids: list[int]) -> dict[str, int] | None:
     """Count an officer's unfinished entries (returned, drafts, submitted) on the nodes their
     departments own, down the tree (the rule of tracking.queries.editable_node_ids), in two
-    queries; also return node → plan, which the portfolio needs anyway."""
+    queries."""
     if getattr(user, "role", None) != Role.OFFICER or not is_internal(user):
-        return None, None
+        return None
     from django.db.models import Count, Exists, OuterRef
 
     from rtis.orgs.models import User
@@ -53,12 +53,12 @@ def _my_work(user: Any, plan_ids: list[int]) -> tuple[dict[str, int] | None, dic
     owns = NodeDepartment.objects.filter(node_id=OuterRef("pk"), role="owner",
                                          department_id__in=mine)
     rows = list(Node.objects.filter(plan_id__in=plan_ids).annotate(owned=Exists(owns))
-                .values_list("id", "parent_id", "plan_id", "owned"))
+                .order_by().values_list("id", "parent_id", "owned"))
     children: dict[int | None, list[int]] = {}
-    for node_id, parent_id, _plan, _owned in rows:
+    for node_id, parent_id, _owned in rows:
         children.setdefault(parent_id, []).append(node_id)
     reachable: set[int] = set()
-    stack = [node_id for node_id, _parent, _plan, owned in rows if owned]
+    stack = [node_id for node_id, _parent, owned in rows if owned]
     while stack:
         current = stack.pop()
         if current not in reachable:
@@ -75,7 +75,7 @@ def _my_work(user: Any, plan_ids: list[int]) -> tuple[dict[str, int] | None, dic
                                      (Milestone, "node_id"))]
         for status, n in parts[0].union(parts[1], parts[2], all=True):
             counts[status] += n
-    return counts, {node_id: plan_id for node_id, _parent, plan_id, _owned in rows}
+    return counts
 
 
 @require_GET
@@ -85,8 +85,8 @@ def home(request: HttpRequest) -> HttpResponse:
     plans = portal_plans(user)
     ids = [p.pk for p in plans]
     today = clock.today()
-    my_work, plan_of = _my_work(user, ids) if user.is_authenticated else (None, None)
-    summary = portfolio(plans, hidden_node_ids(user, ids), today, plan_of)
+    my_work = _my_work(user, ids) if user.is_authenticated else None
+    summary = portfolio(plans, hidden_node_ids(user, ids), today)
     return render(request, "portal/home.html", {
         "portfolio": summary, "today": today,
         "money_chart": summary.money_chart(), "achievement_chart": summary.achievement_chart(),
@@ -102,8 +102,8 @@ def _progress_page(request: HttpRequest, slug: str, code: str | None) -> HttpRes
     withheld = withheld_ids([plan.pk]) if is_internal(user) else set()
     view = progress(plan, node, hidden, withheld, clock.today())
     ancestors: list[Any] = []
-    if node is not None:
-        by_id = {item.pk: item for item in plan.nodes.only("id", "plan_id", "parent_id", "code", "title")}
+    if node is not None:  # a shown node's ancestors are shown: the tree's nodes have them
+        by_id = {item.pk: item for item in view.nodes}
         current = by_id.get(node.parent_id) if node.parent_id else None
         while current is not None:
             ancestors.insert(0, current)
