@@ -25,6 +25,7 @@ from rtis.ingest.staging import do_stage_import
 from rtis.ntis.models import Project
 from rtis.orgs.models import Department, User
 from rtis.plans.models import BudgetLine, Indicator, Plan
+from rtis.portal.actions import do_publish_report
 from rtis.reports.actions import do_generate_report
 from rtis.rnd.actions import do_create_call, do_create_programme, do_publish_call
 from rtis.rnd.models import Call
@@ -203,6 +204,10 @@ PAGE_RULES: dict[str, Rule] = {
     "ntis:stats_download": Rule(EVERYONE),
     "ntis:projects": Rule(STAFF),  # a project names its principal investigator
     "ntis:project": Rule(STAFF),
+    # portal
+    "portal:public_report": Rule(EVERYONE),  # a published report (unpublished: 404 to all)
+    "portal:dataset_reports": Rule(EVERYONE),  # published reports only, for every reader
+    "portal:report_publication": Rule(PLANNER, "POST"),
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -341,6 +346,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
     sheet.save(data)
     batch = do_stage_import(planner, plan, "table.xlsx", data.getvalue())
     snapshot = do_generate_report(planner, "plan-tables", plan, dt.date(2021, 12, 31))
+    do_publish_report(planner, snapshot, None)  # portal: its public download
     call = rnd_call(planner)
     facility = published_facility()
     review = review_pks(planner)
@@ -354,6 +360,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
         "line_id": BudgetLine.objects.filter(node=unit).first().pk,  # type: ignore[union-attr]
         "pk_for": {"orgs:detail": Department.objects.get(name="신성장산업과").pk,
                    "reports:download": snapshot.pk, "ingest:batch": batch.pk,
+                   "portal:public_report": snapshot.pk, "portal:report_publication": snapshot.pk,
                    "tracking:notification_read": note.pk,
                    "tracking:participation_delete": event.pk,
                    "tracking:period_move": month.pk, "tracking:approve": record.pk,

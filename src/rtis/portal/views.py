@@ -197,6 +197,58 @@ def publication(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("portal:progress", slug=plan.slug)
 
 
+@require_GET
+def public_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """A published report as HTML, PDF, XLSX or HWPX, for anyone (unpublished ones are 404)."""
+    from django.http import Http404
+
+    from rtis.portal.access import get_public_report
+    from rtis.reports.actions import snapshot_report
+    from rtis.reports.render import FORMATS, renderer
+    from rtis.web.csp import allow_inline_styles
+
+    if fmt not in FORMATS:
+        raise Http404(f"형식 '{fmt[:10]}'은(는) 없습니다 (html, pdf, xlsx, hwpx) / no format "
+                      f"'{fmt[:10]}'")
+    snapshot = get_public_report(pk)
+    content_type, extension = FORMATS[fmt]
+    data = renderer(fmt)(snapshot_report(snapshot))
+    response = HttpResponse(data, content_type=content_type)
+    name = f"{snapshot.kind}-{snapshot.plan.slug}-{snapshot.as_of}"
+    disposition = "inline" if fmt == "html" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}.{extension}"'
+    if fmt == "html":  # the standalone report's print CSS, allowed by hash
+        allow_inline_styles(response, data.decode("utf-8"))
+    return response
+
+
+@require_POST
+def report_publication(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish a generated report with a date, or withdraw it (planners)."""
+    from django.shortcuts import get_object_or_404
+
+    from rtis.reports.models import ReportSnapshot
+
+    if not is_planner(request.user):
+        raise PermissionDenied("기획 담당자만 할 수 있습니다 / only planners may do this")
+    snapshot = get_object_or_404(ReportSnapshot, pk=pk)
+    raw = request.POST.get("published_on", "")
+    try:
+        day = dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return HttpResponseBadRequest(f"공개일(published_on) '{raw[:20]}'은(는) 날짜가 아닙니다 / "
+                                      "published_on is not a date")
+    try:
+        if request.POST.get("published") == "1":
+            actions.do_publish_report(request.user, snapshot, day)
+        else:
+            actions.do_withdraw_report(request.user, snapshot)
+    except ValueError as exc:
+        return HttpResponseBadRequest(str(exc))
+    messages.success(request, _("공개 설정을 저장했습니다."))
+    return redirect("reports:index")
+
+
 @require_POST
 def withhold(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """Withhold a node from the public, or show it again (planners)."""
