@@ -89,6 +89,12 @@ def insert_entries(rows: Sequence[tuple[str, ...]]) -> list[int]:
                 for pk, row in zip(ids, rows, strict=True):
                     copy.write_row((pk, *row))
             return ids
+        if not connection.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35
+            from rtis.search.models import SearchEntry
+
+            created = SearchEntry.objects.bulk_create(
+                [SearchEntry(**dict(zip(ENTRY_COLUMNS, row, strict=True))) for row in rows])
+            return [int(e.pk) for e in created]
         found: list[int] = []
         marks = "(" + ", ".join(["%s"] * len(ENTRY_COLUMNS)) + ")"
         for start in range(0, len(rows), 1000):
