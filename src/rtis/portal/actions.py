@@ -136,7 +136,8 @@ def do_publish_report(actor: Any, snapshot: Any, published_on: dt.date | None) -
     from rtis.reports.models import ReportSnapshot
 
     require_planner(actor)
-    current = ReportSnapshot.objects.select_for_update().select_related("plan").get(pk=snapshot.pk)
+    current = (ReportSnapshot.objects.select_for_update(of=("self",)).select_related("plan")
+               .get(pk=snapshot.pk))
     day = published_on or clock.today()
     if day > clock.today():
         raise ValueError(f"공개일 {day}은(는) 오늘({clock.today()}) 이후일 수 없습니다 / the "
