@@ -123,6 +123,10 @@ PAGE_RULES: dict[str, Rule] = {
     # portal
     "portal:progress": Rule(EVERYONE),
     "portal:node_progress": Rule(EVERYONE),
+    # before portal:publication, whose empty POST withdraws the plan (and hides its reports)
+    "portal:public_report": Rule(EVERYONE),  # a published report (unpublished: 404 to all)
+    "portal:dataset_reports": Rule(EVERYONE),  # published reports only, for every reader
+    "portal:report_publication": Rule(PLANNER, "POST"),
     "portal:publication": Rule(PLANNER, "POST"),
     "portal:withhold": Rule(PLANNER, "POST"),
     "portal:data": Rule(EVERYONE),
@@ -204,10 +208,6 @@ PAGE_RULES: dict[str, Rule] = {
     "ntis:stats_download": Rule(EVERYONE),
     "ntis:projects": Rule(STAFF),  # a project names its principal investigator
     "ntis:project": Rule(STAFF),
-    # portal
-    "portal:public_report": Rule(EVERYONE),  # a published report (unpublished: 404 to all)
-    "portal:dataset_reports": Rule(EVERYONE),  # published reports only, for every reader
-    "portal:report_publication": Rule(PLANNER, "POST"),
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
