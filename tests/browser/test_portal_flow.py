@@ -17,13 +17,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 PUBLIC_PAGES = ["/", "/plans/sample-plan/progress/", "/plans/sample-plan/progress/2-1/",
-                "/data/", "/data/plans/", "/data/budget/?plan=sample-plan"]
+                "/data/", "/data/plans/", "/data/budget/?plan=sample-plan",
+                # portal: search, the council follow-up and published reports
+                "/search/?q=창업", "/oversight/", "/data/reports/"]
 
 
 @pytest.fixture(autouse=True)
 def portal_settings(settings: Any, tmp_path: Any) -> None:
     settings.VAR_DIR = tmp_path
     settings.RTIS_TODAY = dt.date(2019, 12, 31)
+
+
+@pytest.fixture(autouse=True)
+def indexed(tracked: Any) -> None:  # noqa: F811
+    """The search index rebuilt (a flush between browser tests keeps no tokens)."""
+    from rtis.search.index import reindex
+
+    reindex()
 
 
 def _context(browser: Any, **options: Any) -> Any:
@@ -42,6 +52,17 @@ def _citizen_flow(page: Any, live_server: Any, width: int | None) -> None:
     if width is not None:
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert page.get_by_test_id("menu-toggle").is_visible()
+        page.get_by_test_id("menu-toggle").click()
+    # a 2-syllable word from the header's search box, then back to the home page
+    box = page.get_by_test_id("site-search").get_by_role("searchbox")
+    box.fill("창업")
+    box.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    assert page.get_by_test_id("group-node").locator("mark").first.inner_text() == "창업"
+    if width is not None:
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.go_back()
+    page.wait_for_url(f"{live_server.url}/")
     page.get_by_test_id("progress-link").first.click()
     page.wait_for_url("**/plans/sample-plan/progress/")
     assert "표본 혁신성장 계획" in page.get_by_test_id("progress-title").inner_text()

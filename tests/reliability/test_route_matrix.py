@@ -25,6 +25,7 @@ from rtis.ingest.staging import do_stage_import
 from rtis.ntis.models import Project
 from rtis.orgs.models import Department, User
 from rtis.plans.models import BudgetLine, Indicator, Plan
+from rtis.portal.actions import do_publish_report
 from rtis.reports.actions import do_generate_report
 from rtis.rnd.actions import do_create_call, do_create_programme, do_publish_call
 from rtis.rnd.models import Call
@@ -222,6 +223,10 @@ PAGE_RULES: dict[str, Rule] = {
     "facilities:call_add": Rule(PLANNER, "POST"),
     "facilities:investment_add": Rule(PLANNER, "POST"),
     "facilities:exit_add": Rule(PLANNER, "POST"),
+    # portal
+    "portal:public_report": Rule(EVERYONE),  # a published report (unpublished: 404 to all)
+    "portal:dataset_reports": Rule(EVERYONE),  # published reports only, for every reader
+    "portal:report_publication": Rule(PLANNER, "POST"),
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -371,6 +376,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
     sheet.save(data)
     batch = do_stage_import(planner, plan, "table.xlsx", data.getvalue())
     snapshot = do_generate_report(planner, "plan-tables", plan, dt.date(2021, 12, 31))
+    public_report = published_report(planner)  # portal
     call = rnd_call(planner)
     facility = published_facility()
     review = review_pks(planner)
@@ -384,6 +390,8 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
         "line_id": BudgetLine.objects.filter(node=unit).first().pk,  # type: ignore[union-attr]
         "pk_for": {"orgs:detail": Department.objects.get(name="신성장산업과").pk,
                    "reports:download": snapshot.pk, "ingest:batch": batch.pk,
+                   "portal:public_report": public_report,
+                   "portal:report_publication": public_report,
                    "tracking:notification_read": note.pk,
                    "tracking:participation_delete": event.pk,
                    "tracking:period_move": month.pk, "tracking:approve": record.pk,
@@ -408,6 +416,18 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
         "grants_ids": {key: grants[f"grants:{route}"] for key, route in GRANTS_IDS.items()},
         "rnd_ids": {"application_id": rnd_apply["rnd:application"]},
     }
+
+
+def published_report(planner: User) -> int:
+    """A published report of a second published plan (portal): the routes before it withdraw
+    the sample plan with their empty POSTs, which would hide a report of that plan."""
+    from tests.conftest import import_doc
+    from tests.factories import sample_plan_doc
+
+    other = import_doc(sample_plan_doc(slug="report-plan", title="보고서 계획"))
+    snapshot = do_generate_report(planner, "plan-tables", other, dt.date(2021, 12, 31))
+    do_publish_report(planner, snapshot, None)
+    return int(snapshot.pk)
 
 
 def published_facility() -> Any:

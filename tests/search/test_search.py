@@ -159,3 +159,36 @@ class _Sink:
 
     def flush(self) -> None:
         pass
+
+
+def test_bulk_added_entries_get_their_own_ids_and_tokens(plan: Plan) -> None:
+    """add_documents writes entries without the ORM (COPY / INSERT … RETURNING): every entry is
+    found by its own words, so no id was paired with another entry's tokens."""
+    from rtis.search.index import add_documents
+
+    words = ["가람", "나래", "다솜", "라온", "마루", "바다", "사랑", "아라"]
+    docs = [Document(str(n), f"{w}과제 {n}", f"{w} 설명", f"/x/{n}/", "public")
+            for n, w in enumerate(words * 3)]
+    register(Kind("bulktest", "시험", lambda keys: []))
+    try:
+        assert add_documents("bulktest", docs, batch=5) == 24
+        for w in words:
+            found = titles(PUBLIC, w, "bulktest")["bulktest"]
+            assert sorted(found) == sorted(d.title for d in docs if d.title.startswith(w)), w
+    finally:
+        unregister("bulktest")
+        SearchEntry.objects.filter(kind="bulktest").delete()
+
+
+def test_a_kind_page_counts_one_row_past_itself_not_every_match(
+        plan: Plan, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the count capped (COUNT_CAP, here 1), page 1 says 2+ and page 2 still has its row."""
+    from rtis.search import queries
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 1)
+    first = search(PUBLIC, parse_request({"q": "조성", "kind": "node", "per_page": "1"}))
+    assert (first.groups[0].count, first.groups[0].capped) == (2, True)
+    third = search(PUBLIC, parse_request({"q": "조성", "kind": "node", "per_page": "1",
+                                          "page": "3"}))
+    assert [h.entry.title for h in third.groups[0].hits] == ["홍릉 서울바이오허브 조성"]
+    assert (third.groups[0].count, third.groups[0].capped) == (3, False)

@@ -75,7 +75,9 @@ def index_tokens(text: str) -> list[str]:
         tokens.extend(map(operator.add, run, run[1:]))
     tokens.extend(_SINGLE.findall(text))  # a one-character word also stands alone
     tokens.extend(_latin_tokens(_BIGRAM_RUN.sub(" ", text)))
-    return list(dict.fromkeys(t for t in tokens if t))
+    distinct = dict.fromkeys(tokens)  # in C; then drop the empty token if any
+    distinct.pop("", None)
+    return list(distinct)
 
 
 def strip_particle(word: str) -> str:

@@ -82,3 +82,44 @@ def hidden_codes(user: Any, plan: Plan) -> set[str]:
     if not hidden:
         return set()
     return set(Node.objects.filter(pk__in=hidden).values_list("code", flat=True))
+
+
+def public_reports(plan_slug: str = "", kind: str = "") -> list[Any]:
+    """Return the published reports the public may see now, newest publication first.
+
+    Checked when read, not only when published: a report whose plan was withdrawn since, or
+    which holds a node withheld since (its own, or any for a whole-plan report), is not shown.
+    """
+    from rtis.portal.models import ReportPublication
+
+    rows = (ReportPublication._default_manager.filter(snapshot__plan__published=True)
+            .select_related("snapshot__plan").order_by("-published_on", "-snapshot_id"))
+    if plan_slug:
+        rows = rows.filter(snapshot__plan__slug=plan_slug)
+    if kind:
+        rows = rows.filter(snapshot__kind=kind)
+    found = []
+    for publication in rows:
+        snapshot = publication.snapshot
+        snapshot.publication = publication  # the reverse one-to-one, filled
+        found.append(snapshot)
+    plans = {r.plan_id for r in found if r.plan_id is not None}
+    hidden = withheld_ids(plans) if plans else set()
+    if not hidden:
+        return found
+    hidden_codes: dict[int, set[str]] = {}
+    for plan_id, code in Node.objects.filter(pk__in=hidden).values_list("plan_id", "code"):
+        hidden_codes.setdefault(plan_id, set()).add(code)
+    return [r for r in found if r.plan_id not in hidden_codes
+            or (r.node_code and r.node_code not in hidden_codes[r.plan_id])]
+
+
+def get_public_report(pk: int) -> Any:
+    """Return a report the public may see, or raise Http404 (unpublished ones too)."""
+    from rtis.reports.models import ReportSnapshot
+
+    snapshot = ReportSnapshot.objects.filter(pk=pk).select_related("plan").first()
+    if snapshot is None or snapshot.plan is None or all(
+            r.pk != pk for r in public_reports(snapshot.plan.slug, snapshot.kind)):
+        raise Http404(f"공개된 보고서 {pk}이(가) 없습니다 / no published report {pk}")
+    return snapshot

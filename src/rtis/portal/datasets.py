@@ -255,6 +255,39 @@ def departments_table(user: Any, params: QueryDict) -> Table:
     ], units, note=str(_("기준일 %(day)s")) % {"day": day.isoformat()})
 
 
+def reports_table(user: Any, params: QueryDict) -> Table:
+    """The published reports (the same list for every reader: staff see the rest at /reports/)."""
+    from django.urls import reverse
+
+    from rtis.portal.access import public_reports
+    from rtis.reports.models import ReportKind
+
+    plan = params.get("plan", "")
+    if plan and not Plan.objects.filter(slug=plan, published=True).exists():
+        raise TabularError(f"plan={plan[:80]!r}: 공개된 계획이 아닙니다 / no such published plan")
+    kind = _choice_filter(params, "kind", [k.value for k in ReportKind])
+    labels = {k: str(v) for k, v in ReportKind.choices}
+
+    def link(fmt: str) -> Callable[[Any], str]:
+        return lambda r: reverse("portal:public_report", args=[r.pk, fmt])
+
+    return Table("reports", str(_("공개 보고서")), [
+        Column("id", _("보고서 ID"), lambda r: r.pk),
+        Column("kind", _("종류 코드"), lambda r: r.kind),
+        Column("kind_label", _("종류"), lambda r: labels.get(r.kind, r.kind)),
+        Column("title", _("제목"), lambda r: r.title),
+        Column("plan", _("계획 식별자"), lambda r: r.plan.slug),
+        Column("node", _("과제 번호"), lambda r: r.node_code),
+        Column("as_of", _("기준일"), lambda r: r.as_of.isoformat()),
+        Column("published_on", _("공개일"), lambda r: r.publication.published_on.isoformat()),
+        Column("html", _("HTML"), link("html")),
+        Column("pdf", _("PDF"), link("pdf")),
+        Column("xlsx", _("XLSX"), link("xlsx")),
+        Column("hwpx", _("HWPX"), link("hwpx")),
+    ], public_reports(plan, kind), default_columns=["kind_label", "title", "plan", "as_of",
+                                                     "published_on", "html", "pdf"])
+
+
 @dataclass(frozen=True)
 class Dataset:
     key: str
@@ -285,5 +318,8 @@ DATASETS: dict[str, Dataset] = {d.key: d for d in [
             council_items_table, ("session", "status", "category", "q")),
     Dataset("departments", _("조직"), _("기준일의 부서명과 상위 조직"),
             departments_table, ("on",)),
+    Dataset("reports", _("공개 보고서"), _("기획 담당자가 공개한 보고서(업무보고, 총괄표, 공약 카드)와 "
+                                         "내려받기 주소"),
+            reports_table, ("plan", "kind")),
 ]}
 

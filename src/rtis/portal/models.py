@@ -49,3 +49,31 @@ class WithheldNode(models.Model):
 
     def audit_scope(self) -> tuple[int | None, int | None]:
         return self.node.plan_id, self.node_id
+
+
+class ReportPublication(models.Model):
+    """A generated report (snapshot) a planner published with a date: the public sees it then.
+
+    Without one a report stays with its readers inside (planners and viewers, /reports/); with
+    one it is listed in the open data (/data/reports/), downloadable by anyone, found by the
+    public search and in the bulk download. Who generated or published it is never shown.
+    """
+
+    snapshot_id: int
+    snapshot = models.OneToOneField("reports.ReportSnapshot", on_delete=models.CASCADE,
+                                    related_name="publication")
+    published_on = models.DateField(_("공개일"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("보고서 공개")
+        verbose_name_plural = _("보고서 공개")
+
+    def __str__(self) -> str:
+        return f"{self.snapshot.title} {self.published_on}"
+
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        return self.snapshot.plan_id, None

@@ -50,24 +50,45 @@ def planned_by_node_year(plan_ids: Iterable[int], hidden: set[int]) -> dict[tupl
     return {(node_id, year): int(total) for node_id, year, total in rows}
 
 
-def executed_by_node_year(plan_ids: Iterable[int], hidden: set[int]) -> dict[tuple[int, int], int]:
-    """Return executed won per (node id, year): the settled figure of a closed year where there is
-    one, else the year-to-date spending of the latest approved monthly record (two queries)."""
+def planned_by_plan_year(plan_ids: Iterable[int], hidden: set[int]) -> dict[tuple[int, int], int]:
+    """Return planned won per (plan id, year), hidden nodes left out (one query, summed in SQL)."""
+    rows = (BudgetLine.objects.filter(node__plan_id__in=list(plan_ids)).exclude(node_id__in=hidden)
+            .order_by().values_list("node__plan_id", "year").annotate(total=Sum("amount_won")))
+    return {(plan_id, year): int(total) for plan_id, year, total in rows}
+
+
+def _executed_cells(plan_ids: Iterable[int],
+                    hidden: set[int]) -> dict[tuple[int, int], tuple[int, int]]:
+    """Return (plan id, executed won) per (node id, year): see executed_by_node_year."""
     ids = list(plan_ids)
-    settled: dict[tuple[int, int], int] = {
-        (node_id, year): int(total) for node_id, year, total in
+    found: dict[tuple[int, int], tuple[int, int]] = {
+        (node_id, year): (plan_id, int(total)) for node_id, year, plan_id, total in
         AnnualExecution.objects.filter(node__plan_id__in=ids).exclude(node_id__in=hidden)
-        .order_by().values_list("node_id", "year").annotate(total=Sum("amount_won"))}
+        .order_by().values_list("node_id", "year", "node__plan_id")
+        .annotate(total=Sum("amount_won"))}
     newest = Window(RowNumber(), partition_by=[F("node_id"), F("period__year")],
                     order_by=F("period__number").desc())
     records = (ExecutionRecord.objects.filter(
         status=ExecutionStatus.APPROVED, period__kind=PeriodKind.MONTH, node__plan_id__in=ids)
         .exclude(node_id__in=hidden).annotate(newest=newest).filter(newest=1)
-        .order_by().values_list("node_id", "period__year", "spent"))
-    found = dict(settled)
-    for node_id, year, spent in records:
-        found.setdefault((node_id, year), int(spent))
+        .order_by().values_list("node_id", "period__year", "node__plan_id", "spent"))
+    for node_id, year, plan_id, spent in records:
+        found.setdefault((node_id, year), (plan_id, int(spent)))
     return found
+
+
+def executed_by_node_year(plan_ids: Iterable[int], hidden: set[int]) -> dict[tuple[int, int], int]:
+    """Return executed won per (node id, year): the settled figure of a closed year where there is
+    one, else the year-to-date spending of the latest approved monthly record (two queries)."""
+    return {key: amount for key, (_plan, amount) in _executed_cells(plan_ids, hidden).items()}
+
+
+def executed_by_plan_year(plan_ids: Iterable[int], hidden: set[int]) -> dict[tuple[int, int], int]:
+    """Return executed won per (plan id, year), by the rule of executed_by_node_year."""
+    sums: dict[tuple[int, int], int] = defaultdict(int)
+    for (_node, year), (plan_id, amount) in _executed_cells(plan_ids, hidden).items():
+        sums[(plan_id, year)] += amount
+    return dict(sums)
 
 
 def by_year(cells: dict[tuple[int, int], int], node_ids: set[int] | None = None) -> dict[int, int]:
@@ -97,6 +118,7 @@ class IndicatorProgress:
 
     pk: int
     node_id: int
+    plan_id: int
     node_code: str
     name: str
     unit: str
@@ -129,25 +151,26 @@ def indicator_progress(plan_ids: Iterable[int], hidden: set[int],
     ids = list(plan_ids)
     indicators = (Indicator.objects.filter(node__plan_id__in=ids).exclude(node_id__in=hidden)
                   .order_by("node__plan_id", "node__position", "position", "id")
-                  .values_list("id", "node_id", "node__code", "name", "unit", "direction"))
+                  .values_list("id", "node_id", "node__plan_id", "node__code", "name", "unit",
+                               "direction"))
     found = {}
-    for pk, node_id, code, name, unit, direction in indicators:
+    for pk, node_id, plan_id, code, name, unit, direction in indicators:
         if node_ids is None or node_id in node_ids:
-            found[pk] = IndicatorProgress(pk, node_id, code, name, unit, direction)
+            found[pk] = IndicatorProgress(pk, node_id, plan_id, code, name, unit, direction)
     targets: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for indicator_id, year, value in (IndicatorTarget.objects.filter(indicator__node__plan_id__in=ids)
                                       .order_by().values_list("indicator_id", "year", "value")):
         targets[indicator_id][year] = value
-    actuals: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    # indicator → year → {period: value}: each year's actuals grouped once, not filtered per year
+    actuals: dict[int, dict[int, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
     for indicator_id, period, value in (IndicatorActual.objects.filter(
             indicator__node__plan_id__in=ids).order_by().values_list(
             "indicator_id", "period", "value")):
-        actuals[indicator_id][period] = value
+        actuals[indicator_id][int(period[:4])][period] = value
     for pk, item in found.items():
-        years = sorted(set(targets[pk]) | {int(p[:4]) for p in actuals[pk]})
-        for year in years:
-            chosen = rules.actual_of_year(
-                {p: v for p, v in actuals[pk].items() if p.startswith(str(year))}, year)
+        mine = actuals.get(pk, {})
+        for year in sorted(set(targets[pk]) | set(mine)):
+            chosen = rules.actual_of_year(mine.get(year, {}), year)
             found_period: str | None = chosen[0] if chosen else None
             actual: Decimal | None = chosen[1] if chosen else None
             target = targets[pk].get(year)
@@ -272,9 +295,12 @@ def recent_changes(plan_ids: Iterable[int], hidden: set[int], limit: int = 8) ->
     from django.apps import apps
 
     labels = {k: str(v) for k, v in AuditAction.choices}
-    rows = (AuditEvent.objects.filter(plan_id__in=list(plan_ids),
-                                      target_type__in=PUBLIC_CHANGE_TYPES,
-                                      action__in=[AuditAction.CREATE, AuditAction.UPDATE])
+    # The plans are matched through an expression (plan_id + 0), not the plan_id index: the
+    # database then walks the index on `at` from the newest and stops at the limit, instead of
+    # reading and sorting every event of the plans (2.5 ms → 0.5 ms at the demo's 3,653 events).
+    rows = (AuditEvent.objects.annotate(of_plan=F("plan_id") + 0)
+            .filter(of_plan__in=list(plan_ids), target_type__in=PUBLIC_CHANGE_TYPES,
+                    action__in=[AuditAction.CREATE, AuditAction.UPDATE])
             .exclude(node_id__in=hidden).order_by("-at", "-id")
             .values_list("at", "action", "target_type", "plan_id", "target_repr")[:limit])
     kinds = {}

@@ -140,31 +140,36 @@ class Portfolio:
                          "%", mark=(100.0, _("목표")), names=[g.plan.title for g in self.plans])
 
 
-def portfolio(plans: list[Plan], hidden: set[int], today: dt.date,
-              plan_of: dict[int, int] | None = None) -> Portfolio:
+def portfolio(plans: list[Plan], hidden: set[int], today: dt.date) -> Portfolio:
     """Return the home page's figures for the reader's plans (a constant number of queries).
 
-    `plan_of` (node id → plan id of the plans' nodes) when the caller has read it already.
+    Money is summed per plan and year in the database (execution per node and year first, for
+    the settled-or-latest rule); every row below is read once and filed under its plan.
     """
     ids = [p.pk for p in plans]
-    planned = q.planned_by_node_year(ids, hidden)
-    executed = q.executed_by_node_year(ids, hidden)
-    if plan_of is None:
-        plan_of = dict(Node.objects.filter(plan_id__in=ids).values_list("id", "plan_id"))
-    indicators = q.indicator_progress(ids, hidden)
+    planned = q.planned_by_plan_year(ids, hidden)
+    executed = q.executed_by_plan_year(ids, hidden)
+    money: dict[int, list[int]] = {pk: [0, 0, 0] for pk in ids}  # planned, to date, executed
+    for (plan_id, year), won in planned.items():
+        money[plan_id][0] += won
+        if year <= today.year:
+            money[plan_id][1] += won
+    for (plan_id, year), won in executed.items():
+        if year <= today.year:
+            money[plan_id][2] += won
+    indicators: dict[int, list[q.IndicatorProgress]] = {pk: [] for pk in ids}
+    for item in q.indicator_progress(ids, hidden):
+        indicators[item.plan_id].append(item)
     milestones = q.milestone_counts(ids, hidden)
     council = q.council_counts(ids)
     glances = []
     for plan in plans:
-        mine = [i for i in indicators if plan_of.get(i.node_id) == plan.pk]
+        mine = indicators[plan.pk]
+        planned_won, to_date, executed_won = money[plan.pk]
         glances.append(Glance(
-            plan,
-            planned_won=sum(v for (n, _y), v in planned.items() if plan_of.get(n) == plan.pk),
-            planned_to_date_won=sum(v for (n, y), v in planned.items()
-                                    if plan_of.get(n) == plan.pk and y <= today.year),
-            executed_won=sum(v for (n, y), v in executed.items()
-                             if plan_of.get(n) == plan.pk and y <= today.year),
-            indicators=len(mine), computed=sum(1 for i in mine if i.latest and i.latest.rate is not None),
+            plan, planned_won=planned_won, planned_to_date_won=to_date, executed_won=executed_won,
+            indicators=len(mine),
+            computed=sum(1 for i in mine if i.latest and i.latest.rate is not None),
             achievement=q.achievement_of(mine),
             milestones=dict(milestones[plan.pk]), council=dict(council[plan.pk])))
     return Portfolio(today, glances, q.recent_changes(ids, hidden))
@@ -213,6 +218,7 @@ class Progress:
     indicators: list[q.IndicatorProgress]
     milestones: list[q.MilestoneRow]
     statuses: list[q.StatusRow]
+    nodes: list[Node] = field(default_factory=list)  # the plan's shown nodes, for breadcrumbs
 
     @property
     def planned_won(self) -> int:
@@ -324,7 +330,7 @@ def progress(plan: Plan, node: Node | None, hidden: set[int], withheld: set[int]
                  node.pk if node is not None else None, today)
     return Progress(plan, node, today, years, tree,
                     q.indicator_progress([plan.pk], hidden, scope),
-                    q.milestones_of(plan, scope), q.status_history(plan, scope))
+                    q.milestones_of(plan, scope), q.status_history(plan, scope), nodes)
 
 
 def short_title(title: str, limit: int = 14) -> str:

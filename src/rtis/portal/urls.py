@@ -10,6 +10,8 @@ urlpatterns = [
     path("plans/<slug:slug>/publication/", views.publication, name="publication"),
     path("plans/<slug:slug>/progress/<str:code>/withhold/", views.withhold, name="withhold"),
     path("data/", views.data_index, name="data"),
+    path("data/reports/<int:pk>/download.<str:fmt>", views.public_report, name="public_report"),
+    path("reports/<int:pk>/publication/", views.report_publication, name="report_publication"),
     path("data/all.zip", views.bundle, {"kind": "zip"}, name="bundle_zip"),
     path("data/all.sqlite3", views.bundle, {"kind": "sqlite3"}, name="bundle_sqlite"),
     # One route per dataset (stable addresses: /data/plans/, /data/council-items/ …).

@@ -37,12 +37,12 @@ def _bad(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "portal/bad_request.html", {"message": message}, status=400)
 
 
-def _my_work(user: Any, plan_ids: list[int]) -> tuple[dict[str, int] | None, dict[int, int] | None]:
+def _my_work(user: Any, plan_ids: list[int]) -> dict[str, int] | None:
     """Count an officer's unfinished entries (returned, drafts, submitted) on the nodes their
     departments own, down the tree (the rule of tracking.queries.editable_node_ids), in two
-    queries; also return node → plan, which the portfolio needs anyway."""
+    queries."""
     if getattr(user, "role", None) != Role.OFFICER or not is_internal(user):
-        return None, None
+        return None
     from django.db.models import Count, Exists, OuterRef
 
     from rtis.orgs.models import User
@@ -53,12 +53,12 @@ def _my_work(user: Any, plan_ids: list[int]) -> tuple[dict[str, int] | None, dic
     owns = NodeDepartment.objects.filter(node_id=OuterRef("pk"), role="owner",
                                          department_id__in=mine)
     rows = list(Node.objects.filter(plan_id__in=plan_ids).annotate(owned=Exists(owns))
-                .values_list("id", "parent_id", "plan_id", "owned"))
+                .order_by().values_list("id", "parent_id", "owned"))
     children: dict[int | None, list[int]] = {}
-    for node_id, parent_id, _plan, _owned in rows:
+    for node_id, parent_id, _owned in rows:
         children.setdefault(parent_id, []).append(node_id)
     reachable: set[int] = set()
-    stack = [node_id for node_id, _parent, _plan, owned in rows if owned]
+    stack = [node_id for node_id, _parent, owned in rows if owned]
     while stack:
         current = stack.pop()
         if current not in reachable:
@@ -75,7 +75,7 @@ def _my_work(user: Any, plan_ids: list[int]) -> tuple[dict[str, int] | None, dic
                                      (Milestone, "node_id"))]
         for status, n in parts[0].union(parts[1], parts[2], all=True):
             counts[status] += n
-    return counts, {node_id: plan_id for node_id, _parent, plan_id, _owned in rows}
+    return counts
 
 
 @require_GET
@@ -85,8 +85,8 @@ def home(request: HttpRequest) -> HttpResponse:
     plans = portal_plans(user)
     ids = [p.pk for p in plans]
     today = clock.today()
-    my_work, plan_of = _my_work(user, ids) if user.is_authenticated else (None, None)
-    summary = portfolio(plans, hidden_node_ids(user, ids), today, plan_of)
+    my_work = _my_work(user, ids) if user.is_authenticated else None
+    summary = portfolio(plans, hidden_node_ids(user, ids), today)
     return render(request, "portal/home.html", {
         "portfolio": summary, "today": today,
         "money_chart": summary.money_chart(), "achievement_chart": summary.achievement_chart(),
@@ -102,8 +102,8 @@ def _progress_page(request: HttpRequest, slug: str, code: str | None) -> HttpRes
     withheld = withheld_ids([plan.pk]) if is_internal(user) else set()
     view = progress(plan, node, hidden, withheld, clock.today())
     ancestors: list[Any] = []
-    if node is not None:
-        by_id = {item.pk: item for item in plan.nodes.only("id", "plan_id", "parent_id", "code", "title")}
+    if node is not None:  # a shown node's ancestors are shown: the tree's nodes have them
+        by_id = {item.pk: item for item in view.nodes}
         current = by_id.get(node.parent_id) if node.parent_id else None
         while current is not None:
             ancestors.insert(0, current)
@@ -195,6 +195,58 @@ def publication(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponseBadRequest(str(exc))
     messages.success(request, _("공개 설정을 저장했습니다."))
     return redirect("portal:progress", slug=plan.slug)
+
+
+@require_GET
+def public_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """A published report as HTML, PDF, XLSX or HWPX, for anyone (unpublished ones are 404)."""
+    from django.http import Http404
+
+    from rtis.portal.access import get_public_report
+    from rtis.reports.actions import snapshot_report
+    from rtis.reports.render import FORMATS, renderer
+    from rtis.web.csp import allow_inline_styles
+
+    if fmt not in FORMATS:
+        raise Http404(f"형식 '{fmt[:10]}'은(는) 없습니다 (html, pdf, xlsx, hwpx) / no format "
+                      f"'{fmt[:10]}'")
+    snapshot = get_public_report(pk)
+    content_type, extension = FORMATS[fmt]
+    data = renderer(fmt)(snapshot_report(snapshot))
+    response = HttpResponse(data, content_type=content_type)
+    name = f"{snapshot.kind}-{snapshot.plan.slug}-{snapshot.as_of}"
+    disposition = "inline" if fmt == "html" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}.{extension}"'
+    if fmt == "html":  # the standalone report's print CSS, allowed by hash
+        allow_inline_styles(response, data.decode("utf-8"))
+    return response
+
+
+@require_POST
+def report_publication(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish a generated report with a date, or withdraw it (planners)."""
+    from django.shortcuts import get_object_or_404
+
+    from rtis.reports.models import ReportSnapshot
+
+    if not is_planner(request.user):
+        raise PermissionDenied("기획 담당자만 할 수 있습니다 / only planners may do this")
+    snapshot = get_object_or_404(ReportSnapshot, pk=pk)
+    raw = request.POST.get("published_on", "")
+    try:
+        day = dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return HttpResponseBadRequest(f"공개일(published_on) '{raw[:20]}'은(는) 날짜가 아닙니다 / "
+                                      "published_on is not a date")
+    try:
+        if request.POST.get("published") == "1":
+            actions.do_publish_report(request.user, snapshot, day)
+        else:
+            actions.do_withdraw_report(request.user, snapshot)
+    except ValueError as exc:
+        return HttpResponseBadRequest(str(exc))
+    messages.success(request, _("공개 설정을 저장했습니다."))
+    return redirect("reports:index")
 
 
 @require_POST

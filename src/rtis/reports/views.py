@@ -60,7 +60,13 @@ def report_index(request: HttpRequest) -> HttpResponse:
         chosen = {"kind": kind if kind in ReportKind.values else ReportKind.WORK_REPORT,
                   "plan": slug, "node": "",
                   "as_of": as_of_defaults[slug].isoformat() if slug else ""}
-    snapshots = ReportSnapshot.objects.select_related("plan", "created_by")[:50]
+    snapshots = list(ReportSnapshot.objects.select_related("plan", "created_by")[:50])
+    from rtis.portal.models import ReportPublication
+
+    published = {p.snapshot_id: p for p in ReportPublication._default_manager.filter(
+        snapshot_id__in=[s.pk for s in snapshots])}
+    for snapshot in snapshots:
+        snapshot.published = published.get(snapshot.pk)  # type: ignore[attr-defined]
     return render(request, "reports/index.html", {
         "plans": plans, "kinds": ReportKind.choices, "snapshots": snapshots,
         "formats": list(FORMATS), "chosen": chosen, "errors": errors,

@@ -93,14 +93,21 @@ def references(keys: Collection[Any] | None) -> Iterator[Document]:
 
 
 def reports(keys: Collection[Any] | None) -> Iterator[Document]:
+    """Report snapshots: public once published (and still shown, rtis.portal.access), linked to
+    their public download; otherwise for report readers, linked to /reports/."""
+    from rtis.portal.access import public_reports
     from rtis.reports.models import ReportSnapshot
 
     rows = ReportSnapshot.objects.select_related("plan").order_by("pk")
+    public = {r.pk for r in public_reports()}
     for snapshot in _only(rows, keys):
         query = f"?plan={snapshot.plan.slug}" if snapshot.plan else ""
+        shown = snapshot.pk in public
+        url = (reverse("portal:public_report", args=[snapshot.pk, "html"]) if shown
+               else reverse("reports:index") + query)
         yield Document(str(snapshot.pk), snapshot.title,
-                       snapshot.plan.title if snapshot.plan else "",
-                       reverse("reports:index") + query, "reportreader",
+                       snapshot.plan.title if snapshot.plan else "", url,
+                       "public" if shown else "reportreader",
                        f"{snapshot.get_kind_display()} · {snapshot.as_of:%Y-%m-%d}")
 
 
