@@ -269,9 +269,11 @@ def screen(evaluators: Sequence[EvaluatorFacts], applications: Sequence[Applicat
     by_key = {e.key: e for e in evaluators}
     touching: dict[str, list[EvaluatorFacts]] = defaultdict(list)
     by_person: dict[tuple[str, str], list[EvaluatorFacts]] = defaultdict(list)
+    named = any(a.avoid_people for a in applications)  # the people index only when needed
     for e in evaluators:
         by_org[name_key(e.organisation)].append(e)
-        by_person[person_key(e.name, e.organisation)].append(e)
+        if named:
+            by_person[person_key(e.name, e.organisation)].append(e)
         if e.user_key is not None:
             by_user[e.user_key].append(e)
         for org in set(e.declared) | set(e.cowork):

@@ -37,6 +37,7 @@ from rtis.rnd.forms import (
     SignUpForm,
 )
 from rtis.rnd.importing import COLUMNS, SHEET, ImportRefused
+from rtis.rnd.join_views import join_from_sign_up
 from rtis.rnd.models import (
     ATTACHMENTS,
     Application,
@@ -75,8 +76,6 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() \
             and actions.registered_organisation(form.cleaned_data["business_number"]):
         # A registered business number: a join request, decided by the organisation (rnd-pages)
-        from rtis.rnd.join_views import join_from_sign_up
-
         sent = join_from_sign_up(request, form)
         if sent is not None:
             return sent
