@@ -36,6 +36,7 @@ from rtis.lib.review_rules import (
     evaluate,
     missing_or_out_of_range,
     name_key,
+    person_key,
     rank,
     screen,
     screen_naive,
@@ -286,3 +287,40 @@ def test_ranking_compares_exactly_as_the_fraction_key_does(items: list[Candidate
         assert bool(tie) == (above.total == below.total)
         if tie:
             assert (tie == TIE_TOP_CRITERION) == (above.top_criterion != below.top_criterion)
+# rnd-pages: people named by the applicant (name and organisation), declarations on one application
+
+def test_a_person_named_by_name_and_organisation_is_avoided_wherever_spelled_alike() -> None:
+    pool = [evaluator(1, org="(주)가온", name="김 가상"), evaluator(2, org="연세대학교", name="김가상"),
+            evaluator(3, org="KAIST", name="이예시")]
+    named = ApplicationFacts(key=10, organisation="서울대학교", department="경영학과",
+                             people=frozenset(), creator_key=None,
+                             avoid_people=frozenset({person_key("김가상", "주식회사 가온")}))
+    assert screen(pool, [named], year=2021, lookback_years=3) == {(1, 10): [AVOIDED]}
+
+
+def test_a_conflict_declared_with_one_application_spares_its_organisations_others() -> None:
+    pool = [evaluator(1, org="KAIST")]
+    first = ApplicationFacts(key=10, organisation="(주)가온", department="", people=frozenset(),
+                             creator_key=None, declared_by=frozenset({1}))
+    second = ApplicationFacts(key=11, organisation="(주)가온", department="", people=frozenset(),
+                              creator_key=None)
+    assert screen(pool, [first, second], year=2021, lookback_years=3) == {(1, 10): [DECLARED]}
+
+
+names = st.sampled_from(["위원1", "위원2", "위원 3", "위원4"])
+
+
+@given(st.lists(st.builds(evaluator, st.integers(1, 40), orgs, depts,
+                          name=names, declared=st.sets(st.sampled_from(["가온", "kaist"]))),
+                unique_by=lambda e: e.key, max_size=20),
+       st.lists(st.builds(lambda key, org, dept, named, declared: ApplicationFacts(
+           key=key, organisation=org, department=dept, people=frozenset(), creator_key=None,
+           avoid_people=frozenset(person_key(n, o) for n, o in named),
+           declared_by=frozenset(declared)),
+           st.integers(1, 30), orgs, depts, st.sets(st.tuples(names, orgs), max_size=3),
+           st.sets(st.integers(1, 40), max_size=3)),
+           unique_by=lambda a: a.key, max_size=10))
+def test_indexed_screening_of_named_people_and_declarations_matches_every_pair(
+        evaluators: list[EvaluatorFacts], applications: list[ApplicationFacts]) -> None:
+    assert screen(evaluators, applications, year=2021, lookback_years=3) == screen_naive(
+        evaluators, applications, year=2021, lookback_years=3)

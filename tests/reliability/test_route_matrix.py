@@ -227,6 +227,16 @@ PAGE_RULES: dict[str, Rule] = {
     "portal:public_report": Rule(EVERYONE),  # a published report (unpublished: 404 to all)
     "portal:dataset_reports": Rule(EVERYONE),  # published reports only, for every reader
     "portal:report_publication": Rule(PLANNER, "POST"),
+    # rnd-pages: join requests for R&D managers and the organisation's applicant; the
+    # evaluator's conflict pages for evaluators only; people to avoid for the applicant and
+    # managers (every R&D role in tests/rnd/test_permission_matrix.py)
+    "rnd:join_confirm": Rule(EVERYONE),  # a bad token answers 400
+    "rnd:join_requests": Rule(PLANNER),
+    "rnd:join_decide": Rule(PLANNER, "POST"),
+    "review:my_conflicts": Rule(NOBODY),
+    "review:declare_conflict": Rule(NOBODY, "POST"),
+    "review:avoid": Rule(PLANNER),
+    "review:avoid_delete": Rule(PLANNER, "POST"),
 }
 # The admin site's own routes: for admins only (is_staff), whatever they are.
 ADMIN_NAMESPACE = "admin"
@@ -403,7 +413,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
                                    facility.pk),
                    "lineage:node": unit.pk, "lineage:link": unit.pk, **review["pages"],
                    **facilities_ui_pks(facility),
-                   **grants, **rnd_apply},
+                   **grants, **rnd_apply, **rnd_pages_pks(planner, rnd_apply)},
         "facility_id": facility.pk, "call_id": call.pk, **FACILITIES_UI_IDS,
         "period_id": month.pk, "indicator_id": indicator.pk,
         "kind": "execution", "move": "close", "fmt": "html", "record_id": record.pk,
@@ -607,3 +617,21 @@ def facilities_ui_pks(facility: Any) -> dict[str, int]:
             **dict.fromkeys(["facilities:fund", "facilities:fund_edit",
                              "facilities:commitment_add", "facilities:call_add",
                              "facilities:investment_add", "facilities:exit_add"], fund.pk)}
+# rnd-pages ------------------------------------------------------------------------------------
+
+def rnd_pages_pks(planner: User, rnd_apply: dict[str, int]) -> dict[str, int]:
+    """A confirmed join request and a person named to avoid on the draft application."""
+    from rtis.review.actions import do_name_avoided_person
+    from rtis.rnd.actions import do_confirm_join_request, do_request_to_join, join_token
+    from rtis.rnd.models import Application
+
+    application = Application.objects.select_related("organisation").get(
+        pk=rnd_apply["rnd:application"])
+    join = do_request_to_join(username="matrix_join", password="rtis-test-password",
+                              email="join@example.com", name="가입요청",
+                              business_number=application.organisation.business_number)
+    do_confirm_join_request(join_token(join))
+    avoided = do_name_avoided_person(planner, application, name="김가상", organisation="가온",
+                                     reason="경쟁사")
+    return {"rnd:join_decide": join.pk, "review:avoid": application.pk,
+            "review:avoid_delete": avoided.pk}

@@ -53,6 +53,15 @@ PAGES: list[tuple[str, str | None, str, frozenset[str]]] = [
     ("rnd:attachment_upload", "application", "POST", OWNER),
     ("rnd:attachment", "attachment", "GET", OWNER),
     ("rnd:attachment_delete", "attachment", "POST", OWNER),
+    # rnd-pages
+    ("rnd:join_confirm", None, "GET", EVERYONE),  # a bad token answers 400, not a refusal
+    ("rnd:join_requests", None, "GET", ANY_APPLICANT),  # each organisation sees its own
+    ("rnd:join_decide", "join", "POST", OWNER),  # the organisation's applicant and managers
+    ("review:avoid", "application", "GET", OWNER),
+    ("review:avoid", "application", "POST", OWNER),
+    ("review:avoid_delete", "avoided", "POST", OWNER),
+    ("review:my_conflicts", None, "GET", frozenset({"evaluator"})),
+    ("review:declare_conflict", None, "POST", frozenset({"evaluator"})),
 ]
 API = "/api/v1/rnd"
 
@@ -68,7 +77,7 @@ def world(planner: User, officer: User, viewer: User, applicant: User, other_app
              "applicant": applicant, "other_applicant": other_applicant,
              "officer": officer, "viewer": viewer}
     return {"users": users, "call": call.pk, "application": application.pk,
-            "attachment": attachment.pk}
+            "attachment": attachment.pk, **rnd_pages_world(users, application)}
 
 
 def client_as(role: str, world: dict[str, Any]) -> Client:
@@ -158,3 +167,20 @@ def test_the_window_is_open_for_the_matrix(world: dict[str, Any], call: Call,
                                            during_the_window: dt.datetime) -> None:
     # The matrix above runs inside the call's window: writes reach the actions' own checks.
     assert call.opens_at <= during_the_window < call.closes_at
+
+
+# rnd-pages --------------------------------------------------------------------------------------
+
+def rnd_pages_world(users: dict[str, Any], application: Any) -> dict[str, int]:
+    """A confirmed join request to the applicant's organisation, a person named to avoid on
+    its draft, and the evaluator's pool record."""
+    from rtis.review.actions import do_create_evaluator, do_name_avoided_person
+    from rtis.rnd.actions import do_confirm_join_request, do_request_to_join, join_token
+
+    join = do_request_to_join(username="newcomer", password=PASSWORD, email="new@example.com",
+                              name="신입", business_number=application.organisation.business_number)
+    join = do_confirm_join_request(join_token(join))
+    avoided = do_name_avoided_person(users["applicant"], application, name="김가상",
+                                     organisation="가온", reason="경쟁사")
+    do_create_evaluator(None, users["evaluator"], name="심사위원", organisation="한빛대학교")
+    return {"join": join.pk, "avoided": avoided.pk}

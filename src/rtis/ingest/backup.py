@@ -21,6 +21,9 @@ import decimal
 import hashlib
 import json
 import logging
+import os
+import re
+import shutil
 import time
 import uuid
 import zipfile
@@ -214,9 +217,21 @@ class TableSummary:
 
 
 @dataclass
+class FileSummary:
+    model: str  # the model whose rows name the file, e.g. "rnd.attachment"
+    path: str  # the name a row holds, relative to the model's storage
+    entry: str  # the archive entry: files/<model>/<path>
+    size: int
+    sha256: str
+
+
+@dataclass
 class BackupSummary:
     tables: list[TableSummary] = field(default_factory=list)
     password_hashes: bool = False
+    files: list[FileSummary] = field(default_factory=list)
+    # (model, path) of rows whose file was not on disk when the backup was written
+    missing_files: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -270,6 +285,8 @@ def write_backup(target: str | Path | IO[bytes], *, password_hashes: bool = Fals
                 summary.tables.append(TableSummary(model._meta.label_lower, name,
                                                    [f.attname for f in cols], count,
                                                    digest.hexdigest()))
+            files, missing = _write_files(archive)
+            summary.files, summary.missing_files = files, missing
             manifest = {
                 "format": FORMAT,
                 "rtis_version": rtis.__version__,
@@ -281,6 +298,8 @@ def write_backup(target: str | Path | IO[bytes], *, password_hashes: bool = Fals
                 "secret_fields": {k: sorted(v) for k, v in sorted(SECRET_FIELDS.items())
                                   if not password_hashes},
                 "tables": [vars(t) for t in summary.tables],
+                "files": [vars(f) for f in files],
+                "missing_files": [{"model": m, "path": p} for m, p in missing],
             }
             info = zipfile.ZipInfo(MANIFEST, date_time=ENTRY_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -298,6 +317,9 @@ class Manifest:
     password_hashes: bool
     migrations: dict[str, list[str]]
     tables: list[TableSummary]
+    # Stored files (rnd-pages): optional, so that archives written before them still restore.
+    files: list[FileSummary] = field(default_factory=list)
+    missing_files: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _fail(where: str, reason: str) -> BackupError:
@@ -350,9 +372,10 @@ def _parse_manifest(raw: bytes, where: str) -> Manifest:
             continue
         tables.append(TableSummary(t["model"], t["file"], list(t["columns"]), t["rows"],
                                    t["sha256"]))
+    files, missing = _parse_files(data, problems)
     if problems:
         raise _fail(where, "빠지거나 잘못된 항목 / missing or malformed: " + ", ".join(problems))
-    return Manifest(fmt, version, hashes, migrations, tables)
+    return Manifest(fmt, version, hashes, migrations, tables, files, missing)
 
 
 def _open_archive(source: str | Path | IO[bytes], label: str) -> zipfile.ZipFile:
@@ -417,6 +440,10 @@ def read_manifest(archive: zipfile.ZipFile, label: str) -> Manifest:
     listed = {t.file for t in manifest.tables}
     if len(listed) != len(manifest.tables) or len({t.model for t in manifest.tables}) != len(listed):
         raise _fail(f"{label}: {MANIFEST}", "같은 표가 두 번 나옵니다 / a table is listed twice")
+    entries = {f.entry for f in manifest.files}
+    if len(entries) != len(manifest.files) or entries & listed:
+        raise _fail(f"{label}: {MANIFEST}", "같은 파일이 두 번 나옵니다 / a file is listed twice")
+    listed |= entries
     extra = sorted(set(names) - listed - {MANIFEST})
     missing = sorted(listed - set(names))
     if extra or missing or len(names) != len(set(names)):
@@ -437,6 +464,13 @@ def verify_archive(archive: zipfile.ZipFile, manifest: Manifest, label: str) -> 
             raise _fail(f"{label}: {table.file}", f"행 수 {count}이(가) 목록의 {table.rows}와 "
                                                   f"다릅니다 / {count} rows, the manifest says "
                                                   f"{table.rows}")
+    for stored in manifest.files:
+        digest, size = _file_digest(archive, stored.entry, label)
+        if digest != stored.sha256 or size != stored.size:
+            raise _fail(f"{label}: {stored.entry}", "SHA-256 또는 크기가 목록과 다릅니다: 파일이 "
+                                                    "바뀌었거나 손상되었습니다 / SHA-256 or size "
+                                                    "does not match the manifest: the file was "
+                                                    "changed or damaged")
 
 
 def _check_compatible(manifest: Manifest, label: str, using: str) -> list[type[models.Model]]:
@@ -477,6 +511,8 @@ class RestoreSummary:
     rows: int = 0
     password_hashes: bool = False
     users: list[str] = field(default_factory=list)
+    files: int = 0
+    missing_files: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _DryRun(Exception):
@@ -599,6 +635,7 @@ def restore_backup(source: str | Path | IO[bytes], *, label: str | None = None,
         manifest = read_manifest(archive, label)
         verify_archive(archive, manifest, label)
         summary = RestoreSummary(password_hashes=manifest.password_hashes)
+        staged: list[tuple[Path, Path]] = []
         try:
             with transaction.atomic(using=using):
                 ordered = _check_compatible(manifest, label, using)
@@ -617,6 +654,11 @@ def restore_backup(source: str | Path | IO[bytes], *, label: str | None = None,
                     raise _fail(label, f"참조가 맞지 않습니다 / a reference does not hold: "
                                        f"{exc}") from None
                 _verify_counts(ordered, tables, label, using)
+                _check_files(manifest, label, using)
+                if not dry_run:
+                    staged = _stage_files(archive, manifest, label)
+                summary.files = len(manifest.files)
+                summary.missing_files = list(manifest.missing_files)
                 _reset_sequences(ordered, using)
                 if using == "default":
                     from rtis.search.index import reindex
@@ -626,6 +668,10 @@ def restore_backup(source: str | Path | IO[bytes], *, label: str | None = None,
                     raise _DryRun
         except _DryRun:
             return summary
+        except BaseException:
+            _discard_staged(staged)
+            raise
+    _place_staged(staged, label)
     logger.info("restored backup %s: %d tables, %d rows in %.2fs", label, summary.tables,
                 summary.rows, time.monotonic() - started)
     return summary
@@ -640,3 +686,191 @@ def _verify_counts(ordered: list[type[models.Model]], tables: dict[str, TableSum
             raise _fail(f"{label}: {table.file}", f"가져온 뒤 행 수 {count}이(가) 목록의 "
                                                   f"{table.rows}와 다릅니다 / {count} rows after "
                                                   f"the import, the manifest says {table.rows}")
+
+
+# --- stored files (rnd-pages) ---------------------------------------------------------------
+# A model whose rows name a file on disk declares `backup_files = (column, storage)` (e.g.
+# rnd.Attachment: the uploaded application files under VAR_DIR/media). The archive carries each
+# named file as `files/<model>/<path>`, listed in the manifest with its size and SHA-256, so a
+# restore brings back the bytes, not only the rows.
+
+FILES_DIR = "files/"
+_SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+
+
+def file_models() -> list[tuple[type[models.Model], str, Any]]:
+    """The exported models whose rows name stored files: (model, column, storage)."""
+    found = []
+    for model in exported_models():
+        declared = getattr(model, "backup_files", None)
+        if declared is not None:
+            column, storage = declared
+            found.append((model, column, storage))
+    return found
+
+
+def safe_relative(path: str) -> bool:
+    """A stored name that stays inside its storage: relative, plain parts, no '..'."""
+    parts = path.split("/")
+    return bool(path) and len(path) <= 400 and all(_SAFE_PART.match(p) for p in parts)
+
+
+def _write_files(archive: zipfile.ZipFile) -> tuple[list[FileSummary], list[tuple[str, str]]]:
+    files: list[FileSummary] = []
+    missing: list[tuple[str, str]] = []
+    for model, column, storage in file_models():
+        label = model._meta.label_lower
+        names = model._base_manager.order_by("pk").values_list(column, flat=True)
+        for name in names.iterator(chunk_size=2000):
+            entry = f"{FILES_DIR}{label}/{name}"
+            if not safe_relative(name):
+                raise BackupError(f"{label} {name!r}: 저장 경로가 올바르지 않습니다 / not a safe "
+                                  f"stored name")
+            try:
+                source = storage.open(name, "rb")
+            except FileNotFoundError:
+                missing.append((label, name))
+                continue
+            info = zipfile.ZipInfo(entry, date_time=ENTRY_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            digest, size = hashlib.sha256(), 0
+            with source, archive.open(info, "w", force_zip64=True) as out:
+                while block := source.read(_CHUNK):
+                    digest.update(block)
+                    size += len(block)
+                    out.write(block)
+            files.append(FileSummary(label, name, entry, size, digest.hexdigest()))
+    if missing:
+        logger.warning("backup: %d stored file(s) missing on disk: %s", len(missing),
+                       ", ".join(f"{m} {p}" for m, p in missing[:10]))
+    return files, missing
+
+
+def _parse_files(data: dict[str, Any], problems: list[str]
+                 ) -> tuple[list[FileSummary], list[tuple[str, str]]]:
+    raw = data.get("files", [])
+    raw_missing = data.get("missing_files", [])
+    files: list[FileSummary] = []
+    missing: list[tuple[str, str]] = []
+    if not isinstance(raw, list):
+        problems.append("$.files")
+        raw = []
+    if not isinstance(raw_missing, list):
+        problems.append("$.missing_files")
+        raw_missing = []
+    for i, f in enumerate(raw):
+        ok = (isinstance(f, dict) and isinstance(f.get("model"), str)
+              and isinstance(f.get("path"), str) and safe_relative(f["path"])
+              and f.get("entry") == f"{FILES_DIR}{f.get('model')}/{f.get('path')}"
+              and isinstance(f.get("size"), int) and not isinstance(f.get("size"), bool)
+              and f["size"] >= 0 and isinstance(f.get("sha256"), str))
+        if not ok:
+            problems.append(f"$.files[{i}]")
+            continue
+        files.append(FileSummary(f["model"], f["path"], f["entry"], f["size"], f["sha256"]))
+    for i, m in enumerate(raw_missing):
+        if not (isinstance(m, dict) and isinstance(m.get("model"), str)
+                and isinstance(m.get("path"), str)):
+            problems.append(f"$.missing_files[{i}]")
+            continue
+        missing.append((m["model"], m["path"]))
+    return files, missing
+
+
+def _file_digest(archive: zipfile.ZipFile, name: str, label: str) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    try:
+        with archive.open(name) as stream:
+            while block := stream.read(_CHUNK):
+                digest.update(block)
+                size += len(block)
+    except _DAMAGE as exc:
+        raise _fail(f"{label}: {name}", f"손상된 항목입니다 / damaged entry ({exc})") from None
+    return digest.hexdigest(), size
+
+
+def _check_files(manifest: Manifest, label: str, using: str) -> None:
+    """Every file of the archive is named by a restored row, and every row's file is in the
+    archive (or was recorded missing when the backup was written)."""
+    carried = {(f.model, f.path) for f in manifest.files}
+    known = set(manifest.missing_files)
+    for model, column, _storage in file_models():
+        name = model._meta.label_lower
+        named = set(model._base_manager.using(using).values_list(column, flat=True))
+        stray = sorted(p for m, p in carried if m == name and p not in named)
+        if stray:
+            raise _fail(f"{label}: {FILES_DIR}{name}/{stray[0]}",
+                        f"이 파일을 가리키는 행이 없습니다 / no {name} row names this file")
+        lacking = sorted(p for p in named if (name, p) not in carried and (name, p) not in known)
+        if lacking:
+            raise _fail(f"{label}: {name}", f"행이 가리키는 파일이 보관 파일에 없습니다: {lacking[0]}"
+                                            f"{f' 외 {len(lacking) - 1}개' if len(lacking) > 1 else ''}"
+                                            f" / a row names a file the archive lacks: "
+                                            f"{lacking[0]}")
+    unknown = sorted({f.model for f in manifest.files}
+                     - {m._meta.label_lower for m, _c, _s in file_models()})
+    if unknown:
+        raise _fail(f"{label}: {MANIFEST}", f"파일을 담지 않는 표의 파일입니다 / files of tables "
+                                            f"that hold none: {unknown}")
+
+
+def _stage_files(archive: zipfile.ZipFile, manifest: Manifest, label: str
+                 ) -> list[tuple[Path, Path]]:
+    """Unpack the files beside their places (same file system), checked again while written;
+    they are moved into place only once the database is restored."""
+    storages = {m._meta.label_lower: s for m, _c, s in file_models()}
+    staged: list[tuple[Path, Path]] = []
+    token = uuid.uuid4().hex
+    try:
+        for stored in manifest.files:
+            root = Path(storages[stored.model].location)
+            target = root / stored.path
+            temp = root / f".restore-{token}" / stored.path
+            temp.parent.mkdir(parents=True, exist_ok=True)
+            staged.append((temp, target))
+            digest, size = hashlib.sha256(), 0
+            with archive.open(stored.entry) as source, temp.open("wb") as out:
+                while block := source.read(_CHUNK):
+                    size += len(block)
+                    if size > stored.size:
+                        break
+                    digest.update(block)
+                    out.write(block)
+            if size != stored.size or digest.hexdigest() != stored.sha256:
+                raise _fail(f"{label}: {stored.entry}", "풀어 쓴 파일이 목록과 다릅니다 / the "
+                                                        "unpacked file does not match the "
+                                                        "manifest")
+    except _DAMAGE as exc:
+        _discard_staged(staged)
+        raise _fail(label, f"파일을 풀 수 없습니다 / cannot unpack the files ({exc})") from None
+    except BaseException:
+        _discard_staged(staged)
+        raise
+    return staged
+
+
+def _discard_staged(staged: list[tuple[Path, Path]]) -> None:
+    for root in {_staging_root(temp) for temp, _target in staged}:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _staging_root(path: Path) -> Path:
+    """The .restore-<token> folder a staged file lies in."""
+    return next(p for p in path.parents if p.name.startswith(".restore-"))
+
+
+def _place_staged(staged: list[tuple[Path, Path]], label: str) -> None:
+    """Move the unpacked files into place (a rename each: the same file system)."""
+    roots = {_staging_root(t) for t, _ in staged}
+    try:
+        for temp, target in staged:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(temp, target)
+    except OSError as exc:
+        raise BackupError(f"{label}: DB는 복원되었으나 파일을 제자리에 옮기지 못했습니다 ({exc}); "
+                          f"다시 --replace로 복원하십시오 / the database was restored but the "
+                          f"files could not be moved into place ({exc}); restore again with "
+                          f"--replace") from None
+    finally:
+        for root in roots:
+            shutil.rmtree(root, ignore_errors=True)

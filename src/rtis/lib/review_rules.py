@@ -246,6 +246,16 @@ class ApplicationFacts:
     people: frozenset[str]  # names of the principal investigator and participants
     creator_key: int | None
     avoid: frozenset[int] = frozenset()  # evaluator keys the applicant asked to avoid
+    # People the applicant named to avoid, as (name_key(name), name_key(organisation)): the
+    # applicant never sees the pool, so the match is made here, against every evaluator.
+    avoid_people: frozenset[tuple[str, str]] = frozenset()
+    # Evaluator keys that declared a conflict with this application alone.
+    declared_by: frozenset[int] = frozenset()
+
+
+def person_key(name: str, organisation: str) -> tuple[str, str]:
+    """The key an avoidance request and an evaluator are matched by: name and organisation."""
+    return name_key(name), name_key(organisation)
 
 
 def pair_reasons(e: EvaluatorFacts, a: ApplicationFacts, *, year: int,
@@ -262,9 +272,10 @@ def pair_reasons(e: EvaluatorFacts, a: ApplicationFacts, *, year: int,
             reasons.append(PARTICIPANT)
     if (e.user_key is not None and e.user_key == a.creator_key) and PARTICIPANT not in reasons:
         reasons.append(PARTICIPANT)
-    if org and org in e.declared:
+    if (org and org in e.declared) or e.key in a.declared_by:
         reasons.append(DECLARED)
-    if e.key in a.avoid:
+    if e.key in a.avoid or (a.avoid_people and person_key(e.name, e.organisation)
+                            in a.avoid_people):
         reasons.append(AVOIDED)
     last = e.cowork.get(org) if org else None
     if last is not None and last >= year - lookback_years:
@@ -281,8 +292,12 @@ def screen(evaluators: Sequence[EvaluatorFacts], applications: Sequence[Applicat
     by_user: dict[int, list[EvaluatorFacts]] = defaultdict(list)
     by_key = {e.key: e for e in evaluators}
     touching: dict[str, list[EvaluatorFacts]] = defaultdict(list)
+    by_person: dict[tuple[str, str], list[EvaluatorFacts]] = defaultdict(list)
+    named = any(a.avoid_people for a in applications)  # the people index only when needed
     for e in evaluators:
         by_org[name_key(e.organisation)].append(e)
+        if named:
+            by_person[person_key(e.name, e.organisation)].append(e)
         if e.user_key is not None:
             by_user[e.user_key].append(e)
         for org in set(e.declared) | set(e.cowork):
@@ -299,9 +314,12 @@ def screen(evaluators: Sequence[EvaluatorFacts], applications: Sequence[Applicat
         if a.creator_key is not None:
             for e in by_user.get(a.creator_key, ()):
                 suspects[e.key] = e
-        for key in a.avoid:
+        for key in a.avoid | a.declared_by:
             if key in by_key:
                 suspects[key] = by_key[key]
+        for person in a.avoid_people:
+            for e in by_person.get(person, ()):
+                suspects[e.key] = e
         for e in suspects.values():
             reasons = pair_reasons(e, a, year=year, lookback_years=lookback_years)
             if reasons:

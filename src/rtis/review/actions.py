@@ -48,6 +48,7 @@ from rtis.review.models import (
     Aggregation,
     ApplicantStatement,
     Assignment,
+    AvoidedPerson,
     AvoidRequest,
     ConflictFinding,
     CoWork,
@@ -262,6 +263,7 @@ def application_facts(applications: QuerySet[Application]) -> list[rules.Applica
         "pk", "organisation__name", "principal_investigator", "created_by_id",
         "review_statement__department", "review_statement__participants"))
     avoid: dict[int, set[int]] = defaultdict(set)
+    named, declared = _named_and_declared([row[0] for row in rows])
     for chunk in _chunks([row[0] for row in rows]):
         for pk, evaluator in AvoidRequest.objects.filter(application_id__in=chunk).values_list(
                 "application_id", "evaluator_id"):
@@ -272,7 +274,8 @@ def application_facts(applications: QuerySet[Application]) -> list[rules.Applica
         facts.append(rules.ApplicationFacts(
             key=pk, organisation=organisation, department=department or "",
             people=frozenset(p for p in people if p), creator_key=creator,
-            avoid=frozenset(avoid[pk])))
+            avoid=frozenset(avoid[pk]), avoid_people=frozenset(named.get(pk, ())),
+            declared_by=frozenset(declared.get(pk, ()))))
     return facts
 
 
@@ -715,3 +718,132 @@ def reason_for(result: Result, rule: StageRule) -> str:
                 f"선정되지 않았습니다({result.rank}위).")
     return (f"종합 점수 {result.total}점으로 기준점({rule.pass_mark}점)을 넘었으나, {result.rank}위 "
             f"차례에 남은 예산이 신청액보다 적어 선정되지 않았습니다.")
+
+
+# --- rnd-pages: declarations by the evaluator, people the applicant names to avoid ------------
+
+MAX_AVOIDED_PEOPLE = 3  # per application: each name shrinks the pool the panel is drawn from
+
+
+def _named_and_declared(keys: list[int]) -> tuple[dict[int, set[tuple[str, str]]],
+                                                  dict[int, set[int]]]:
+    """Per application: the (name, organisation) keys its applicant named to avoid, and the
+    evaluators who declared a conflict with it alone."""
+    named: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    declared: dict[int, set[int]] = defaultdict(set)
+    for chunk in _chunks(keys):
+        for pk, name, organisation in AvoidedPerson.objects.filter(
+                application_id__in=chunk).values_list("application_id", "name", "organisation"):
+            named[pk].add(rules.person_key(name, organisation))
+        for pk, evaluator in DeclaredConflict.objects.filter(
+                application_id__in=chunk).values_list("application_id", "evaluator_id"):
+            declared[pk].add(evaluator)
+    return named, declared
+
+
+def _recuse_for_declaration(actor: Any, assignments: Iterable[Assignment],
+                            reason: str) -> list[Assignment]:
+    """Recuse the evaluator's sheets a declaration covers (open or submitted, before the
+    selection: a submitted sheet of a conflicted evaluator must not count)."""
+    done = []
+    for assignment in assignments:
+        if assignment.state == SheetState.RECUSED:
+            continue
+        _require_open_panel(assignment.panel)
+        done.append(update_versioned(actor, assignment, assignment.version,
+                                     {"state": SheetState.RECUSED, "recusal_reason": reason},
+                                     reason=reason))
+    return done
+
+
+def _require_self_or_manager(actor: Any, evaluator: Evaluator) -> None:
+    if not can_manage_rnd(actor) and evaluator.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied("본인 또는 관리자만 이해관계를 신고할 수 있습니다 / only the evaluator "
+                               "or a manager may declare a conflict")
+
+
+@transaction.atomic
+def do_declare_organisation_conflict(actor: Any, evaluator: Evaluator, *, organisation: str,
+                                     reason: str) -> tuple[DeclaredConflict, list[Assignment]]:
+    """Declare a conflict with an organisation and recuse from its applications assigned to the
+    evaluator; screening excludes the organisation's applications from then on."""
+    _require_self_or_manager(actor, evaluator)
+    key = rules.name_key(organisation if isinstance(organisation, str) else "")
+    if key and any(rules.name_key(o) == key for o in DeclaredConflict.objects.filter(
+            evaluator=evaluator, application__isnull=True).values_list("organisation", flat=True)):
+        raise ValidationError({"organisation": f"이미 신고한 기관입니다: {organisation} / a conflict "
+                                               f"with {organisation} is already declared"})
+    row = do_declare_conflict(actor, evaluator, organisation=organisation, reason=reason)
+    mine = [a for a in Assignment.objects.filter(evaluator=evaluator).select_related(
+        "panel__stage", "application__organisation")
+        if rules.name_key(a.application.organisation.name) == key]
+    return row, _recuse_for_declaration(actor, mine, row.reason)
+
+
+@transaction.atomic
+def do_declare_application_conflict(actor: Any, evaluator: Evaluator, application: Application,
+                                    *, reason: str) -> tuple[DeclaredConflict, list[Assignment]]:
+    """Declare a conflict with one application assigned to the evaluator and recuse from it;
+    the organisation's other applications stay open to the evaluator (IRIS 2024: narrow)."""
+    _require_self_or_manager(actor, evaluator)
+    mine = list(Assignment.objects.filter(evaluator=evaluator, application=application)
+                .select_related("panel__stage"))
+    if not mine and not can_manage_rnd(actor):
+        raise ValidationError({"application": "배정받은 과제에만 이해관계를 신고할 수 있습니다 / a "
+                                              "conflict can be declared only with an assigned "
+                                              "application"})
+    if DeclaredConflict.objects.filter(evaluator=evaluator, application=application).exists():
+        raise ValidationError({"application": f"이미 신고한 과제입니다: '{application}' / a conflict "
+                                              f"with '{application}' is already declared"})
+    reason = _text(reason, "reason", "사유", "the reason")
+    row = DeclaredConflict.objects.create(evaluator=evaluator, application=application,
+                                          reason=reason)
+    record_create(actor, row)
+    return row, _recuse_for_declaration(actor, mine, reason)
+
+
+def _require_may_name(actor: Any, application: Application) -> None:
+    if can_manage_rnd(actor):
+        if application.assignments.exists():
+            raise ValidationError({"application": "평가위원 배정이 시작되어 바꿀 수 없습니다 / "
+                                                  "evaluators are assigned: this can no longer "
+                                                  "change"})
+        return
+    if not is_applicant_of(actor, application):
+        raise PermissionDenied("신청기관 또는 관리자만 입력할 수 있습니다 / only the applicant or a "
+                               "manager may enter this")
+    if application.status != ApplicationStatus.DRAFT:
+        raise ValidationError({"application": "기피 신청은 제출 전에만 할 수 있습니다 / evaluators to "
+                                              "avoid are named before submission only"})
+
+
+@transaction.atomic
+def do_name_avoided_person(actor: Any, application: Application, *, name: str,
+                           organisation: str, reason: str) -> AvoidedPerson:
+    """The applicant names a person not to be evaluated by (기피 신청), before submission.
+    Whether the person is in the pool is never told: screening matches name and organisation."""
+    _require_may_name(actor, application)
+    name = _text(name, "name", "성명", "the name", limit=100)
+    organisation = _text(organisation, "organisation", "소속기관", "the organisation", limit=200)
+    reason = _text(reason, "reason", "사유", "the reason")
+    rows = list(AvoidedPerson.objects.select_for_update().filter(application=application))
+    key = rules.person_key(name, organisation)
+    if any(rules.person_key(r.name, r.organisation) == key for r in rows):
+        raise ValidationError({"name": f"이미 기피 신청한 사람입니다: {name} ({organisation}) / "
+                                       f"{name} ({organisation}) is already named"})
+    if len(rows) >= MAX_AVOIDED_PEOPLE:
+        raise ValidationError({"name": f"기피 신청은 과제당 {MAX_AVOIDED_PEOPLE}명까지입니다 / at most "
+                                       f"{MAX_AVOIDED_PEOPLE} people per application"})
+    row = AvoidedPerson.objects.create(application=application, name=name,
+                                       organisation=organisation, reason=reason,
+                                       named_by=actor if getattr(actor, "pk", None) else None)
+    record_create(actor, row)
+    return row
+
+
+@transaction.atomic
+def do_remove_avoided_person(actor: Any, row: AvoidedPerson) -> None:
+    """Withdraw a person from the application's avoidance list, before submission."""
+    _require_may_name(actor, row.application)
+    record_deletes(actor, [row])
+    row.delete()

@@ -37,10 +37,15 @@ class Evaluator(models.Model):
 
 
 class DeclaredConflict(models.Model):
-    """An organisation an evaluator declared a conflict of interest with (자진 신고)."""
+    """A conflict of interest an evaluator declared (자진 신고): with an organisation (every
+    application of it), or with one application only (then `organisation` stays empty, so the
+    organisation's other applications are not excluded)."""
 
     evaluator = models.ForeignKey(Evaluator, on_delete=models.CASCADE, related_name="declared")
-    organisation = models.CharField(_("기관명"), max_length=200)
+    organisation = models.CharField(_("기관명"), max_length=200, blank=True)
+    application = models.ForeignKey("rnd.Application", null=True, blank=True,
+                                    on_delete=models.CASCADE, related_name="+",
+                                    verbose_name=_("신청 과제"))
     reason = models.CharField(_("사유"), max_length=300)
 
     class Meta:
@@ -132,6 +137,27 @@ class AvoidRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} · {self.evaluator.name}"
+
+
+class AvoidedPerson(models.Model):
+    """A person the applicant asked not to be evaluated by (기피 신청), named by name and
+    organisation: the applicant never sees the evaluator pool; screening matches the pool."""
+
+    application = models.ForeignKey("rnd.Application", on_delete=models.CASCADE,
+                                    related_name="avoided_people")
+    name = models.CharField(_("성명"), max_length=100)
+    organisation = models.CharField(_("소속기관"), max_length=200)
+    reason = models.CharField(_("사유"), max_length=300)
+    named_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["application", "pk"]
+        verbose_name = _("기피 신청 인물")
+        verbose_name_plural = _("기피 신청 인물")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
 
 
 class Panel(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rtis.review import views
+from rtis.review import own_views, views
 
 app_name = "review"
 urlpatterns = [
@@ -20,4 +20,9 @@ urlpatterns = [
     path("sheets/<int:pk>/", views.sheet, name="sheet"),
     path("sheets/<int:pk>/recuse/", views.recuse, name="recuse"),
     path("applications/<int:pk>/", views.disclosure_page, name="disclosure"),
+    # rnd-pages
+    path("my/conflicts/", own_views.my_conflicts, name="my_conflicts"),
+    path("my/conflicts/declare/", own_views.declare_conflict, name="declare_conflict"),
+    path("applications/<int:pk>/avoid/", own_views.avoid, name="avoid"),
+    path("avoid/<int:pk>/delete/", own_views.avoid_delete, name="avoid_delete"),
 ]

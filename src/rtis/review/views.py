@@ -67,7 +67,8 @@ def call_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def pool(request: HttpRequest) -> HttpResponse:
     require_rnd_manager(request.user)
-    evaluators = (Evaluator.objects.prefetch_related("declared", "coworks", "panels__stage__call")
+    evaluators = (Evaluator.objects.prefetch_related("declared__application", "coworks",
+                                                     "panels__stage__call")
                   .order_by("name"))
     return render(request, "review/pool.html", {"evaluators": evaluators})
 

@@ -11,11 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
 from rtis.orgs.access import is_planner
 from rtis.orgs.models import Role
-from rtis.rnd.models import Applicant, Application, Attachment, Call, Organisation
+from rtis.rnd.models import (
+    Applicant,
+    Application,
+    Attachment,
+    Call,
+    JoinRequest,
+    JoinState,
+    Organisation,
+)
 from rtis.rnd.queries import calls_for_user
 
 
@@ -92,3 +101,27 @@ def get_attachment_for_user(user: Any, pk: int) -> Attachment:
     if attachment is None:
         raise Http404(f"첨부파일 {pk}번이 없습니다 / no attachment {pk}")
     return attachment
+
+
+# rnd-pages: join requests ------------------------------------------------------------------
+
+def join_requests_for_user(user: Any) -> QuerySet[JoinRequest]:
+    """The join requests a user decides: an R&D manager every organisation's, an applicant their
+    own organisation's; never one whose e-mail is unconfirmed (nobody vouched for it yet)."""
+    rows = (JoinRequest.objects.select_related("organisation", "decided_by")
+            .exclude(state=JoinState.UNCONFIRMED))
+    if can_manage_rnd(user):
+        return rows
+    own = applicant_organisation(user)
+    if own is None:
+        raise PermissionDenied("신청자 계정과 R&D 사업 관리자만 볼 수 있습니다 / applicant accounts "
+                               "and R&D managers only")
+    return rows.filter(organisation=own)
+
+
+def get_join_request_for_user(user: Any, pk: int) -> JoinRequest:
+    """A join request the user decides, or Http404 (another organisation's looks like none)."""
+    request = join_requests_for_user(user).filter(pk=pk).first()
+    if request is None:
+        raise Http404(f"가입 요청 {pk}번이 없습니다 / no join request {pk}")
+    return request

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -42,6 +42,8 @@ from rtis.rnd.models import (
     CallState,
     Eligibility,
     EvaluationCriterion,
+    JoinRequest,
+    JoinState,
     Organisation,
     OrganisationKind,
     Person,
@@ -814,3 +816,140 @@ def do_import_applications(actor: Any, call: Call, file_name: str, data: bytes, 
     if problems:
         raise ImportRefused(problems)
     return [] if dry_run else created
+
+
+# rnd-pages: a second account of an already registered organisation (join request) -----------
+
+JOIN_SALT = "rtis.rnd.join-confirm"
+MAX_OPEN_JOIN_REQUESTS = 20  # unconfirmed or pending, per organisation: a bound on spam
+
+
+def registered_organisation(business_number: Any) -> Organisation | None:
+    """The organisation already registered with this business number, if any (None for an
+    empty or malformed number: sign-up then reports it as it always did)."""
+    if not isinstance(business_number, str) or not business_number.strip():
+        return None
+    try:
+        bare = normalise_business_number(business_number)
+    except BizNoError:
+        return None
+    return Organisation.objects.filter(business_number=bare).first()
+
+
+def join_token(request: JoinRequest) -> str:
+    """The signed token of a join request's e-mail link (tied to the request and the e-mail)."""
+    return signing.dumps({"j": request.pk, "e": request.email}, salt=JOIN_SALT, compress=True)
+
+
+@transaction.atomic
+def do_request_to_join(*, username: str, password: str, email: str, name: str,
+                       business_number: str, department: str = "",
+                       position: str = "") -> JoinRequest:
+    """Ask to join a registered organisation (public): an inactive account that acts for
+    nobody; the e-mail is confirmed first, then the organisation's applicant or an R&D manager
+    decides (do_decide_join_request)."""
+    errors: dict[str, str] = {}
+    organisation = registered_organisation(business_number)
+    if organisation is None:
+        errors["business_number"] = (f"등록된 기관의 사업자등록번호가 아닙니다: {business_number!r} / "
+                                     f"no registered organisation has this business number: "
+                                     f"{business_number!r}")
+    email = _email(email, errors)
+    person_name = _text(name, "name", "성명", "your name", errors, required=True, limit=100)
+    position = _text(position, "position", "직위·역할", "the position", errors, required=False,
+                     limit=100)
+    department = _text(department, "department", "부서·학과", "the department", errors,
+                       required=False, limit=100)
+    if organisation is not None and JoinRequest.objects.filter(
+            organisation=organisation,
+            state__in=[JoinState.UNCONFIRMED, JoinState.PENDING]).count() \
+            >= MAX_OPEN_JOIN_REQUESTS:
+        errors["business_number"] = ("이 기관에 처리되지 않은 가입 요청이 너무 많습니다. 기관 담당자나 "
+                                     "SBA에 문의하세요 / this organisation has too many open join "
+                                     "requests; contact its applicant or SBA")
+    if errors or organisation is None:
+        raise ValidationError(errors)
+    user = _applicant_user(username, password, email, person_name)
+    request = JoinRequest.objects.create(
+        organisation=organisation, user=user, name=person_name, position=position,
+        department=department, email=email, requested_at=clock.now())
+    record_create(None, request, fields={"user": user.username, "organisation": organisation.pk,
+                                         "state": request.state})
+    return request
+
+
+@transaction.atomic
+def do_confirm_join_request(token: str) -> JoinRequest:
+    """Confirm a join request's e-mail by its signed link: it now waits for a decision."""
+    try:
+        payload = signing.loads(token, salt=JOIN_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ValidationError({"token": "확인 링크의 유효 기간(3일)이 지났습니다 / the confirmation "
+                                        "link has expired (3 days)"}) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError({"token": "확인 링크가 올바르지 않습니다 / the confirmation link is "
+                                        "not valid"}) from exc
+    request = (JoinRequest.objects.select_for_update().select_related("organisation")
+               .filter(pk=payload.get("j"), email=payload.get("e")).first())
+    if request is None:
+        raise ValidationError({"token": "확인 링크가 올바르지 않습니다 / the confirmation link is "
+                                        "not valid"})
+    if request.state == JoinState.UNCONFIRMED:
+        request = update_versioned(None, request, request.version,
+                                   {"state": JoinState.PENDING, "confirmed_at": clock.now()},
+                                   reason="e-mail confirmed")
+    return request
+
+
+def can_decide_join(user: Any, request: JoinRequest) -> bool:
+    """The organisation's own confirmed applicant, or an R&D manager."""
+    from rtis.rnd.access import applicant_organisation, can_manage_rnd
+
+    if can_manage_rnd(user):
+        return True
+    own = applicant_organisation(user)
+    return own is not None and own.pk == request.organisation_id
+
+
+@transaction.atomic
+def do_decide_join_request(actor: Any, request: JoinRequest, expected_version: int, *,
+                           approve: bool, reason: str = "") -> JoinRequest:
+    """Approve (the account is activated and acts for the organisation) or refuse (with the
+    reason; the account stays inactive) a confirmed join request."""
+    if not can_decide_join(actor, request):
+        raise PermissionDenied("이 기관의 신청자 또는 R&D 사업 관리자만 가입 요청을 처리합니다 / only "
+                               "the organisation's applicant or an R&D manager decides a join "
+                               "request")
+    if request.state != JoinState.PENDING:
+        raise ValidationError({"state": f"승인 대기 중인 요청만 처리할 수 있습니다 "
+                                        f"({request.get_state_display()}) / only a pending "
+                                        f"request can be decided ({request.state})"})
+    errors: dict[str, str] = {}
+    reason = _text(reason, "reason", "거절 사유", "the reason for refusing", errors,
+                   required=not approve, limit=300)
+    if errors:
+        raise ValidationError(errors)
+    now = clock.now()
+    changes: dict[str, Any] = {"state": JoinState.APPROVED if approve else JoinState.REFUSED,
+                               "decided_at": now, "reason": reason}
+    request = update_versioned(actor, request, expected_version, changes,
+                               reason=reason or "승인 / approved")
+    request.decided_by = actor  # the audit event names the actor too
+    request.save(update_fields=["decided_by"])
+    if approve:
+        user = request.user
+        if Applicant.objects.filter(user=user).exists():
+            raise ValidationError({"user": f"{user}은(는) 이미 신청자 계정입니다 / {user} already "
+                                           f"acts for an organisation"})
+        applicant = Applicant.objects.create(user=user, organisation=request.organisation,
+                                             confirmed_at=now)
+        record_create(actor, applicant, fields={"user": user.username,
+                                                "organisation": request.organisation_id})
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        record_change(actor, user, {"is_active": [False, True]}, reason="가입 승인 / join approved")
+        if not request.organisation.people.filter(email__iexact=request.email).exists():
+            do_add_person(None, request.organisation, name=request.name,
+                          department=request.department, position=request.position,
+                          email=request.email)
+    return request

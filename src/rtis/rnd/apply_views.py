@@ -37,6 +37,7 @@ from rtis.rnd.forms import (
     SignUpForm,
 )
 from rtis.rnd.importing import COLUMNS, SHEET, ImportRefused
+from rtis.rnd.join_views import join_from_sign_up
 from rtis.rnd.models import (
     ATTACHMENTS,
     Application,
@@ -72,7 +73,13 @@ def _is_open(call: Call) -> bool:
 @require_http_methods(["GET", "POST"])
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() \
+            and actions.registered_organisation(form.cleaned_data["business_number"]):
+        # A registered business number: a join request, decided by the organisation (rnd-pages)
+        sent = join_from_sign_up(request, form)
+        if sent is not None:
+            return sent
+    elif request.method == "POST" and form.is_valid():
         try:
             applicant = actions.do_sign_up_applicant(**form.cleaned_data)
         except ValidationError as exc:

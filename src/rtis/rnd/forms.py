@@ -19,10 +19,15 @@ class PublishCallForm(forms.Form):
 class SignUpForm(forms.Form):
     """An applicant's sign-up: the organisation, the person, the account (checked by the action)."""
 
-    organisation_name = forms.CharField(label=_("기관명"), max_length=200)
-    kind = forms.ChoiceField(label=_("기관 유형"), choices=OrganisationKind.choices)
+    # Not required here: a business number already registered makes a join request, which
+    # takes the organisation as registered; a new organisation's are checked by the action.
+    organisation_name = forms.CharField(label=_("기관명"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("기관 유형"), required=False,
+                             choices=[("", "---------"), *OrganisationKind.choices])
     business_number = forms.CharField(label=_("사업자등록번호"), max_length=20, required=False,
-                                      help_text=_("예비창업자는 비워 두세요."))
+                                      help_text=_("예비창업자는 비워 두세요. 이미 등록된 기관의 번호이면 "
+                                                  "그 기관에 가입을 요청합니다(기관 담당자·SBA 승인 후 "
+                                                  "사용)."))
     corporate_number = forms.CharField(label=_("법인등록번호"), max_length=20, required=False)
     name = forms.CharField(label=_("성명"), max_length=100)
     department = forms.CharField(label=_("부서·학과"), max_length=100, required=False)

@@ -342,6 +342,9 @@ class Attachment(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(_("올린 일시"))
 
+    # The whole-database backup carries the file each row names (rtis.ingest.backup).
+    backup_files = ("stored_name", ATTACHMENTS)
+
     class Meta:
         ordering = ["application", "uploaded_at", "pk"]
         verbose_name = _("첨부파일")
@@ -349,6 +352,50 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        return None, None
+
+
+class JoinState(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("이메일 확인 전")
+    PENDING = "pending", _("승인 대기")
+    APPROVED = "approved", _("승인")
+    REFUSED = "refused", _("거절")
+
+
+class JoinRequest(models.Model):
+    """A request to join an already registered organisation as another applicant account.
+
+    The account stays inactive and acts for nobody until the organisation's applicant or an R&D
+    manager approves; an Applicant row exists only from the approval on (never auto-join).
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="join_requests", verbose_name=_("신청기관"))
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="rnd_join_request")
+    name = models.CharField(_("성명"), max_length=100)
+    position = models.CharField(_("직위·역할"), max_length=100, blank=True)
+    department = models.CharField(_("부서·학과"), max_length=100, blank=True)
+    email = models.EmailField(_("이메일"))
+    state = models.CharField(_("상태"), max_length=20, choices=JoinState.choices,
+                             default=JoinState.UNCONFIRMED)
+    requested_at = models.DateTimeField(_("요청 일시"))
+    confirmed_at = models.DateTimeField(_("이메일 확인 일시"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("처리 일시"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(_("거절 사유"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("기관 가입 요청")
+        verbose_name_plural = _("기관 가입 요청")
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.organisation}"
 
     def audit_scope(self) -> tuple[int | None, int | None]:
         return None, None

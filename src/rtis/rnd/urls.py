@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rtis.rnd import apply_views, views
+from rtis.rnd import apply_views, join_views, views
 
 app_name = "rnd"
 urlpatterns = [
@@ -23,4 +23,8 @@ urlpatterns = [
          name="attachment_upload"),
     path("attachments/<int:pk>/", apply_views.attachment_download, name="attachment"),
     path("attachments/<int:pk>/delete/", apply_views.attachment_delete, name="attachment_delete"),
+    # rnd-pages
+    path("sign-up/join/confirm/", join_views.join_confirm, name="join_confirm"),
+    path("join-requests/", join_views.join_requests, name="join_requests"),
+    path("join-requests/<int:pk>/decide/", join_views.join_decide, name="join_decide"),
 ]

@@ -75,7 +75,12 @@ class Command(BaseCommand):
             if os.path.exists(temp_name):
                 os.unlink(temp_name)
         self.stderr.write(f"저장 / written: {target} ({FORMAT}, 표 {len(summary.tables)}개 tables, "
-                          f"{summary.rows}행 rows)")
+                          f"{summary.rows}행 rows, 파일 {len(summary.files)}개 files)")
+        if summary.missing_files:
+            shown = ", ".join(p for _m, p in summary.missing_files[:5])
+            self.stderr.write(f"디스크에 없는 첨부파일 {len(summary.missing_files)}개는 담지 못했습니다 "
+                              f"({shown}) / {len(summary.missing_files)} stored file(s) were "
+                              f"missing on disk and are not in the archive")
         if hashes:
             self.stderr.write("비밀번호 해시가 들어 있습니다: 파일을 비밀로 보관하십시오 / the "
                               "archive holds password hashes: keep it secret")

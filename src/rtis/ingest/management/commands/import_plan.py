@@ -75,7 +75,11 @@ class Command(BaseCommand):
                               f"표 {summary.tables}개 tables, {summary.rows}행 rows")
             return
         self.stdout.write(f"가져옴 / restored: {path} (표 {summary.tables}개 tables, "
-                          f"{summary.rows}행 rows)")
+                          f"{summary.rows}행 rows, 파일 {summary.files}개 files)")
+        if summary.missing_files:
+            self.stderr.write(f"백업할 때 디스크에 없던 첨부파일 {len(summary.missing_files)}개는 "
+                              f"복원되지 않았습니다 / {len(summary.missing_files)} stored file(s) "
+                              f"were missing when the backup was written")
         if summary.users and not summary.password_hashes:
             names = ", ".join(summary.users[:10]) + (" …" if len(summary.users) > 10 else "")
             self.stderr.write(

@@ -22,6 +22,7 @@ from rtis.orgs.models import Role, User
 from rtis.plans.models import Plan
 from rtis.portal.demo import do_demo_portal
 from rtis.review.demo import do_demo_review
+from rtis.review.demo_pages import do_demo_rnd_pages
 from rtis.rnd.demo import do_demo_call
 from rtis.search.demo import build_demo_index
 from rtis.tracking.history import generate_history
@@ -102,6 +103,8 @@ def setup_demo(write: Any) -> dt.date:
         write(f"시설 / facilities: {line}")
     for line in do_demo_ntis():
         write(f"NTIS: {line}")
+    for line in do_demo_rnd_pages(planner, today):  # rnd-pages: declarations, join request
+        write(f"R&D: {line}")
     # Last: the public bundle and the search index are made of everything above.
     for line in do_demo_portal(planner, today):
         write(f"portal: {line}")
