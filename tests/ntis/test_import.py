@@ -119,12 +119,17 @@ def _bad_csv(tmp_path: Path, kind: str) -> tuple[Path, int]:
         bad["project_no"] = "12-34"
     elif kind == "duplicated key":
         bad = dict(rows[2])
+    elif kind == "superscript year":
+        bad["year"] = "²"  # str.isdigit() is true for it; int() is not
+    elif kind == "amount beyond the column":
+        bad["gov_funds"] = "9" * 19
     rows[3] = bad
     return csv_file(tmp_path, rows), 5  # line 5: header is line 1, the 4th record line 5
 
 
 @pytest.mark.parametrize("kind", ["unknown code", "negative funds", "project number shape",
-                                  "duplicated key"])
+                                  "duplicated key", "superscript year",
+                                  "amount beyond the column"])
 def test_a_bad_record_in_strict_mode_writes_nothing_and_names_its_line(
         refdata: Any, tmp_path: Path, kind: str) -> None:
     path, line = _bad_csv(tmp_path, kind)

@@ -22,7 +22,9 @@ TEXT_LIMITS = {"title": 500, "title_en": 500, "ministry": 100, "business_name": 
                "sub_business_name": 300, "manager": 100, "organisation": 300,
                "manage_agency": 300, "keywords": 500, "continuing": 10,
                "previous_numbers": 1000, "detail_no": 50}
-PROJECT_NO = re.compile(r"\d{10}")
+PROJECT_NO = re.compile(r"[0-9]{10}")  # ASCII digits, as the SQL check (GLOB [0-9])
+WON = re.compile(r"[+-]?[0-9]+")  # after commas and one trailing ".0" are removed
+MAX_WON_DIGITS = 18  # fits a signed 64-bit column on both databases
 MIN_YEAR, MAX_YEAR = 1990, 2100
 # Which reference list each coded field resolves against (rtis.refdata).
 CODED = {"ministry": "ministry", "stage": "rnd_stage", "performer": "performer",
@@ -48,22 +50,22 @@ def parse_date(raw: str) -> str | None:
         return None
     head = text[:10] if len(text) >= 10 and text[4] in "-./" else text[:8]
     digits = head.replace("-", "").replace(".", "").replace("/", "")
-    if len(digits) != 8 or not digits.isdigit():
+    if len(digits) != 8 or not (digits.isascii() and digits.isdigit()):
         raise ValueError(raw)
     return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:])).isoformat()
 
 
 def parse_won(raw: str) -> int | None:
+    """'1,234', '1234.0', '-5', '+5' → int; ASCII digits only (the SQL check's rule); '' → None."""
     text = raw.strip()
     if not text:
         return None
-    try:
-        return int(text)
-    except ValueError:
-        cleaned = text.replace(",", "")
-        if cleaned.endswith(".0"):
-            cleaned = cleaned[:-2]
-        return int(cleaned)
+    cleaned = text.replace(",", "")
+    if cleaned.endswith(".0"):
+        cleaned = cleaned[:-2]
+    if not WON.fullmatch(cleaned) or len(cleaned.lstrip("+-").lstrip("0")) > MAX_WON_DIGITS:
+        raise ValueError(raw)
+    return int(cleaned)
 
 
 def make_converter(positions: dict[str, int], resolve: Resolver,
@@ -130,7 +132,8 @@ def make_converter(positions: dict[str, int], resolve: Resolver,
             raise RowProblem("과제고유번호", number,
                              "과제고유번호는 숫자 10자리 / project number must be 10 digits")
         year_text = cells[p_year].strip()
-        if not (year_text.isdigit() and MIN_YEAR <= int(year_text) <= MAX_YEAR):
+        if not (year_text.isascii() and year_text.isdigit() and len(year_text.lstrip("0")) <= 4
+                and MIN_YEAR <= int(year_text) <= MAX_YEAR):
             raise RowProblem("기준년도", year_text, "기준년도 오류 / not a year")
         year = int(year_text)
         title = cells[p_title].strip()
@@ -144,27 +147,12 @@ def make_converter(positions: dict[str, int], resolve: Resolver,
                 raise RowProblem(name, cells[p][:40], f"{limit}자 초과 / longer than {limit} "
                                                       f"characters")
         raw = cells[p_gov].strip()
-        try:
-            gov = int(raw) if raw else 0
-            if gov < 0:
-                raise ValueError
-        except ValueError:
-            gov = won("정부투자연구비", raw) or 0
+        gov = won("정부투자연구비", raw) or 0
         raw = cells[p_private].strip()
-        try:
-            private = int(raw) if raw else 0
-            if private < 0:
-                raise ValueError
-        except ValueError:
-            private = won("민간연구비", raw) or 0
+        private = won("민간연구비", raw) or 0
         raw = cells[p_total].strip()
-        try:
-            total = int(raw) if raw else gov + private
-            if total < 0:
-                raise ValueError
-        except ValueError:
-            checked = won("연구비합계", raw)
-            total = checked if checked is not None else gov + private
+        checked = won("연구비합계", raw)
+        total = checked if checked is not None else gov + private
         ministry = cells[p_ministry].strip()
         if len(ministry) > 100:
             raise RowProblem("부처명", ministry[:40], "100자 초과 / longer than 100 characters")
