@@ -79,3 +79,22 @@ _json_values = st.recursive(
 def test_an_item_is_encoded_exactly_as_the_standard_library_does(value: Any, indent: int) -> None:
     expected = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + " " * indent)
     assert export._encode(value, indent) == expected.encode()
+
+
+def test_the_streamed_export_takes_the_same_queries_at_ten_times_the_data(
+        planner: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.api.scaled import scaled_doc
+    from tests.conftest import ensure_funding_sources, import_doc
+
+    ensure_funding_sources()
+    counts = []
+    for copies in (1, 10):
+        plan = import_doc(scaled_doc(copies))
+        with CaptureQueriesContext(connection) as queries:
+            body = b"".join(stream_plan(plan))
+        assert json.loads(body)["plan"]["slug"] == plan.slug
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
