@@ -31,6 +31,7 @@ def test_the_stream_of_every_seeded_plan_equals_the_whole_document(seeded: None)
 
 def test_small_chunks_join_into_the_same_document(seeded: None, monkeypatch: Any) -> None:
     monkeypatch.setattr(export, "STREAM_CHUNK", 2)  # 2 rows at a time: many chunks
+    monkeypatch.setattr(export, "TABLE_CHUNK", 3)
     monkeypatch.setattr(export, "_FLUSH_BYTES", 1)  # and a block per piece
     plan = Plan.objects.get(slug="innovation-growth-2018")
     blocks = list(stream_plan(plan))

@@ -216,6 +216,7 @@ def export_plan(plan: Plan) -> dict[str, Any]:
 
 
 STREAM_CHUNK = 500  # rows fetched (and prefetched for) at a time while streaming
+TABLE_CHUNK = 50  # printed tables (each with its rows and claims) at a time
 _FLUSH_BYTES = 64 * 1024
 
 
@@ -253,8 +254,9 @@ def stream_plan(plan: Plan, hidden: Iterable[str] = ()) -> Iterator[bytes]:
                               for i in indicators.iterator(chunk_size=STREAM_CHUNK))),
         ("stated_figures", _Items(_figure_doc(f) for f in plan.stated_figures
                                   .order_by("position").iterator(chunk_size=STREAM_CHUNK))),
-        ("stated_tables", _Items(_table_doc(t) for t in plan.stated_tables
-                                 .order_by("position").iterator(chunk_size=STREAM_CHUNK))),
+        # a printed table carries its rows: fewer at a time
+        ("stated_tables", _Items((_table_doc(t) for t in plan.stated_tables.order_by("position")
+                                  .iterator(chunk_size=TABLE_CHUNK)), TABLE_CHUNK)),
     ]
     return _buffered(_object_pieces(fields))
 
@@ -294,10 +296,11 @@ def _node_chunk(chunk: list[tuple[Any, ...]], names: _Names) -> Iterator[dict[st
 
 
 class _Items:
-    """A list value given as an iterator of items (written one at a time)."""
+    """A list value given as an iterator of items (encoded `batch` at a time)."""
 
-    def __init__(self, items: Iterable[Any]) -> None:
+    def __init__(self, items: Iterable[Any], batch: int = STREAM_CHUNK) -> None:
         self.items = iter(items)
+        self.batch = batch
 
 
 # orjson writes a float unlike Python's repr from 1e16 up ("1e16" vs "1e+16") and below 1e-4
@@ -327,7 +330,7 @@ def _object_pieces(fields: list[tuple[str, Any]]) -> Iterator[bytes]:
             yield _encode(value, 2)
             continue
         opened = False
-        for chunk in _batches(value.items, STREAM_CHUNK):
+        for chunk in _batches(value.items, value.batch):
             # A chunk is encoded as one list, "[\n    {…},\n    {…}\n  ]"; the chunks' inner
             # parts joined by commas are the whole list as json.dumps writes it.
             inner = _encode(chunk, 2)[1:-4]
