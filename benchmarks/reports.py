@@ -11,7 +11,6 @@ import os
 import statistics
 import sys
 import time
-from typing import Any
 
 from _setup import seeded_django
 
@@ -51,66 +50,6 @@ def main() -> None:
         print(f"{'render ' + fmt:28} {seconds:9.3f} {seconds / base:11.1f} {size:10,}")
     print(f"{'all four formats + content':28} {total:9.3f}   target ≤ 5 s: "
           f"{'met' if total <= 5 else 'NOT met'}")
-    pdf_before_and_after(report)
-
-
-def _split_every_cell(pdf: Any, table: Any, header: list[str], rows: list[Any],
-                      widths: list[float], size: float, line: float) -> list[Any]:
-    """The row splitter before issue 13: every cell of a long row wrapped (the baseline)."""
-    from rtis.reports.render import pdf as module
-
-    inner = [w - 2 * module.CELL_PAD_X - 0.8 for w in widths]
-    pdf.set_font(module.FAMILY, "B", size)
-    header_lines = max((len(module._wrapped(pdf, h, inner[j], line))
-                        for j, h in enumerate(header)), default=1)
-    page_height = pdf.h - pdf.t_margin - pdf.b_margin
-    room = (page_height - (max(header_lines, 1) * line + 2 * module.CELL_PAD_Y)
-            - 2 * module.CELL_PAD_Y - 4)
-    most = max(int(room // line), 1)
-    out: list[Any] = []
-    for row in rows:
-        pdf.set_font(module.FAMILY, "B" if row.style != "normal" else "", size)
-        texts = [module._cell_text(table, j, v) for j, v in enumerate(row.cells)]
-        if max((len(t) for t in texts), default=0) + 1 <= most:
-            out.append(row)
-            continue
-        lines = [module._wrapped(pdf, t, inner[j] - (module._indent(row) if j == 0 else 0), line)
-                 for j, t in enumerate(texts)]
-        if max(len(ls) for ls in lines) <= most:
-            out.append(row)
-            continue
-        parts = (max(len(ls) for ls in lines) + most - 1) // most
-        for k in range(parts):
-            cells: list[Any] = []
-            for j, value in enumerate(row.cells):
-                if module._is_number(value) or value is None:
-                    cells.append(value if k == 0 else "")
-                else:
-                    cells.append("\n".join(lines[j][k * most:(k + 1) * most]))
-            out.append(module.Row(cells, row.style, row.indent))
-    return out
-
-
-def pdf_before_and_after(report: Any) -> None:
-    """The PDF with the row splitter before (every cell of a long row wrapped) and now, the
-    rounds interleaved; the two documents must be the same bytes."""
-    from rtis.reports.render import pdf as module
-
-    now = module._split_tall_rows
-    seconds: dict[str, list[float]] = {"before": [], "now": []}
-    documents = {}
-    for _ in range(ROUNDS):
-        for label, splitter in (("before", _split_every_cell), ("now", now)):
-            module._split_tall_rows = splitter  # type: ignore[assignment]
-            start = time.perf_counter()
-            documents[label] = module.render_pdf(report)
-            seconds[label].append(time.perf_counter() - start)
-    module._split_tall_rows = now
-    assert documents["before"] == documents["now"], "the row splitter changed the PDF"
-    before, after = (statistics.median(seconds[k]) for k in ("before", "now"))
-    print(f"{'pdf, before (interleaved)':28} {before:9.3f}")
-    print(f"{'pdf, now (interleaved)':28} {after:9.3f} {after / before:11.2f} × before; "
-          f"same bytes")
 
 
 if __name__ == "__main__":

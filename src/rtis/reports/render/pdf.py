@@ -521,16 +521,11 @@ def _split_tall_rows(pdf: FPDF, table: TableBlock, header: list[str], rows: list
         if max((len(t) for t in texts), default=0) + 1 <= most:
             out.append(row)  # cannot need more lines than fit (each line takes a character)
             continue
-        # Only a cell of more characters than fit lines can be too tall: wrap those first
-        # (wrapping is most of the layout's time), the others only if the row is cut.
-        widths_of = [inner[j] - (_indent(row) if j == 0 else 0) for j in range(len(texts))]
-        long = {j: _wrapped(pdf, t, widths_of[j], line) for j, t in enumerate(texts)
-                if len(t) + 1 > most}
-        if max(len(ls) for ls in long.values()) <= most:
+        lines = [_wrapped(pdf, t, inner[j] - (_indent(row) if j == 0 else 0), line)
+                 for j, t in enumerate(texts)]
+        if max(len(ls) for ls in lines) <= most:
             out.append(row)
             continue
-        lines = [long[j] if j in long else _wrapped(pdf, t, widths_of[j], line)
-                 for j, t in enumerate(texts)]
         parts = (max(len(ls) for ls in lines) + most - 1) // most
         for k in range(parts):
             cells: list[Value] = []
