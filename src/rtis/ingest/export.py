@@ -298,9 +298,9 @@ def _node_chunk(chunk: list[tuple[Any, ...]], names: _Names) -> Iterator[dict[st
 class _Items:
     """A list value given as an iterator of items (encoded `batch` at a time)."""
 
-    def __init__(self, items: Iterable[Any], batch: int = STREAM_CHUNK) -> None:
+    def __init__(self, items: Iterable[Any], batch: int | None = None) -> None:
         self.items = iter(items)
-        self.batch = batch
+        self.batch = batch or STREAM_CHUNK
 
 
 # orjson writes a float unlike Python's repr from 1e16 up ("1e16" vs "1e+16") and below 1e-4
