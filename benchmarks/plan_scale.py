@@ -5,7 +5,10 @@ The plan is scaled as in `checks.py` (copy k renumbers the areas; the tree, its 
 printed tables are copied: 6,300 nodes, 19,800 lines and 1,801 tables at 100×). Server time
 through Django's test client (no network), logged in as a planner, `RTIS_DEBUG=0`, SQLite; the
 median over RTIS_BENCH_ROUNDS rounds (default 5) after a warm-up, the query count of one
-request, the size of the answer and the ratio to 1×. Run: `python benchmarks/plan_scale.py`.
+request, the size of the answer and the ratio to 1×. The baseline of the streamed export is the
+document built whole as before (`dumps(export_plan(plan))`), timed in the same run; for both,
+the peak of Python's allocations while one export is written (tracemalloc, a separate call).
+Run: `python benchmarks/plan_scale.py`.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import os
 import statistics
 import sys
 import time
+import tracemalloc
 from typing import Any
 
 from _setup import seeded_django
@@ -39,12 +43,23 @@ def timed(call: Any) -> tuple[float, int, int]:
     return statistics.median(seconds), len(queries), size
 
 
+def peak_mb(call: Any) -> float:
+    """The peak of Python's allocations (MB) during one call."""
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+
+
 def main() -> None:
     seeded_django(RTIS_DEBUG="0", RTIS_ALLOWED_HOSTS="testserver",
                   RTIS_SECRET_KEY="benchmark-only-secret-key-" + "x" * 40)
     from django.test import Client
 
     from rtis.checks.run import run_checks
+    from rtis.ingest.export import dumps, export_plan
     from rtis.orgs.actions import do_create_user
     from rtis.orgs.models import Role
     from rtis.plans.models import Node
@@ -57,14 +72,14 @@ def main() -> None:
         def call() -> int:
             response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)
-            body = (b"".join(response.streaming_content) if response.streaming
-                    else response.content)
-            return len(body)
+            if response.streaming:  # read as a client would, a block at a time
+                return sum(len(block) for block in response.streaming_content)
+            return len(response.content)
         return call
 
     print(f"rounds: {ROUNDS}; python {sys.version.split()[0]}")
     print(f"{'size':>5} {'nodes':>6} {'what':28} {'median s':>9} {'queries':>8} {'bytes':>10} "
-          f"{'× 1×':>6}")
+          f"{'× 1×':>6}  (exports: peak of Python allocations)")
     base: dict[str, float] = {}
     for times in SIZES:
         plan = scaled_plan(times)
@@ -72,14 +87,17 @@ def main() -> None:
         cases = [
             ("plan page", get(f"/plans/{plan.slug}/")),
             ("subtree of area 2 (htmx)", get(f"/plans/{plan.slug}/nodes/2/subtree/")),
-            ("plan export (JSON)", get(f"/api/v1/plans/{plan.slug}/export")),
+            ("plan export (JSON, streamed)", get(f"/api/v1/plans/{plan.slug}/export")),
+            ("export built whole (before)",
+             lambda plan=plan: len(dumps(export_plan(plan)).encode())),
             ("rtis check", lambda slug=plan.slug: len(run_checks(slug))),
         ]
         for label, call in cases:
             median, queries, size = timed(call)
             base.setdefault(label, median)
+            memory = f" peak {peak_mb(call):7.1f} MB" if "export" in label else ""
             print(f"{times:>4}× {nodes:6d} {label:28} {median:9.3f} {queries:8d} {size:10d} "
-                  f"{median / base[label]:6.1f}", flush=True)
+                  f"{median / base[label]:6.1f}{memory}", flush=True)
 
 
 if __name__ == "__main__":

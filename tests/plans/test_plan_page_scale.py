@@ -96,3 +96,56 @@ def test_the_plan_page_takes_the_same_queries_at_ten_times_the_data(
             counts[(name, n)] = len(queries)
     assert counts[("plans:detail", 1)] == counts[("plans:detail", 10)] <= 16
     assert counts[("plans:subtree", 1)] == counts[("plans:subtree", 10)] <= 10
+
+
+def test_many_areas_give_the_by_area_table_an_area_a_row_a_page_at_a_time(
+        viewer: Any, plans: dict[int, Plan], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("rtis.plans.views.AREA_COLUMNS_MAX", 5)
+    monkeypatch.setattr("rtis.plans.views.AREAS_PER_PAGE", 7)
+    monkeypatch.setattr("rtis.plans.views.TREE_FULL_MAX", 20)
+    html = _page(viewer, "sample-x10", unit="억원", areas="2")
+    table = html.split('data-testid="by-area"', 1)[1].split("</table>", 1)[0]
+    labels = re.findall(r"<tr><th>([^<]+)</th>", table)
+    assert [label.split()[0] for label in labels[1:]] == [str(a) for a in range(8, 15)]
+    assert "분야 8–14 / 전체 20개" in table
+    # area 8 (a copy of area 2): 15 + 22.5 억원; the total row still sums all twenty areas
+    assert re.search(r"<tr><th>8 [^<]+</th>(<td[^>]*>[^<]*</td>)*<td class=\"num total\">38</td>",
+                     table)
+    from django.db.models import Sum
+
+    from rtis.plans.models import BudgetLine
+    whole = BudgetLine.objects.filter(node__plan=plans[10]).aggregate(s=Sum("amount_won"))["s"]
+    assert f'data-testid="by-area-total" title="{whole}원"' in table  # all twenty areas
+    tree_codes = re.findall(r'<td class="code">([^<]+)</td>', _tree(html))
+    assert tree_codes == [str(a) for a in range(8, 15)]  # the folded tree follows the page
+    pager = html.split('data-testid="areas-pager"', 1)[1].split("</nav>", 1)[0]
+    assert "areas=1" in pager and "areas=3" in pager and "unit=%EC%96%B5%EC%9B%90" in pager
+    last = _page(viewer, "sample-x10", areas="99")  # beyond the end: the last page
+    assert "분야 15–20 / 전체 20개" in last
+
+
+def test_a_few_areas_keep_the_year_by_area_matrix(viewer: Any, plans: dict[int, Plan]) -> None:
+    html = _page(viewer, "sample-x1")
+    table = html.split('data-testid="by-area"', 1)[1].split("</table>", 1)[0]
+    assert "<th>연도</th>" in table and 'data-testid="areas-pager"' not in html
+
+
+def test_subtree_totals_from_sql_equal_the_lines_walked_up_their_parents(
+        plans: dict[int, Plan]) -> None:
+    from rtis.plans.models import BudgetLine, Node
+    from rtis.plans.queries import subtree_totals
+
+    plan = plans[10]
+    parent_of = dict(Node.objects.filter(plan=plan).values_list("id", "parent_id"))
+    expected: dict[int, int] = {}
+    for node_id, won in BudgetLine.objects.filter(node__plan=plan).values_list("node_id",
+                                                                               "amount_won"):
+        current = node_id
+        while current is not None:
+            expected[current] = expected.get(current, 0) + won
+            current = parent_of[current]
+    assert expected and subtree_totals(plan) == expected
+    root = Node.objects.get(plan=plan, code="2-1")
+    below = {n for n in parent_of if n == root.pk or parent_of[n] == root.pk
+             or parent_of.get(parent_of[n]) == root.pk}
+    assert subtree_totals(plan, root=root) == {n: w for n, w in expected.items() if n in below}

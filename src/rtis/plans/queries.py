@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +86,9 @@ class Matrix:
     def totals(self) -> list[int]:
         return [self.column_total(k) for k, _ in self.columns]
 
+    def year_totals(self) -> list[int]:
+        return [self.year_total(y) for y in self.years]
+
 
 def _years(plan: Plan, years_found: Iterable[int]) -> list[int]:
     return sorted(set(plan.years) | set(years_found))
@@ -163,9 +166,10 @@ def budget_by_area(plan: Plan, nodes: list[Node] | None = None) -> Matrix:
 def budget_summary(plan: Plan) -> tuple[Matrix, Matrix, dict[str, str]]:
     """By year × source and by year × area (with area id → code) from one query.
 
-    The database sums the lines once by (year, area, source) — a recursive CTE gives every node
-    its area — so at most years × areas × sources rows leave it; the same statement brings the
-    plan's areas (columns even without lines) and the funding sources (labels, order).
+    The database sums the lines by (year, area) — a recursive CTE gives every node its area —
+    and by (year, source), so at most years × (areas + sources) rows leave it; the same
+    statement brings the plan's areas (columns even without lines) and the funding sources
+    (labels, order).
     """
     nodes, lines = Node._meta.db_table, BudgetLine._meta.db_table
     sources = FundingSource._meta.db_table
@@ -174,36 +178,43 @@ def budget_summary(plan: Plan) -> tuple[Matrix, Matrix, dict[str, str]]:
            f"SELECT id, id FROM {nodes} WHERE plan_id = %s AND parent_id IS NULL "
            f"UNION ALL SELECT child.id, tree.area_id FROM {nodes} child "
            f"JOIN tree ON child.parent_id = tree.id) "
-           f"SELECT 'sum', CAST(line.year AS {text}), CAST(tree.area_id AS {text}), "
-           f"line.source_id, CAST(SUM(line.amount_won) AS {text}) FROM {lines} line "
-           f"JOIN tree ON line.node_id = tree.id "
-           f"GROUP BY line.year, tree.area_id, line.source_id "
+           f"SELECT 'by_area', CAST(line.year AS {text}), CAST(tree.area_id AS {text}), '', "
+           f"CAST(SUM(line.amount_won) AS {text}) FROM {lines} line "
+           f"JOIN tree ON line.node_id = tree.id GROUP BY line.year, tree.area_id "
+           f"UNION ALL SELECT 'by_source', CAST(line.year AS {text}), '', line.source_id, "
+           f"CAST(SUM(line.amount_won) AS {text}) FROM {lines} line "
+           f"JOIN {nodes} node ON line.node_id = node.id WHERE node.plan_id = %s "
+           f"GROUP BY line.year, line.source_id "
            f"UNION ALL SELECT 'area', CAST(id AS {text}), code, title, CAST(position AS {text}) "
            f"FROM {nodes} WHERE plan_id = %s AND parent_id IS NULL "
            f"UNION ALL SELECT 'source', code, label, label_en, CAST(position AS {text}) "
            f"FROM {sources}")
-    sums: list[tuple[int, str, str, int]] = []
+    area_sums: list[tuple[int, str, int]] = []
+    source_sums: list[tuple[int, str, int]] = []
     areas: list[tuple[int, str, str, str]] = []
     known: list[tuple[int, str, FundingSource]] = []
-    for kind, a, b, c, d in _fetch(sql, [plan.pk, plan.pk]):
-        if kind == "sum":
-            sums.append((int(a), str(b), str(c), int(d)))  # type: ignore[call-overload]
+    for kind, a, b, c, d in _fetch(sql, [plan.pk, plan.pk, plan.pk]):
+        if kind == "by_area":
+            area_sums.append((int(a), str(b), int(d)))  # type: ignore[call-overload]
+        elif kind == "by_source":
+            source_sums.append((int(a), str(c), int(d)))  # type: ignore[call-overload]
         elif kind == "area":
             areas.append((int(d), str(a), str(b), str(c)))  # type: ignore[call-overload]
         else:
             fund = FundingSource(code=str(a), label=str(b), label_en=str(c))
             known.append((int(d), str(a), fund))  # type: ignore[call-overload]
-    years = _years(plan, (year for year, _, _, _ in sums))
-    used = {source for _, _, source, _ in sums}
+    years = _years(plan, (year for year, _, _ in source_sums))
+    used = {source for _, source, _ in source_sums}
     by_source = Matrix(years=years, columns=[(code, s.display_label) for _, code, s in
                                              sorted(known, key=lambda k: (k[0], k[1]))
                                              if code in used])
     areas.sort()
     by_area = Matrix(years=list(years), columns=[(pk, f"{code} {title}")
                                                  for _, pk, code, title in areas])
-    for year, area, source, total in sums:
-        by_source.cells[(year, source)] = by_source.cells.get((year, source), 0) + total
-        by_area.cells[(year, area)] = by_area.cells.get((year, area), 0) + total
+    for year, source, total in source_sums:
+        by_source.cells[(year, source)] = total
+    for year, area, total in area_sums:
+        by_area.cells[(year, area)] = total
     return by_source, by_area, {pk: code for _, pk, code, _ in areas}
 
 
@@ -233,25 +244,30 @@ def plan_indicators(plan: Plan, node_ids: set[int] | None = None) -> list[Indica
                                                                              "position", "id"))
 
 
-def subtree_totals(plan: Plan, nodes: Iterable[Node] | Mapping[int, int | None],
-                   root: Node | None = None) -> dict[int, int]:
+def subtree_totals(plan: Plan, root: Node | None = None) -> dict[int, int]:
     """Map each node id to the planned won of itself and everything below it (one query).
 
-    `nodes`: the nodes, or just their id → parent id; with `root`, only its subtree's lines.
+    The database does it: the lines are summed per node, and each sum is carried up the
+    parents by a recursive CTE (rows: nodes with lines × depth); with `root`, only its subtree
+    (and nothing above root).
     """
-    if root is not None:
-        lines = BudgetLine.objects.filter(node_id__in=RawSQL(subtree_ids_sql(), [root.pk]))
+    nodes, lines = Node._meta.db_table, BudgetLine._meta.db_table
+    if root is None:
+        scope, params = f"node_id IN (SELECT id FROM {nodes} WHERE plan_id = %s)", [plan.pk]
+        start, stop = "", ""
     else:
-        lines = BudgetLine.objects.filter(node__plan=plan)
-    own = lines.order_by().values_list("node_id").annotate(total=Sum("amount_won"))
-    parent_of = nodes if isinstance(nodes, Mapping) else {n.pk: n.parent_id for n in nodes}
-    totals: dict[int, int] = defaultdict(int)
-    for node_id, amount in own:
-        current: int | None = node_id
-        while current is not None:
-            totals[current] += int(amount)
-            current = parent_of.get(current)
-    return dict(totals)
+        scope, params = "node_id IN (SELECT id FROM subtree)", [root.pk, root.pk]
+        start = (f"subtree(id) AS (SELECT id FROM {nodes} WHERE id = %s UNION ALL "
+                 f"SELECT child.id FROM {nodes} child JOIN subtree ON child.parent_id = subtree.id), ")
+        stop = " AND up.node_id <> %s"
+    sql = (f"WITH RECURSIVE {start}"
+           f"own(node_id, won) AS (SELECT node_id, SUM(amount_won) FROM {lines} "
+           f"WHERE {scope} GROUP BY node_id), "
+           f"up(node_id, won) AS (SELECT node_id, won FROM own UNION ALL "
+           f"SELECT node.parent_id, up.won FROM up JOIN {nodes} node ON node.id = up.node_id "
+           f"WHERE node.parent_id IS NOT NULL{stop}) "
+           f"SELECT node_id, SUM(won) FROM up GROUP BY node_id")
+    return {int(node_id): int(won) for node_id, won in _fetch(sql, params)}  # type: ignore[call-overload]
 
 
 def name_departments_on_plan_day(plan: Plan, nodes: Iterable[Node]) -> Hierarchy:

@@ -52,39 +52,65 @@ def chosen_unit(request: HttpRequest) -> str:
     return unit if unit in DISPLAY_UNITS else DEFAULT_UNIT
 
 
+TREE_FULL_MAX = 400  # a larger tree shows its areas; each area's subtree opens on demand
+TABLES_PER_PAGE = 50
+AREAS_PER_PAGE = 50  # a folded tree and a long by-area table show this many areas a page
+AREA_COLUMNS_MAX = 12  # more areas than this: the by-area table has an area a row, not a column
+
+
+def _page_number(raw: str) -> int:
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+def _budget_context(request: HttpRequest, plan: Plan, unit: str) -> dict[str, Any]:
+    """The budget matrices (one query); with many areas, the by-area rows of one page."""
+    by_source, by_area, _ = budget_summary(plan)  # one query for both
+    count = len(by_area.columns)
+    number = min(_page_number(request.GET.get("areas", "")),
+                 max(1, (count + AREAS_PER_PAGE - 1) // AREAS_PER_PAGE))
+    start = (number - 1) * AREAS_PER_PAGE
+    shown = by_area.columns[start:start + AREAS_PER_PAGE]
+    areas_page = {"number": number, "count": count, "first": start + 1,
+                  "last": start + len(shown), "previous": number - 1 if number > 1 else None,
+                  "next": number + 1 if start + AREAS_PER_PAGE < count else None}
+    area_rows = None
+    if count > AREA_COLUMNS_MAX:  # an area a row (years across), a page at a time
+        area_rows = [{"label": label, "cells": [by_area.cell(y, key) for y in by_area.years],
+                      "total": by_area.column_total(key)} for key, label in shown]
+    return {"plan": plan, "unit": unit, "units": DISPLAY_UNITS, "by_source": by_source,
+            "by_area": by_area, "area_rows": area_rows, "areas_page": areas_page,
+            "area_ids_shown": [int(key) for key, _ in shown]}
+
+
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = plan_list_with_totals(plans_for_user(request.user))
     return render(request, "plans/plan_list.html", {"plans": plans, "unit": chosen_unit(request)})
 
 
-def _budget_context(plan: Plan, nodes: list[Node], unit: str) -> dict[str, object]:
-    by_source, by_area, _ = budget_summary(plan)  # one query for both
-    return {"plan": plan, "unit": unit, "units": DISPLAY_UNITS,
-            "by_source": by_source, "by_area": by_area}
-
-
-TREE_FULL_MAX = 400  # a larger tree shows its areas; each area's subtree opens on demand
-TABLES_PER_PAGE = 50
-
-
 @require_GET
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, slug)
-    parent_of = dict(plan.nodes.values_list("id", "parent_id"))
-    folded = len(parent_of) > TREE_FULL_MAX
-    nodes = plan_nodes(plan, areas_only=folded)
-    totals = subtree_totals(plan, parent_of)
+    unit = chosen_unit(request)
+    budget = _budget_context(request, plan, unit)
+    node_count = plan.nodes.count()
+    folded = node_count > TREE_FULL_MAX
+    if folded:  # the areas of this page; their totals are the by-area table's
+        nodes = plan_nodes(plan, ids=budget["area_ids_shown"])
+        by_area = budget["by_area"]
+        totals = {n.pk: by_area.column_total(str(n.pk)) for n in nodes}
+    else:
+        nodes = plan_nodes(plan)
+        totals = subtree_totals(plan)
     for node in nodes:
         node.total_won = totals.get(node.pk, 0)  # type: ignore[attr-defined]
     org = name_departments_on_plan_day(plan, nodes)
-    unit = chosen_unit(request)
     tables_page = _tables_page(plan, request.GET.get("tables", ""))
     context = {
-        **_budget_context(plan, nodes, unit),
+        **budget,
         "nodes": nodes,
         "tree_folded": folded,
-        "node_count": len(parent_of),
+        "node_count": node_count,
         "org_day": org.day,
         "department_chain": org.chain(plan.department_id) if plan.department_id else [],
         "indicators": plan_indicators(plan),
@@ -98,7 +124,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _tables_page(plan: Plan, raw: str) -> dict[str, Any]:
     """One page of the printed tables (no count query: one more row tells if a page follows)."""
-    number = int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+    number = _page_number(raw)
     start = (number - 1) * TABLES_PER_PAGE
     tables = list(plan.stated_tables.order_by("position")[start:start + TABLES_PER_PAGE + 1])
     more = len(tables) > TABLES_PER_PAGE
@@ -114,7 +140,7 @@ def plan_subtree(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     below = RawSQL(subtree_ids_sql(), [root.pk])
     nodes = plan_nodes(plan, ids=below)
     nodes = [n for n in nodes if n.pk != root.pk]
-    totals = subtree_totals(plan, {n.pk: n.parent_id for n in nodes}, root=root)
+    totals = subtree_totals(plan, root=root)
     for node in nodes:
         node.total_won = totals.get(node.pk, 0)  # type: ignore[attr-defined]
     name_departments_on_plan_day(plan, nodes)
@@ -127,7 +153,7 @@ def plan_subtree(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 def plan_budget(request: HttpRequest, slug: str) -> HttpResponse:
     """Render the budget matrices alone (the htmx unit switch)."""
     plan = get_plan_for_user(request.user, slug)
-    context = _budget_context(plan, plan_nodes(plan), chosen_unit(request))
+    context = _budget_context(request, plan, chosen_unit(request))
     return render(request, "plans/_budget.html", context)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rtis.ingest.backup import FORMAT, BackupError, write_backup
-from rtis.ingest.export import dumps, export_plan
+from rtis.ingest.export import stream_plan
 from rtis.plans.models import Plan
 
 
@@ -47,12 +47,19 @@ class Command(BaseCommand):
             known = ", ".join(Plan.objects.values_list("slug", flat=True)) or "없음/none"
             raise CommandError(f"계획 '{options['slug']}'이(가) 없습니다 (있는 계획: {known}) "
                                f"/ no plan '{options['slug']}'")
-        text = dumps(export_plan(plan))
         if options["output"]:
-            Path(options["output"]).write_text(text, encoding="utf-8")
+            with Path(options["output"]).open("wb") as out:
+                out.writelines(stream_plan(plan))
             self.stderr.write(f"저장 / written: {options['output']}")
         else:
-            sys.stdout.write(text)
+            sys.stdout.flush()
+            raw = getattr(sys.stdout, "buffer", None)
+            for block in stream_plan(plan):  # whole items: every block is complete UTF-8
+                if raw is None:
+                    sys.stdout.write(block.decode())
+                else:
+                    raw.write(block)
+            sys.stdout.flush()
 
     def _export_all(self, options: dict[str, Any]) -> None:
         if options["slug"]:
