@@ -172,6 +172,20 @@ def test_a_new_version_drops_every_answer_and_old_ones_are_refused() -> None:
     assert cache.put(2, ("a",), _answer(10)) and cache.get(2, ("a",)) is not None
 
 
+def test_an_answer_older_than_its_max_age_is_computed_again() -> None:
+    """A write the version cannot see (another program, a kill between commit and bump) is
+    served stale for at most max_age seconds."""
+    now = [100.0]
+    cache = AnswerCache(max_bytes=10_000, max_answer_bytes=5_000, max_age=60, clock=lambda: now[0])
+    assert cache.get(1, ("a",)) is None
+    assert cache.put(1, ("a",), _answer(10))
+    now[0] += 60
+    assert cache.get(1, ("a",)) is not None  # 60 s old: still kept
+    now[0] += 0.5
+    assert cache.get(1, ("a",)) is None and len(cache) == 0 and cache.size == 0
+    assert cache.put(1, ("a",), _answer(10)) and cache.get(1, ("a",)) is not None
+
+
 def test_one_request_computes_while_the_others_wait() -> None:
     cache = AnswerCache(max_bytes=10_000, max_answer_bytes=5_000)
     assert cache.claim(("k",)) is None  # the first computes

@@ -53,6 +53,10 @@ def tables() -> list[tuple[str, list[str]]]:
     """Every rtis table with the columns compared (date-times are when, not what: left out)."""
     found = []
     for model in rtis_models():
+        if model._meta.db_table == "apicache_dataversion":
+            # The answer cache's version moves just after a commit: a kill between the two
+            # leaves it unmoved with the data complete (bounded by the cache's max age).
+            continue
         cols = [f.column for f in model._meta.local_concrete_fields
                 if not isinstance(f, models.DateTimeField)]
         found.append((model._meta.db_table, cols))

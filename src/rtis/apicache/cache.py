@@ -4,11 +4,16 @@ Keys carry the data version they were computed at (`rtis.apicache.version`); whe
 brings another version, every entry is dropped (they all belong to the old one). One request
 computes a missing answer while others asking for the same key wait for it (so a burst after a
 write costs one computation, not one per client).
+
+An answer is also kept at most `max_age` seconds: a write the version cannot see (another program
+on the database, a process killed between its commit and its bump) is then served stale for at
+most that long, not until the next write.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -30,9 +35,12 @@ class Answer:
 
 
 class AnswerCache:
-    def __init__(self, max_bytes: int, max_answer_bytes: int) -> None:
+    def __init__(self, max_bytes: int, max_answer_bytes: int, max_age: float = 60.0,
+                 clock: Any = time.monotonic) -> None:
         self.max_bytes, self.max_answer_bytes = max_bytes, min(max_answer_bytes, max_bytes)
+        self.max_age, self._clock = max_age, clock
         self._answers: OrderedDict[Key, Answer] = OrderedDict()
+        self._stored_at: dict[Key, float] = {}
         self._bytes = 0
         self._version: int | None = None
         self._lock = threading.Lock()
@@ -50,6 +58,7 @@ class AnswerCache:
         if version != self._version:
             self.dropped += len(self._answers)
             self._answers.clear()
+            self._stored_at.clear()
             self._bytes = 0
             self._version = version
 
@@ -57,6 +66,10 @@ class AnswerCache:
         with self._lock:
             self._adopt(version)
             answer = self._answers.get(key)
+            if answer is not None and self._clock() - self._stored_at[key] > self.max_age:
+                del self._answers[key], self._stored_at[key]
+                self._bytes -= answer.size
+                answer = None
             if answer is None:
                 self.misses += 1
                 return None
@@ -75,9 +88,11 @@ class AnswerCache:
             if old is not None:
                 self._bytes -= old.size
             self._answers[key] = answer
+            self._stored_at[key] = self._clock()
             self._bytes += size
             while self._bytes > self.max_bytes:
-                _, evicted = self._answers.popitem(last=False)
+                evicted_key, evicted = self._answers.popitem(last=False)
+                del self._stored_at[evicted_key]
                 self._bytes -= evicted.size
             self.stored += 1
             return True
@@ -100,5 +115,6 @@ class AnswerCache:
     def clear(self) -> None:
         with self._lock:
             self._answers.clear()
+            self._stored_at.clear()
             self._bytes = 0
             self._version = None

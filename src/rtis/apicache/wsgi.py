@@ -135,4 +135,5 @@ def wrap(app: Callable[..., Any]) -> Callable[..., Any]:
     if limit <= 0:
         return app
     return FastReads(app, AnswerCache(limit, int(getattr(settings, "API_CACHE_ANSWER_BYTES",
-                                                         limit // 8))))
+                                                         limit // 8)),
+                                      float(getattr(settings, "API_CACHE_SECONDS", 60))))

@@ -230,3 +230,8 @@ try:
 except SettingError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 API_CACHE_ANSWER_BYTES = API_CACHE_BYTES // 8
+# An answer is kept at most this many seconds (a bound on staleness for writes made outside RTIS).
+try:
+    API_CACHE_SECONDS = env_int("RTIS_API_CACHE_SECONDS", 60, 1, 86400)
+except SettingError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
