@@ -638,17 +638,23 @@ def _applicant_user(username: str, password: str, email: str, name: str,
     return user
 
 
-@transaction.atomic
-def do_confirm_applicant(token: str) -> Applicant:
-    """Confirm an applicant's e-mail by its signed link: the account may sign in from now."""
+def _signed_payload(token: str, salt: str) -> Any:
+    """The payload of a signed e-mail link (sign-up or join request), or the reason it is refused."""
     try:
-        payload = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+        payload = signing.loads(token, salt=salt, max_age=CONFIRM_MAX_AGE)
     except signing.SignatureExpired as exc:
         raise ValidationError({"token": "확인 링크의 유효 기간(3일)이 지났습니다 / the confirmation "
                                         "link has expired (3 days)"}) from exc
     except signing.BadSignature as exc:
         raise ValidationError({"token": "확인 링크가 올바르지 않습니다 / the confirmation link is "
                                         "not valid"}) from exc
+    return payload
+
+
+@transaction.atomic
+def do_confirm_applicant(token: str) -> Applicant:
+    """Confirm an applicant's e-mail by its signed link: the account may sign in from now."""
+    payload = _signed_payload(token, CONFIRM_SALT)
     applicant = (Applicant.objects.select_for_update().select_related("user")
                  .filter(user_id=payload.get("u"), user__email=payload.get("e")).first())
     if applicant is None:
@@ -881,14 +887,7 @@ def do_request_to_join(*, username: str, password: str, email: str, name: str,
 @transaction.atomic
 def do_confirm_join_request(token: str) -> JoinRequest:
     """Confirm a join request's e-mail by its signed link: it now waits for a decision."""
-    try:
-        payload = signing.loads(token, salt=JOIN_SALT, max_age=CONFIRM_MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise ValidationError({"token": "확인 링크의 유효 기간(3일)이 지났습니다 / the confirmation "
-                                        "link has expired (3 days)"}) from exc
-    except signing.BadSignature as exc:
-        raise ValidationError({"token": "확인 링크가 올바르지 않습니다 / the confirmation link is "
-                                        "not valid"}) from exc
+    payload = _signed_payload(token, JOIN_SALT)
     request = (JoinRequest.objects.select_for_update().select_related("organisation")
                .filter(pk=payload.get("j"), email=payload.get("e")).first())
     if request is None:
