@@ -3,6 +3,7 @@ computed indicators. Views only read the form and call the actions (facilities.a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -43,6 +44,18 @@ def _problems(exc: Exception) -> list[str]:
     if isinstance(exc, ValidationError):
         return [in_language(m) for m in exc.messages]
     return [in_language(str(exc))]
+
+
+def _attempt(save: Callable[[], object]) -> tuple[list[str], int]:
+    """Run an action; ([], 200) when it saved, else its problems with 409 (edited meanwhile)
+    or 400 (refused)."""
+    try:
+        save()
+    except EditConflict as exc:
+        return _problems(exc), 409
+    except ValidationError as exc:
+        return _problems(exc), 400
+    return [], 200
 
 
 def _form_problems(form: Any) -> list[str]:
@@ -98,15 +111,10 @@ def tenancy_end(request: HttpRequest, pk: int) -> HttpResponse:
         form = MoveOutForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                actions.do_end_occupancy(request.user, occupancy, data["version"],
-                                         moved_out_on=data["moved_out_on"],
-                                         exit_kind=data["exit_kind"])
-            except EditConflict as exc:
-                errors, status = _problems(exc), 409
-            except ValidationError as exc:
-                errors, status = _problems(exc), 400
-            else:
+            errors, status = _attempt(lambda: actions.do_end_occupancy(
+                request.user, occupancy, data["version"], moved_out_on=data["moved_out_on"],
+                exit_kind=data["exit_kind"]))
+            if status == 200:
                 messages.success(request, _("퇴거를 기록했습니다."))
                 return redirect("facilities:detail", pk=occupancy.facility_id)
         else:
@@ -140,15 +148,10 @@ def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = OutcomeForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                actions.do_save_outcome(
-                    request.user, occupancy, data["year"], data["version"],
-                    **{f: data[f] for f in actions.OUTCOME_FIELDS})
-            except EditConflict as exc:
-                errors, status = _problems(exc), 409
-            except ValidationError as exc:
-                errors, status = _problems(exc), 400
-            else:
+            errors, status = _attempt(lambda: actions.do_save_outcome(
+                request.user, occupancy, data["year"], data["version"],
+                **{f: data[f] for f in actions.OUTCOME_FIELDS}))
+            if status == 200:
                 messages.success(request, _("%(year)s년 성과를 저장했습니다.") % {"year": data["year"]})
                 return redirect("facilities:outcome_edit", pk=occupancy.pk)
         else:
@@ -208,14 +211,10 @@ def tenant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = TenantForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                actions.do_update_tenant(request.user, tenant, data["version"],
-                                         {"name": data["name"], "closed_on": data["closed_on"]})
-            except EditConflict as exc:
-                errors, status = _problems(exc), 409
-            except ValidationError as exc:
-                errors, status = _problems(exc), 400
-            else:
+            errors, status = _attempt(lambda: actions.do_update_tenant(
+                request.user, tenant, data["version"],
+                {"name": data["name"], "closed_on": data["closed_on"]}))
+            if status == 200:
                 messages.success(request, _("입주기업 정보를 저장했습니다."))
                 return redirect("facilities:tenant_edit", pk=tenant.pk)
         else:
