@@ -64,6 +64,54 @@ def test_resolve_follows_the_version_in_force_on_the_day(refdata: list[str]) -> 
     assert len(choices("region", on=dt.date(2025, 1, 1))) == 17
 
 
+def test_science_class_uses_the_2018_code_set_of_the_kistep_table(refdata: list[str]) -> None:
+    codes = dict(choices("science_class", on=dt.date(2020, 1, 1)))
+    expected = ({f"N{c}" for c in "ABCD"} | {f"L{c}" for c in "ABC"} | {f"E{c}" for c in "ABCDEFGHI"}
+                | {f"H{c}" for c in "ABCDE"} | {f"S{c}" for c in "ABCDEFGHI"} | {f"O{c}" for c in "ABC"})
+    assert set(codes) == expected
+    assert (codes["LA"], codes["HA"], codes["SI"], codes["OA"]) == (
+        "생명과학", "역사/고고학", "미디어/커뮤니케이션/문헌정보", "뇌과학")
+
+
+def test_region_follows_the_official_jeju_code_change_and_marks_what_was_checked(
+        refdata: list[str]) -> None:
+    assert resolve("region", "제주", on=dt.date(2006, 6, 30)).code == "49"  # type: ignore[union-attr]
+    jeju = resolve("region", "제주", on=dt.date(2006, 7, 1))
+    assert jeju is not None and (jeju.code, jeju.name) == ("50", "제주특별자치도")
+    verified = dict(CodeListVersion.objects.filter(code_list__name="region")
+                    .values_list("version", "verified"))
+    assert verified == {"1997": True, "2006": True, "2012": True, "2023": False, "2024": False}
+    assert "KIKcd_B.20230501" in CodeListVersion.objects.get(
+        code_list__name="region", version="2012").source
+
+
+def test_ministry_versions_follow_the_reorganisations_after_2017(refdata: list[str]) -> None:
+    assert resolve("ministry", "질병관리청", on=dt.date(2020, 9, 11)) is None
+    assert resolve("ministry", "질병관리청", on=dt.date(2020, 9, 12)).code == "KDCA"  # type: ignore[union-attr]
+    assert resolve("ministry", "우주항공청", on=dt.date(2024, 5, 27)).code == "KASA"  # type: ignore[union-attr]
+    assert resolve("ministry", "환경부", on=dt.date(2025, 9, 30)).code == "ME"  # type: ignore[union-attr]
+    assert resolve("ministry", "환경부", on=dt.date(2025, 10, 1)) is None
+    assert resolve("ministry", "기후에너지환경부", on=dt.date(2025, 10, 1)).code == "MCEE"  # type: ignore[union-attr]
+    assert resolve("ministry", "산업통상부", on=dt.date(2026, 1, 1)).code == "MOTI"  # type: ignore[union-attr]
+
+
+def test_correcting_a_seed_version_replaces_its_codes_and_keeps_the_old_ones_in_the_audit(
+        db: Any) -> None:
+    first = _one_version([{"code": "SJ", "name": "생활"}, {"code": "SA", "name": "역사/고고학"}],
+                         version="2018")
+    do_load_refdata(None, first)
+    fixed = _one_version([{"code": "SE", "name": "생활"}, {"code": "HA", "name": "역사/고고학"}],
+                         version="2018")
+    assert do_load_refdata(None, fixed) == ["refdata: demo_list 2018 (replaced)"]
+    day = dt.date(2021, 1, 1)
+    assert resolve("demo_list", "생활", on=day).code == "SE"  # type: ignore[union-attr]
+    assert resolve("demo_list", "SJ", on=day) is None
+    event = AuditEvent.objects.filter(target_type="refdata.codelistversion").order_by("id").last()
+    assert event is not None and event.changes["codes"] == [["SJ 생활", "SA 역사/고고학"],
+                                                           ["SE 생활", "HA 역사/고고학"]]
+    assert do_load_refdata(None, fixed) == []
+
+
 def _one_version(codes: list[dict[str, Any]], version: str = "1") -> RefdataFile:
     return RefdataFile.model_validate({
         "format": "rtis-refdata/1", "list": "demo_list", "title": "시험 목록",

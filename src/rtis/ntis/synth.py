@@ -34,7 +34,7 @@ SCIENCE = (("EE", "정보/통신", 16), ("LC", "보건의료", 13), ("ED", "전�
            ("EA", "기계", 9), ("LA", "생명과학", 8), ("LB", "농림수산식품", 7),
            ("EB", "재료", 6), ("EF", "에너지/자원", 6), ("EH", "환경", 5), ("EI", "건설/교통", 5),
            ("EC", "화공", 4), ("NB", "물리학", 3), ("NC", "화학", 3), ("ND", "지구과학", 2),
-           ("EG", "원자력", 2), ("NA", "수학", 1), ("SH", "경제/경영", 1))
+           ("EG", "원자력", 2), ("NA", "수학", 1), ("SC", "경제/경영", 1))
 SIX_T = (("IT", 30), ("BT", 25), ("NT", 8), ("ST", 4), ("ET", 15), ("CT", 4), ("OT", 14))
 # Ministries by era (the refdata 'ministry' versions) with rough weights.
 MINISTRIES: tuple[tuple[int, tuple[tuple[str, int], ...]], ...] = (

@@ -1,7 +1,8 @@
 """Writes to the reference code lists: one transaction each, audited.
 
 Lists come only from the seed files (seed/refdata/*.yaml) through `load_seed`; a version whose
-content is unchanged is left alone, a changed version has its codes replaced (audited).
+content is unchanged is left alone, a changed version has its codes replaced (audited with the
+old and the new codes); a version new to the file is added beside the others.
 """
 
 from __future__ import annotations
@@ -41,9 +42,14 @@ def do_load_refdata(actor: Any | None, parsed: RefdataFile) -> list[str]:
             record_create(actor, existing, reason="seed")
             changed.append(f"refdata: {parsed.list_name} {version.version}")
         else:
-            record_change(actor, existing,
-                          {k: [getattr(existing, k), v] for k, v in values.items()},
-                          reason="seed: codes replaced")
+            # The old codes go into the audit event, so a corrected list keeps its history: what
+            # a code meant before the correction stays readable after the codes are replaced.
+            changes = {k: [getattr(existing, k), v] for k, v in values.items()}
+            changes["codes"] = [
+                [f"{code} {name}" for code, name in
+                 existing.codes.order_by("sort", "code").values_list("code", "name")],
+                [f"{c.code} {c.name}" for c in version.codes]]
+            record_change(actor, existing, changes, reason="seed: codes replaced")
             for key, value in values.items():
                 setattr(existing, key, value)
             existing.save(update_fields=list(values))
