@@ -251,20 +251,25 @@ class _BudgetIndex:
         source = filters.get("source", _ANY)
         if "source" in filters and not isinstance(source, str):
             return 0, 1  # no line's source is anything but a code
-        codes = {str(filters[key]) for key in ("node", "scope") if key in filters}
+        codes = [str(filters[key]) for key in ("node", "scope") if key in filters]
         if "area" in filters:
             area = str(filters["area"])
             if self.depth.get(area) != 1:
                 return 0, 1  # a line's area is always a top-level code
-            codes.add(area)
+            codes.append(area)
         code: str | None = None
-        if codes:
+        if len(codes) == 1:  # the usual cell: one subtree
+            code = codes[0]
+            if code not in self.depth:
+                return 0, 1
+        elif codes:
             if any(c not in self.depth for c in codes):
                 return 0, 1
             # lines whose lineage holds every code: the subtree of the deepest, if the others
             # are its ancestors; none otherwise
-            code = max(codes, key=lambda c: self.depth[c])
-            if not codes <= self.lineage[code]:
+            named = set(codes)
+            code = max(named, key=lambda c: self.depth[c])
+            if not named <= self.lineage[code]:
                 return 0, 1
         won = self.totals.get(code, {}).get((year, source))
         if won is None:

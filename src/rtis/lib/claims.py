@@ -8,6 +8,7 @@ same few rules check every document; no figure is special-cased here.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -130,9 +131,16 @@ def _cells(table: Table) -> Callable[[str, str], Any]:
     return printed
 
 
+@functools.lru_cache(maxsize=256)  # a pure function of a few printed units, asked per cell
 def unit_size(unit: str | None) -> int | None:
     """Return the won a money unit is worth (figures may print 만원, 억 ...), else None."""
     return UNITS.get((unit or "").strip()) or won_unit_factor(unit)
+
+
+@functools.lru_cache(maxsize=64)
+def _step(places: int) -> Decimal:
+    """One unit of the last of `places` decimals (1, 0.1, 0.01 ...)."""
+    return Decimal(1).scaleb(-places)
 
 
 def decimals(value: Decimal) -> int:
@@ -332,7 +340,7 @@ def _data_cell(table: Table, claim: dict[str, Any], row: str, column: str, print
         computed, tolerance = Decimal(data.audit_items(filters)), Decimal(0)
     else:
         computed, tolerance = Decimal(data.node_count(filters)), Decimal(0)
-    shown = computed.quantize(Decimal(1).scaleb(-decimals(printed)), rounding=ROUND_HALF_UP)
+    shown = computed.quantize(_step(decimals(printed)), rounding=ROUND_HALF_UP)
     if shown == printed:
         return []  # the printed figure is the data, rounded to the printed digits
     severity = "info" if abs(computed - printed) <= tolerance else "error"
