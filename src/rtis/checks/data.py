@@ -195,11 +195,12 @@ def _roll_up(values: Iterable[tuple[int, int, str, int]], nodes: list[_Node],
     every year and every source: each node's own values, then each node's totals into its
     parent's, deepest first. Code (None for the whole plan) → (year or None, source or None)."""
     own: dict[int | None, dict[_Cell, int]] = {}
-    for node, year, source, value in values:
-        cells = own.get(node)
+    for node_id, year, source, value in values:
+        cells = own.get(node_id)
         if cells is None:
-            cells = own[node] = {}
-        for key in ((year, source), (year, _ANY), (_ANY, source), (_ANY, _ANY)):
+            cells = own[node_id] = {}
+        keys: tuple[_Cell, ...] = ((year, source), (year, _ANY), (_ANY, source), (_ANY, _ANY))
+        for key in keys:
             old = cells.get(key)
             cells[key] = value if old is None else combine(old, value)
     code_of = {n.pk: n.code for n in nodes}
