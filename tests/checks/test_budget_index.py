@@ -125,3 +125,21 @@ def test_the_checkers_work_grows_linearly_with_the_plan(db: Any) -> None:
     # Ten times the lines and ten times the cells: a scan per cell does 100× the work,
     # an index built once does about 10×.
     assert large_work < 15 * small_work, (small_work, large_work)
+
+
+def test_the_checkers_query_count_is_the_same_at_ten_times_the_plan(db: Any) -> None:
+    """One query per kind of data (nodes, lines, targets, tables ...), never one per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rtis.checks.run import run_checks
+
+    ensure_funding_sources()
+    counts = []
+    for areas in (4, 40):  # 28 and 280 nodes, 96 and 960 lines
+        plan = import_doc(_plan_doc(areas=areas))
+        with CaptureQueriesContext(connection) as queries:
+            findings = run_checks(plan.slug)
+        assert any(f.rule == "data-budget" for f in findings)  # the cells were checked
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 12, counts

@@ -288,3 +288,39 @@ def test_a_character_the_font_lacks_is_printed_as_its_substitute() -> None:
         Section("개요", 1, [Paragraph("거버넌스 구축․운영")])])
     text = "".join(_pages_text(render_pdf(report)))
     assert "구축·운영" in text
+
+
+WORDS = st.text(alphabet="가나다라마바사 아자차카타파하 abcdefghij 0123456789 ·※()\n", max_size=400)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(WORDS, st.floats(min_value=0.5, max_value=180.0), st.sampled_from(["", "B"]),
+       st.sampled_from([6.0, 7.5, 9.0]))
+def test_the_bound_of_a_cells_lines_is_never_below_its_wrapped_lines(
+        text: str, width: float, style: str, size: float) -> None:
+    """A row is wrapped by a dry run only when the bound says it may not fit: the bound must
+    never be below the lines the dry run gives."""
+    from rtis.reports.render import pdf as renderer
+
+    document = renderer._new_document(sample_report())
+    document.add_page()
+    document.set_font(renderer.FAMILY, style, size)
+    line = size * renderer.PT * 1.35
+    wrapped = renderer._wrapped(document, text, width, line)
+    assert len(wrapped) <= renderer._most_lines(document, text, width, size)
+
+
+def test_skipping_the_dry_run_of_rows_that_fit_changes_no_byte(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows the bound lets through are not wrapped in a dry run; the PDF is the same bytes as
+    when every long row is (the glyphs enter the font subset in the same order)."""
+    from rtis.reports.render import pdf as renderer
+
+    long_cells = Report(kind="long", title="긴 칸 보고서", as_of=AS_OF, sections=[
+        Section("표", 1, [TableBlock(
+            caption="긴 설명", columns=["사업명", "내용", "금액"], decimals=[None, None, 0],
+            rows=[Row([f"사업 {i}", (f"설명 {i}번째 ‘{chr(0xAC00 + 37 * i)}’ " * (3 + i % 9)),
+                       1000 * i]) for i in range(60)])])])
+    skipped = [render_pdf(long_cells), render_pdf(_long_report())]
+    monkeypatch.setattr(renderer, "_most_lines", lambda *args: float("inf"))
+    assert [render_pdf(long_cells), render_pdf(_long_report())] == skipped

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.db.models import TextField
 from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
+from rtis.ingest.export import _json as json_column
 from rtis.lib.claims import fold
 from rtis.lib.consistency import Table
 from rtis.lib.money import UNITS
-from rtis.plans.models import BudgetLine, IndicatorTarget, Node, Plan, StatedTable
+from rtis.plans.models import BudgetLine, IndicatorTarget, Node, Plan
 
 
 @dataclass(frozen=True)
@@ -25,56 +30,87 @@ class _Line:
     unit: int  # the unit the line was printed in, in won (1 for amounts entered in won)
 
 
-def as_table(stated: StatedTable) -> Table:
-    """Turn a stored stated table into the checker's plain Table."""
-    return Table(plan=stated.plan.slug, key=stated.key, title=stated.title,
-                 unit=stated.unit_as_printed, columns=list(stated.columns),
-                 rows=[(r["label"], r["values"]) for r in stated.rows],
-                 provenance=stated.provenance)
+class _Node(NamedTuple):
+    """A node as the checker reads it (a values row, not a model object)."""
+
+    pk: int
+    parent_id: int | None
+    code: str
+    title: str
+    depth: int
+    kind: str
+
+
+_ANY = None  # a year or source the cell does not name: every year, every source
+_Cell = tuple[int | None, str | None]  # (year, source)
+
+
+# (node id, year, source, won, printed unit in won): a budget line as the index reads it
+_Row = tuple[int, int, str, int, int]
 
 
 class PlanData:
-    """Loads a plan's lines, nodes, targets and tables once (a handful of queries)."""
+    """Loads a plan's lines, nodes, targets and tables once: one values query for each, no
+    model object per row."""
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         # only the fields the checker reads: no provenance or description decoded per node
-        nodes = list(Node.objects.filter(plan=plan).order_by("position")
-                     .only("id", "plan_id", "parent_id", "code", "title", "depth", "kind",
-                           "position"))
-        by_id = {n.pk: n for n in nodes}
+        nodes = [_Node(*row) for row in Node.objects.filter(plan=plan).order_by("position")
+                 .values_list("id", "parent_id", "code", "title", "depth", "kind")]
         self.nodes = nodes
-        self.lineage: dict[int, frozenset[str]] = {}
-        for n in nodes:
-            codes: list[str] = []
-            current: Node | None = n
-            while current is not None:
-                codes.append(current.code)
-                current = by_id.get(current.parent_id) if current.parent_id else None
-            self.lineage[n.pk] = frozenset(codes)
-        depth_of = {n.code: n.depth for n in nodes}
-        self.area_of = {n.pk: next(c for c in self.lineage[n.pk] if depth_of[c] == 1)
-                        for n in nodes}
+        self.lineage = _lineages(nodes)
         # a values query reading only the printed unit out of the provenance: one tuple a line
-        rows = (BudgetLine.objects.filter(node__plan=plan).order_by()  # sums need no order
-                .values_list("node_id", "year", "source_id", "amount_won", KT("provenance__unit")))
-        self.lines = [
-            _Line(node=by_id[node_id].code, lineage=self.lineage[node_id],
-                  area=self.area_of[node_id], year=year, source=source, won=won,
-                  unit=UNITS.get("" if unit is None else str(unit), 1))
-            for node_id, year, source, won, unit in rows
-        ]
+        units: dict[Any, int] = {}  # a printed unit's size in won, looked up once per unit
+        rows: list[_Row] = []
+        for node_id, year, source, won, unit in (
+                BudgetLine.objects.filter(node__plan=plan).order_by()  # sums need no order
+                .values_list("node_id", "year", "source_id", "amount_won",
+                             KT("provenance__unit"))):
+            size = units.get(unit)
+            if size is None:
+                size = units[unit] = UNITS.get("" if unit is None else str(unit), 1)
+            rows.append((node_id, year, source, won, size))
+        self._rows = rows
+        self._lines: list[_Line] | None = None
+        code_of = {n.pk: n.code for n in nodes}
         self.targets = [
-            (self.lineage[t.indicator.node_id], by_id[t.indicator.node_id].code,
-             t.indicator.name, t.year, t.value)
-            for t in IndicatorTarget.objects.filter(indicator__node__plan=plan)
-            .select_related("indicator")
+            (self.lineage[node_id], code_of[node_id], name, year, value)
+            for node_id, name, year, value in IndicatorTarget.objects
+            .filter(indicator__node__plan=plan)
+            .values_list("indicator__node_id", "indicator__name", "year", "value")
         ]
-        self.stated_tables = list(plan.stated_tables.select_related("plan"))  # read once
-        self.tables = {t.key: as_table(t) for t in self.stated_tables}
+        # each printed table with its claims, read once, in print order
+        # (JSON columns read as text and decoded by orjson: a third of the standard library's time)
+        self.claimed_tables: list[tuple[Table, list[dict[str, Any]]]] = [
+            (Table(plan=plan.slug, key=key, title=title, unit=unit,
+                   columns=list(json_column(columns)),
+                   rows=[(r["label"], r["values"]) for r in json_column(table_rows)],
+                   provenance=json_column(provenance)), json_column(claims))
+            for key, title, unit, columns, table_rows, provenance, claims
+            in plan.stated_tables.values_list(
+                "key", "title", "unit_as_printed",
+                *(Cast(field, TextField()) for field in ("columns", "rows", "provenance",
+                                                         "claims")))
+        ]
+        self.tables = {t.key: t for t, _ in self.claimed_tables}
         self.areas = [(n.code, n.title) for n in nodes if n.depth == 1]
         self._index: _BudgetIndex | None = None
         self._by_name: dict[str, list[Any]] | None = None
+
+    @property
+    def lines(self) -> list[_Line]:
+        """The budget lines one by one, with their node's lineage and area (for tests)."""
+        if self._lines is None:
+            code_of = {n.pk: n.code for n in self.nodes}
+            depth_of = {n.code: n.depth for n in self.nodes}
+            area_of = {pk: next(c for c in lineage if depth_of[c] == 1)
+                       for pk, lineage in self.lineage.items()}
+            self._lines = [_Line(node=code_of[node_id], lineage=self.lineage[node_id],
+                                 area=area_of[node_id], year=year, source=source, won=won,
+                                 unit=unit)
+                           for node_id, year, source, won, unit in self._rows]
+        return self._lines
 
     def budget(self, filters: dict[str, Any]) -> tuple[int, int]:
         """Sum the lines a claim cell names: a lookup in the index built once per plan."""
@@ -82,7 +118,7 @@ class PlanData:
 
     def _budget_index(self) -> _BudgetIndex:
         if self._index is None:
-            self._index = _BudgetIndex(self.lines, self.nodes, self.lineage)
+            self._index = _BudgetIndex(self._rows, self.nodes, self.lineage)
         return self._index
 
     def node_count(self, filters: dict[str, Any]) -> int:
@@ -134,8 +170,57 @@ class PlanData:
         return items.count()
 
 
-_ANY = None  # a year or source the cell does not name: every year, every source
-_Cell = tuple[int | None, str | None]  # (year, source)
+def _lineages(nodes: list[_Node]) -> dict[int, frozenset[str]]:
+    """Each node's code with all its ancestors' codes, a parent's set reused by its children."""
+    parent_of = {n.pk: n.parent_id for n in nodes}
+    code_of = {n.pk: n.code for n in nodes}
+    lineage: dict[int, frozenset[str]] = {}
+    for node in nodes:
+        chain: list[int] = []
+        pk: int | None = node.pk
+        while pk is not None and pk in code_of and pk not in lineage:
+            chain.append(pk)
+            pk = parent_of[pk]
+        above = lineage.get(pk, frozenset()) if pk is not None else frozenset()
+        for pk in reversed(chain):
+            above = above | {code_of[pk]}
+            lineage[pk] = above
+    return lineage
+
+
+def _roll_up(values: Iterable[tuple[int, int, str, int]], nodes: list[_Node],
+             lineage: dict[int, frozenset[str]],
+             combine: Callable[[int, int], int]) -> dict[str | None, dict[_Cell, int]]:
+    """Combine (node id, year, source, value) over each subtree by (year, source), each also over
+    every year and every source: each node's own values, then each node's totals into its
+    parent's, deepest first. Code (None for the whole plan) → (year or None, source or None)."""
+    own: dict[int | None, dict[_Cell, int]] = {}
+    for node_id, year, source, value in values:
+        cells = own.get(node_id)
+        if cells is None:
+            cells = own[node_id] = {}
+        keys: tuple[_Cell, ...] = ((year, source), (year, _ANY), (_ANY, source), (_ANY, _ANY))
+        for key in keys:
+            old = cells.get(key)
+            cells[key] = value if old is None else combine(old, value)
+    code_of = {n.pk: n.code for n in nodes}
+    whole: dict[_Cell, int] = {}
+    for node in sorted(nodes, key=lambda n: -len(lineage[n.pk])):  # deepest first
+        mine = own.get(node.pk)
+        if not mine:
+            continue
+        up = node.parent_id if node.parent_id in code_of else None
+        target = whole if up is None else own.get(up)
+        if target is None:
+            own[up] = dict(mine)
+            continue
+        for key, value in mine.items():
+            old = target.get(key)
+            target[key] = value if old is None else combine(old, value)
+    totals: dict[str | None, dict[_Cell, int]] = {
+        code_of[pk]: cells for pk, cells in own.items() if pk is not None}
+    totals[None] = whole
+    return totals
 
 
 class _BudgetIndex:
@@ -143,43 +228,23 @@ class _BudgetIndex:
     and all sources, so that every claim cell is one dictionary lookup instead of a scan of the
     lines (cells × lines grew quadratically with the tree). Built bottom-up: each node's own
     lines, then each node's totals added to its parent's, deepest first (node codes are unique
-    in a plan, so "the line's lineage holds code c" is "the line lies in c's subtree")."""
+    in a plan, so "the line's lineage holds code c" is "the line lies in c's subtree"). The
+    finest printed unit of each total is rolled up the same way, unless every line was printed
+    in the same unit (then it is that unit wherever there are lines)."""
 
-    def __init__(self, lines: list[_Line], nodes: list[Node],
+    def __init__(self, rows: list[_Row], nodes: list[_Node],
                  lineage: dict[int, frozenset[str]]) -> None:
-        own: dict[str | None, dict[_Cell, list[int]]] = {}
-        for line in lines:
-            cells = own.setdefault(line.node, {})
-            keys: tuple[_Cell, ...] = ((line.year, line.source), (line.year, _ANY),
-                                       (_ANY, line.source), (_ANY, _ANY))
-            for key in keys:
-                total = cells.get(key)
-                if total is None:
-                    cells[key] = [line.won, line.unit]
-                else:
-                    total[0] += line.won
-                    total[1] = min(total[1], line.unit)
-        code_of = {n.pk: n.code for n in nodes}
-        parent_code = {n.code: code_of.get(n.parent_id) if n.parent_id else None for n in nodes}
         self.depth = {n.code: n.depth for n in nodes}
         self.lineage = {n.code: lineage[n.pk] for n in nodes}
-        whole: dict[_Cell, list[int]] = {}
-        for node in sorted(nodes, key=lambda n: -len(lineage[n.pk])):  # deepest first
-            mine = own.get(node.code)
-            if not mine:
-                continue
-            up = parent_code[node.code]
-            target = own.setdefault(up, {}) if up is not None else whole
-            for key, (won, unit) in mine.items():
-                total = target.get(key)
-                if total is None:
-                    target[key] = [won, unit]
-                else:
-                    total[0] += won
-                    total[1] = min(total[1], unit)
-        # code (None for the whole plan) → (year or None, source or None) → [won, finest unit]
-        own[None] = whole
-        self.totals = own
+        # code (None for the whole plan) → (year or None, source or None) → won
+        self.totals = _roll_up(((node, year, source, won) for node, year, source, won, _ in rows),
+                               nodes, lineage, operator.add)
+        units = {row[4] for row in rows}
+        self.unit = units.pop() if len(units) == 1 else None
+        # ... and → the finest unit among those lines, when they were printed in several
+        self.units = None if self.unit is not None else _roll_up(
+            ((node, year, source, unit) for node, year, source, _, unit in rows),
+            nodes, lineage, min)
 
     def lookup(self, filters: dict[str, Any]) -> tuple[int, int]:
         """(won, finest printed unit) of the lines matching year, source, area, node, scope."""
@@ -187,20 +252,29 @@ class _BudgetIndex:
         source = filters.get("source", _ANY)
         if "source" in filters and not isinstance(source, str):
             return 0, 1  # no line's source is anything but a code
-        codes = {str(filters[key]) for key in ("node", "scope") if key in filters}
+        codes = [str(filters[key]) for key in ("node", "scope") if key in filters]
         if "area" in filters:
             area = str(filters["area"])
             if self.depth.get(area) != 1:
                 return 0, 1  # a line's area is always a top-level code
-            codes.add(area)
+            codes.append(area)
         code: str | None = None
-        if codes:
+        if len(codes) == 1:  # the usual cell: one subtree
+            code = codes[0]
+            if code not in self.depth:
+                return 0, 1
+        elif codes:
             if any(c not in self.depth for c in codes):
                 return 0, 1
             # lines whose lineage holds every code: the subtree of the deepest, if the others
             # are its ancestors; none otherwise
-            code = max(codes, key=lambda c: self.depth[c])
-            if not codes <= self.lineage[code]:
+            named = set(codes)
+            code = max(named, key=lambda c: self.depth[c])
+            if not named <= self.lineage[code]:
                 return 0, 1
-        total = self.totals.get(code, {}).get((year, source))
-        return (total[0], total[1]) if total is not None else (0, 1)
+        won = self.totals.get(code, {}).get((year, source))
+        if won is None:
+            return 0, 1
+        if self.units is None:
+            return won, self.unit or 1  # one unit for every line: never None here
+        return won, self.units[code][(year, source)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rtis.checks.data import PlanData, as_table
+from rtis.checks.data import PlanData
 from rtis.lib.claims import Figure, check_figure, check_table_claims
 from rtis.lib.consistency import Finding, Table, check_table
 from rtis.orgs.queries import NameIndex
@@ -61,11 +61,10 @@ def check_plan(plan: Plan, index: NameIndex | None = None) -> list[Finding]:
     """Return every finding of one plan."""
     data = PlanData(plan)
     findings: list[Finding] = []
-    for stated in data.stated_tables:
-        table = as_table(stated)
-        if not any(claim.get("kind") in STRUCTURAL_CLAIMS for claim in stated.claims):
+    for table, claims in data.claimed_tables:
+        if not any(claim.get("kind") in STRUCTURAL_CLAIMS for claim in claims):
             findings.extend(check_table(table))
-        findings.extend(check_table_claims(table, stated.claims, data))
+        findings.extend(check_table_claims(table, claims, data))
     for stated_figure in plan.stated_figures.all():
         if not stated_figure.claims:
             continue

@@ -8,6 +8,7 @@ same few rules check every document; no figure is special-cased here.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -109,9 +110,37 @@ def cell(table: Table, row: str, column: str) -> Any:
     return None
 
 
+def _cells(table: Table) -> Callable[[str, str], Any]:
+    """`cell` of one table with its rows and columns indexed once (a table's every cell is
+    read: a scan of the rows per cell grew with the square of the rows)."""
+    column_at: dict[str, int] = {}
+    for index, label in enumerate(table.columns):
+        column_at.setdefault(label, index)
+    rows_at: dict[str, list[list[Any]]] = {}
+    for label, values in table.rows:
+        rows_at.setdefault(label, []).append(values)
+
+    def printed(row: str, column: str) -> Any:
+        index = column_at.get(column)
+        if index is None:
+            return None
+        for values in rows_at.get(row, ()):
+            if index < len(values):
+                return values[index]
+        return None
+    return printed
+
+
+@functools.lru_cache(maxsize=256)  # a pure function of a few printed units, asked per cell
 def unit_size(unit: str | None) -> int | None:
     """Return the won a money unit is worth (figures may print 만원, 억 ...), else None."""
     return UNITS.get((unit or "").strip()) or won_unit_factor(unit)
+
+
+@functools.lru_cache(maxsize=64)
+def _step(places: int) -> Decimal:
+    """One unit of the last of `places` decimals (1, 0.1, 0.01 ...)."""
+    return Decimal(1).scaleb(-places)
 
 
 def decimals(value: Decimal) -> int:
@@ -265,11 +294,12 @@ def check_data(table: Table, claim: dict[str, Any], data: DataSource) -> list[Fi
     base_cells = sum(1 for _, r in rows if r not in (None, ALL)) or 1
     base_columns = sum(1 for _, c in columns if c not in (None, ALL)) or 1
     findings = []
+    printed_at = _cells(table)
     for row_label, row_key in rows:
         for column_label, column_key in columns:
             if row_key is None or column_key is None:
                 continue
-            raw = cell(table, row_label, column_label)
+            raw = printed_at(row_label, column_label)
             printed = as_number(raw)
             if printed is None:
                 if raw is not None:
@@ -310,7 +340,7 @@ def _data_cell(table: Table, claim: dict[str, Any], row: str, column: str, print
         computed, tolerance = Decimal(data.audit_items(filters)), Decimal(0)
     else:
         computed, tolerance = Decimal(data.node_count(filters)), Decimal(0)
-    shown = computed.quantize(Decimal(1).scaleb(-decimals(printed)), rounding=ROUND_HALF_UP)
+    shown = computed.quantize(_step(decimals(printed)), rounding=ROUND_HALF_UP)
     if shown == printed:
         return []  # the printed figure is the data, rounded to the printed digits
     severity = "info" if abs(computed - printed) <= tolerance else "error"

@@ -52,12 +52,16 @@ def normalise_label(label: str) -> str:
     return "".join(str(label).split()).lower()
 
 
+_TOTALS = frozenset(normalise_label(x) for x in TOTAL_LABELS)  # folded once, not per label
+_SUBTOTALS = frozenset(normalise_label(x) for x in SUBTOTAL_LABELS)
+
+
 def is_total(label: str) -> bool:
-    return normalise_label(label) in {normalise_label(x) for x in TOTAL_LABELS}
+    return normalise_label(label) in _TOTALS
 
 
 def is_subtotal(label: str) -> bool:
-    return normalise_label(label) in {normalise_label(x) for x in SUBTOTAL_LABELS}
+    return normalise_label(label) in _SUBTOTALS
 
 
 def is_part(label: str) -> bool:

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF, FontFace
 from fpdf.enums import (
@@ -29,6 +30,7 @@ from fpdf.enums import (
     YPos,
 )
 from fpdf.errors import FPDFException
+from fpdf.fonts import TTFFont
 
 from rtis.lib.report_model import (
     Paragraph,
@@ -102,7 +104,20 @@ class _TableLayout:
 
 
 class _Document(FPDF):
-    """FPDF with the footer this report style needs."""
+    """FPDF with the footer this report style needs, and text widths measured once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._string_widths: dict[tuple[str, str, str, float], float] = {}
+
+    def string_width(self, text: str) -> float:
+        """`get_string_width` of the current font, remembered: the same texts are measured for
+        each type size a table is tried in, and for the bound of a row's lines."""
+        key = (text, self.font_family, self.font_style, self.font_size_pt)
+        width = self._string_widths.get(key)
+        if width is None:
+            width = self._string_widths[key] = self.get_string_width(text)
+        return width
 
     def footer(self) -> None:
         self.set_y(FOOTER_Y)
@@ -130,6 +145,9 @@ def _new_document(report: Report) -> _Document:
     pdf = _Document(orientation="P", unit="mm", format="A4")
     pdf.add_font(FAMILY, "", str(FONT_DIR / "NanumGothic.ttf"))
     pdf.add_font(FAMILY, "B", str(FONT_DIR / "NanumGothicBold.ttf"))
+    for key, font in pdf.fonts.items():
+        if isinstance(font, TTFFont):
+            pdf.fonts[key] = _MeasuredFont.of(font)
     pdf.set_margins(MARGIN_X, MARGIN_TOP, MARGIN_X)
     pdf.set_auto_page_break(True, margin=MARGIN_BOTTOM)
     pdf.set_creation_date(dt.datetime.combine(report.as_of, dt.time(0), tzinfo=dt.UTC))
@@ -143,6 +161,40 @@ def _new_document(report: Report) -> _Document:
     pdf.alias_nb_pages(NB_ALIAS)
     pdf.set_font(FAMILY, "", BODY_SIZE)
     return pdf
+
+
+class _MeasuredFont(TTFFont):
+    """A font that remembers the width of each text it measured, at each size.
+
+    fpdf's line breaker measures a cell's text again from the line's start at every character
+    (a line of n characters costs n²), and a table cell is laid out three times: our dry run
+    for tall rows, fpdf's to size the row, and the drawing. A text's width at a size never
+    changes, so the second and third layouts, and every repeated text, are dictionary lookups.
+    The widths are the font's own: the PDF is the same, byte for byte.
+    """
+
+    __slots__ = ("_widths",)
+    _widths: dict[tuple[str, float], tuple[int, float]]
+
+    @classmethod
+    def of(cls, font: TTFFont) -> _MeasuredFont:
+        measured = cls.__new__(cls)
+        for name in TTFFont.__slots__:
+            if hasattr(font, name):
+                setattr(measured, name, getattr(font, name))
+        measured._widths = {}
+        return measured
+
+    def get_text_width(self, text: str, font_size_pt: float,
+                       text_shaping_params: dict[str, Any] | None) -> tuple[int, float]:
+        if text_shaping_params:  # shaped text is not measured by characters: not remembered
+            return super().get_text_width(text, font_size_pt, text_shaping_params)
+        key = (text, font_size_pt)
+        width: tuple[int, float] | None = self._widths.get(key)
+        if width is None:
+            width = self._widths[key] = super().get_text_width(text, font_size_pt,
+                                                               text_shaping_params)
+        return width
 
 
 # Characters Korean documents use that NanumGothic has no glyph for, and what to print instead.
@@ -211,7 +263,7 @@ def _as_of_text(day: dt.date) -> str:
 # --- sections and paragraphs ----------------------------------------------------------------
 
 
-def _section(pdf: FPDF, section: Section, layouts: dict[int, _TableLayout]) -> None:
+def _section(pdf: _Document, section: Section, layouts: dict[int, _TableLayout]) -> None:
     first = section.blocks[0] if section.blocks else None
     orientation = layouts[id(first)].orientation if isinstance(first, TableBlock) else "P"
     _ensure_orientation(pdf, orientation)
@@ -299,7 +351,7 @@ def _numeric_column(table: TableBlock, rows: list[Row], column: int) -> bool:
     return bool(values) and all(_is_number(v) for v in values)
 
 
-def _table_layout(pdf: FPDF, table: TableBlock) -> _TableLayout:
+def _table_layout(pdf: _Document, table: TableBlock) -> _TableLayout:
     """Choose orientation, type size and column widths so that numbers never wrap."""
     header, rows, n = _normalised(table)
     if n == 0:
@@ -331,7 +383,7 @@ def _table_layout(pdf: FPDF, table: TableBlock) -> _TableLayout:
     return _TableLayout("L", size, groups, widths)
 
 
-def _column_widths(pdf: FPDF, table: TableBlock, header: list[str], rows: list[Row], n: int,
+def _column_widths(pdf: _Document, table: TableBlock, header: list[str], rows: list[Row], n: int,
                    size: float) -> tuple[list[float], list[float]]:
     """Each column's natural width (content on one line) and narrowest acceptable width."""
     natural: list[float] = []
@@ -339,9 +391,9 @@ def _column_widths(pdf: FPDF, table: TableBlock, header: list[str], rows: list[R
     pad = 2 * CELL_PAD_X + 0.6
     for j in range(n):
         pdf.set_font(FAMILY, "B", size)
-        head_full = max((pdf.get_string_width(line) for line in header[j].split("\n")),
+        head_full = max((pdf.string_width(line) for line in header[j].split("\n")),
                         default=0.0)
-        head_word = max((pdf.get_string_width(w) for w in header[j].split()), default=0.0)
+        head_word = max((pdf.string_width(w) for w in header[j].split()), default=0.0)
         numeric = _numeric_column(table, rows, j)
         body_full = 0.0
         body_word = 0.0
@@ -351,12 +403,12 @@ def _column_widths(pdf: FPDF, table: TableBlock, header: list[str], rows: list[R
             value = row.cells[j]
             text = _cell_text(table, j, value)
             extra = _indent(row) if j == 0 else 0.0
-            full = max((pdf.get_string_width(t) for t in text.split("\n")), default=0.0) + extra
+            full = max((pdf.string_width(t) for t in text.split("\n")), default=0.0) + extra
             body_full = max(body_full, full)
             if _is_number(value) or value is None:
                 number = max(number, full)
             else:
-                word = max((pdf.get_string_width(w) for w in text.split()), default=0.0)
+                word = max((pdf.string_width(w) for w in text.split()), default=0.0)
                 body_word = max(body_word, word + extra)
         if numeric:
             nat = max(head_full, body_full)
@@ -389,7 +441,7 @@ def _fit(natural: list[float], minimum: list[float], available: float) -> list[f
     return [low + spare * s / share for low, s in zip(minimum, slack, strict=True)]
 
 
-def _table(pdf: FPDF, table: TableBlock, layout: _TableLayout) -> None:
+def _table(pdf: _Document, table: TableBlock, layout: _TableLayout) -> None:
     _ensure_orientation(pdf, layout.orientation)
     header, rows, _ = _normalised(table)
     size = layout.font_size
@@ -440,7 +492,7 @@ def _indent(row: Row) -> float:
     return INDENT_STEP * min(max(row.indent, 0), MAX_INDENT)
 
 
-def _table_body(pdf: FPDF, table: TableBlock, header: list[str], rows: list[Row],
+def _table_body(pdf: _Document, table: TableBlock, header: list[str], rows: list[Row],
                 widths: list[float], size: float, line: float) -> None:
     numeric = [_numeric_column(table, rows, j) for j in range(len(header))]
     rows = _split_tall_rows(pdf, table, header, rows, widths, size, line)
@@ -504,7 +556,33 @@ def _wrapped(pdf: FPDF, text: str, width: float, line: float) -> list[str]:
     return [str(t) for t in lines] if isinstance(lines, list) else [text]
 
 
-def _split_tall_rows(pdf: FPDF, table: TableBlock, header: list[str], rows: list[Row],
+def _most_lines(pdf: _Document, text: str, width: float, size: float) -> float:
+    """At most how many lines `_wrapped` can give `text` in `width` (the current font).
+
+    Each paragraph wraps greedily: a line ends only where it and the start of the next line
+    (with the space between them) would be wider than the cell, so any two consecutive lines
+    with that space are wider than the cell, and k lines need a paragraph wider than
+    ⌊k/2⌋ × width: k ≤ 2 × paragraph width / width + 2. In a cell narrower than two ems (where
+    a character may not fit at all) only the count of characters bounds it, as in
+    `_split_tall_rows`: each line takes one at least.
+    """
+    width = max(width, 1.0)
+    if width < 2 * size * PT:
+        return len(text) + 1
+    return min(len(text) + 1,
+               sum(2 * pdf.string_width(part) / width + 2 for part in text.split("\n")))
+
+
+def _pick_glyphs(pdf: _Document, text: str) -> None:
+    """Put the glyphs of `text` into the current font's subset as drawing it would."""
+    font = pdf.current_font
+    if isinstance(font, TTFFont):
+        for character in text:
+            if character != "\n":
+                font.subset.pick(ord(character))
+
+
+def _split_tall_rows(pdf: _Document, table: TableBlock, header: list[str], rows: list[Row],
                      widths: list[float], size: float, line: float) -> list[Row]:
     """Cut a row too tall for one page into continuation rows (a table row cannot break)."""
     inner = [w - 2 * CELL_PAD_X - 0.8 for w in widths]  # padding, borders, safety
@@ -521,8 +599,16 @@ def _split_tall_rows(pdf: FPDF, table: TableBlock, header: list[str], rows: list
         if max((len(t) for t in texts), default=0) + 1 <= most:
             out.append(row)  # cannot need more lines than fit (each line takes a character)
             continue
-        lines = [_wrapped(pdf, t, inner[j] - (_indent(row) if j == 0 else 0), line)
-                 for j, t in enumerate(texts)]
+        widths = [inner[j] - (_indent(row) if j == 0 else 0) for j in range(len(texts))]
+        if all(_most_lines(pdf, t, w, size) <= most for t, w in zip(texts, widths, strict=True)):
+            # no cell can wrap into more lines than fit: no dry run needed, but its glyphs
+            # enter the font subset now, in the order the dry run would have put them there
+            # (the subset numbers glyphs by first use: the same order, the same bytes)
+            for text in texts:
+                _pick_glyphs(pdf, text)
+            out.append(row)
+            continue
+        lines = [_wrapped(pdf, t, w, line) for t, w in zip(texts, widths, strict=True)]
         if max(len(ls) for ls in lines) <= most:
             out.append(row)
             continue
