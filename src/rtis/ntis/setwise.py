@@ -138,7 +138,8 @@ def records(opened: _Opened) -> tuple[Iterator[tuple[str, ...]], list[str]]:
     width = max(opened.positions.values()) + 1
     pick = operator.itemgetter(*(opened.positions[name] for name in present))
     padded = map(operator.add, filter(any, opened.reader), itertools.repeat([""] * width))
-    return map(pick, padded), present
+    # each cell str.strip()ped as the converter strips it (in C: a map per record, no frame)
+    return map(tuple, map(map, itertools.repeat(str.strip), map(pick, padded))), present
 
 
 def chunks(rows: Iterator[tuple[str, ...]]) -> Iterator[list[tuple[str, ...]]]:
@@ -224,91 +225,83 @@ def converted(vendor: str, present: list[str], source: str, held: list[int],
               batch_id: int) -> str:
     """SELECT over `source` (columns f_<field>) giving ntis_project's columns (COLUMNS order, then
     batch_id), every value as rtis.ntis.rows would give it; project_no is NULL for a record the
-    SQL does not accept as it stands (so the INSERT fails on it)."""
+    SQL does not accept as it stands (so the INSERT fails on it).
+
+    Built in layers, each a subquery the planner may not merge into the next (OFFSET 0), so a
+    value used several times (a trimmed cell, a date's digits) is computed once per record."""
     q = _Dialect(vendor)
-
-    def raw(name: str) -> str:
-        return f"f_{name}" if name in present else "''"
-
-    def trimmed(name: str) -> str:
-        return q.trim(raw(name)) if name in present else "''"
-
-    year_text = trimmed("year")
-    year = f"CAST({year_text} AS integer)"
+    fence = "LIMIT -1 OFFSET 0" if q.sqlite else "OFFSET 0"
     codes = f"temp.{CODES}" if q.sqlite else CODES
+    # 1: every cell (already stripped: t_), amounts without commas
+    first = [f"{f'f_{n}' if n in present else chr(39) * 2} AS t_{n}" for n in NAMES]
+    amounts = ("gov_funds", "private_funds", "total_funds")
+    first += [f"replace(f_{n}, ',', '') AS k_{n}" if n in present
+              else f"'' AS k_{n}" for n in amounts]
+    # 2: the year, amounts without one trailing ".0", dates' first 10 or 8 characters, the
+    # science code in capitals and the science name up to its first '-'
+    second = ["CAST(t_year AS integer) AS yr"]
+    second += [f"(CASE WHEN {q.last2(f'k_{n}')} = '.0' THEN substr(k_{n}, 1, length(k_{n}) - 2) "
+               f"ELSE k_{n} END) AS w_{n}" for n in amounts]
+    dates = ("start_date", "end_date")
+    second += [f"(CASE WHEN length(t_{n}) >= 10 AND substr(t_{n}, 5, 1) IN ('-', '.', '/') "
+               f"THEN substr(t_{n}, 1, 10) ELSE substr(t_{n}, 1, 8) END) AS h_{n}" for n in dates]
+    second += ["upper(t_science_code) AS sc",
+               f"(CASE WHEN {q.find('t_science_name', '-')} > 0 THEN substr(t_science_name, 1, "
+               f"{q.find('t_science_name', '-')} - 1) ELSE t_science_name END) AS sn"]
+    # 3: dates' digits; codes looked up in the year's lists
+    third = [f"replace(replace(replace(h_{n}, '-', ''), '.', ''), '/', '') AS d_{n}"
+             for n in dates]
 
     def code(list_name: str, key: str) -> str:
         return (f"(SELECT c.code FROM {codes} c WHERE c.list = '{list_name}' AND c.key = {key} "
-                f"AND c.year = {year})")
+                f"AND c.year = yr)")
 
-    def coded(name: str) -> tuple[str, str]:
-        key = trimmed(name)
-        return f"CASE WHEN {key} = '' THEN '' ELSE {code(CODED[name], key)} END", key
-
-    def won(name: str) -> tuple[str, str]:
-        text = trimmed(name)
-        no_commas = f"replace({text}, ',', '')"
-        cleaned = (f"(CASE WHEN {q.last2(no_commas)} = '.0' THEN substr({no_commas}, 1, "
-                   f"length({no_commas}) - 2) ELSE {no_commas} END)")
-        value = f"CASE WHEN {text} = '' THEN NULL ELSE CAST({cleaned} AS bigint) END"
-        ok = f"({text} = '' OR ({q.digits(cleaned)} AND length({cleaned}) <= {MAX_WON_DIGITS}))"
-        return value, ok
-
-    def date(name: str) -> tuple[str, str]:
-        text = trimmed(name)
-        head = (f"(CASE WHEN length({text}) >= 10 AND substr({text}, 5, 1) IN ('-', '.', '/') "
-                f"THEN substr({text}, 1, 10) ELSE substr({text}, 1, 8) END)")
-        digits = f"replace(replace(replace({head}, '-', ''), '.', ''), '/', '')"
-        iso = (f"(substr({digits}, 1, 4) || '-' || substr({digits}, 5, 2) || '-' || "
-               f"substr({digits}, 7, 2))")
-        value = f"CASE WHEN {text} = '' THEN NULL ELSE {q.date_value(iso)} END"
-        ok = f"({text} = '' OR ({q.digits(digits, 8)} AND {q.valid_date(iso)}))"
-        return value, ok
-
-    number, title, ministry = trimmed("project_no"), trimmed("title"), trimmed("ministry")
-    gov, gov_ok = won("gov_funds")
-    private, private_ok = won("private_funds")
-    total, total_ok = won("total_funds")
-    ministry_code, _ = coded("ministry")
-    science = f"upper({trimmed('science_code')})"
-    name = trimmed("science_name")
-    name_head = (f"(CASE WHEN {q.find(name, '-')} > 0 THEN substr({name}, 1, "
-                 f"{q.find(name, '-')} - 1) ELSE {name} END)")
-    by_name = code("science_class", name_head)
-    science_value = f"CASE WHEN {science} <> '' THEN {science} WHEN {name} <> '' THEN {by_name} ELSE '' END"
-    large = (f"CASE WHEN {science} <> '' THEN {code('science_class', f'substr({science}, 1, 2)')} "
-             f"WHEN {name} <> '' THEN {by_name} ELSE '' END")
-    science_ok = (f"(CASE WHEN {science} <> '' THEN {q.printable_ascii(science)} AND "
-                  f"length({science}) <= 10 ELSE true END)")
-    start, start_ok = date("start_date")
-    end, end_ok = date("end_date")
-    values: dict[str, str] = {
-        "project_no": number, "year": year, "title": title, "ministry": ministry,
-        "ministry_code": ministry_code,
-        "total_funds": f"coalesce({total}, coalesce({gov}, 0) + coalesce({private}, 0))",
-        "gov_funds": f"coalesce({gov}, 0)", "private_funds": f"coalesce({private}, 0)",
-        "stage_code": coded("stage")[0], "performer_code": coded("performer")[0],
-        "region_code": coded("region")[0], "six_t_code": coded("six_t")[0],
-        "science_code": science_value, "science_large": large,
-        "start_date": start, "end_date": end}
-    for column in COLUMNS:
-        values.setdefault(column, trimmed(column))
-    checks = [q.digits(number, 10), q.digits(year_text, 4),
-              f"{year} BETWEEN {MIN_YEAR} AND 2100", f"{title} <> ''", f"length({title}) <= 500",
-              *(f"length({raw(n)}) <= {limit}" for n, limit in TEXT_LIMITS.items()
+    for name in ("ministry", "stage", "performer", "region", "six_t"):
+        third.append(f"(CASE WHEN t_{name} = '' THEN '' ELSE {code(CODED[name], f't_{name}')} "
+                     f"END) AS c_{name}")
+    third.append(f"(CASE WHEN sc <> '' THEN {code('science_class', 'substr(sc, 1, 2)')} WHEN "
+                 f"t_science_name <> '' THEN {code('science_class', 'sn')} ELSE '' END) AS large")
+    # 4: dates as ISO text
+    fourth = [f"(substr(d_{n}, 1, 4) || '-' || substr(d_{n}, 5, 2) || '-' || substr(d_{n}, 7, 2))"
+              f" AS iso_{n}" for n in dates]
+    checks = [q.digits("t_project_no", 10), q.digits("t_year", 4),
+              f"yr BETWEEN {MIN_YEAR} AND 2100", "t_title <> ''", "length(t_title) <= 500",
+              *(f"length(t_{n}) <= {limit}" for n, limit in TEXT_LIMITS.items()
                 if n != "title" and n in present),
-              gov_ok, private_ok, total_ok, f"length({ministry}) <= 100", science_ok,
-              start_ok, end_ok,
-              *(f"{values[c]} IS NOT NULL" for c in ("ministry_code", "stage_code",
-                                                      "performer_code", "region_code",
-                                                      "six_t_code", "science_code",
-                                                      "science_large"))]
+              *(f"(t_{n} = '' OR ({q.digits(f'w_{n}')} AND length(w_{n}) <= {MAX_WON_DIGITS}))"
+                for n in amounts),
+              "length(t_ministry) <= 100",
+              f"(CASE WHEN sc <> '' THEN {q.printable_ascii('sc')} AND length(sc) <= 10 "
+              f"ELSE true END)",
+              *(f"(t_{n} = '' OR ({q.digits(f'd_{n}', 8)} AND {q.valid_date(f'iso_{n}')}))"
+                for n in dates),
+              *(f"c_{n} IS NOT NULL" for n in ("ministry", "stage", "performer", "region",
+                                               "six_t")),
+              "large IS NOT NULL"]
     if held:
-        checks.append(f"{year} NOT IN ({', '.join(str(int(y)) for y in held)})")
-    accepted = " AND ".join(f"({c})" for c in checks)
-    values["project_no"] = f"CASE WHEN {accepted} THEN {number} END"
-    return (f"SELECT {', '.join(values[c] for c in COLUMNS)}, {int(batch_id)} "
-            f"FROM {source}")
+        checks.append(f"yr NOT IN ({', '.join(str(int(y)) for y in held)})")
+
+    def won(n: str) -> str:
+        return f"(CASE WHEN t_{n} = '' THEN NULL ELSE CAST(w_{n} AS bigint) END)"
+
+    values = {n: f"t_{n}" for n in COLUMNS if n in NAMES}
+    values.update({
+        "project_no": f"CASE WHEN {' AND '.join(f'({c})' for c in checks)} THEN t_project_no END",
+        "year": "yr", "ministry_code": "c_ministry", "stage_code": "c_stage",
+        "performer_code": "c_performer", "region_code": "c_region", "six_t_code": "c_six_t",
+        "gov_funds": f"coalesce({won('gov_funds')}, 0)",
+        "private_funds": f"coalesce({won('private_funds')}, 0)",
+        "total_funds": f"coalesce({won('total_funds')}, coalesce({won('gov_funds')}, 0) + "
+                       f"coalesce({won('private_funds')}, 0))",
+        "science_code": "(CASE WHEN sc <> '' THEN sc WHEN t_science_name <> '' THEN large "
+                        "ELSE '' END)",
+        "science_large": "large",
+        **{n: f"(CASE WHEN t_{n} = '' THEN NULL ELSE {q.date_value(f'iso_{n}')} END)"
+           for n in dates}})
+    layered = source
+    for number, layer in enumerate((first, second, third, fourth), start=1):
+        layered = f"(SELECT *, {', '.join(layer)} FROM {layered} {fence}) AS l{number}"
+    return f"SELECT {', '.join(values[c] for c in COLUMNS)}, {int(batch_id)} FROM {layered}"
 
 
 def _create_codes(vendor: str, resolve: Resolver) -> None:
@@ -368,7 +361,7 @@ def _load_sqlite(rows: Iterator[tuple[str, ...]], present: list[str], held: list
                  batch_id: int, progress: Callable[[int], None] | None) -> int:
     params = ", ".join(f"? AS f_{name}" for name in present)
     sql = (f"INSERT INTO ntis_project ({_INSERT_COLUMNS}) "
-           f"{converted('sqlite', present, f'(SELECT {params})', held, batch_id)}")
+           f"{converted('sqlite', present, f'(SELECT {params}) AS p', held, batch_id)}")
     raw = connection.connection
     (cache,) = raw.execute("PRAGMA cache_size").fetchone()
     raw.execute("PRAGMA cache_size = -262144")  # 256 MB of pages for this load, then back
