@@ -18,25 +18,18 @@ import csv
 import dataclasses
 import datetime as dt
 import hashlib
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import DatabaseError, connection, transaction
-
-try:
-    import psycopg
-except ImportError:  # pragma: no cover - SQLite-only installs
-    psycopg = None  # type: ignore[assignment]
+from django.db import connection, transaction
 
 from rtis.audit.log import record_create
 from rtis.config import clock
-from rtis.ntis import setwise
 from rtis.ntis.access import require_ntis_import
 from rtis.ntis.models import ImportBatch
-from rtis.ntis.reader import FileRefused, Source, file_format, open_source
+from rtis.ntis.reader import FileRefused, Source, open_source
 from rtis.ntis.rows import COLUMNS, RowProblem, make_converter
 from rtis.refdata.models import CodeListVersion
 from rtis.refdata.queries import CodeIndex, index, version_on
@@ -81,7 +74,6 @@ class ImportReport:
     unknown_columns: list[str] = field(default_factory=list)
     written: bool = False
     batch_id: int | None = None
-    fast: bool = False  # loaded by rtis.ntis.setwise (no Python per record)
 
     @property
     def loaded(self) -> int:
@@ -103,7 +95,8 @@ class CodeResolver:
         self.versions: dict[tuple[str, int], CodeIndex] = {}
 
     def _index(self, list_name: str, day: dt.date) -> CodeIndex:
-        """index(list_name, day), each version read once (a year asks for two days)."""
+        """index(list_name, day), each list version read once (every year asks for two days,
+        most of them in the same version)."""
         version = version_on(list_name, day)
         if version is None:
             return CodeIndex(list_name, "")
@@ -143,7 +136,7 @@ def do_import_projects(actor: Any | None, path: Path, *, quarantine: bool = Fals
                        encoding: str | None = None, reject_path: Path | None = None,
                        progress: Callable[[int], None] | None = None,
                        source: Source | None = None, file_name: str | None = None,
-                       fast: bool = True) -> ImportReport:
+                       ) -> ImportReport:
     """Import one national project file (CSV, XLSX or XML); see the module's rules."""
     require_ntis_import(actor)
     report = ImportReport(file_name=file_name or path.name,
@@ -153,7 +146,7 @@ def do_import_projects(actor: Any | None, path: Path, *, quarantine: bool = Fals
             cursor.execute("PRAGMA temp_store = MEMORY")
     try:
         with transaction.atomic():
-            _run(actor, path, report, quarantine, encoding, progress, source, fast)
+            _run(actor, path, report, quarantine, encoding, progress, source)
     except FileRefused as refused:
         report.refused = refused.reason if refused.line is None else (
             f"{refused.line}행: {refused.reason}")
@@ -162,7 +155,6 @@ def do_import_projects(actor: Any | None, path: Path, *, quarantine: bool = Fals
         report.written = False
     finally:
         _drop_stage()
-        setwise.drop_temp_tables()
     if quarantine and reject_path is not None:
         write_rejects(reject_path, report)
     return report
@@ -170,10 +162,7 @@ def do_import_projects(actor: Any | None, path: Path, *, quarantine: bool = Fals
 
 def _run(actor: Any | None, path: Path, report: ImportReport, quarantine: bool,
          encoding: str | None, progress: Callable[[int], None] | None,
-         source: Source | None, fast: bool = True) -> None:
-    if fast and source is None and file_format(path) == "csv" and _run_fast(
-            actor, path, report, encoding, progress):
-        return
+         source: Source | None) -> None:
     if source is None:
         source = open_source(path, encoding)
     report.file_format = source.file_format
@@ -183,7 +172,10 @@ def _run(actor: Any | None, path: Path, report: ImportReport, quarantine: bool,
     bad_lines = source.bad_lines
     vendor = connection.vendor
     _create_stage(vendor)
-    batch = _new_batch(actor, report, report.file_format, report.encoding)
+    batch = ImportBatch.objects.create(
+        file_name=report.file_name[:300], sha256="", file_format=report.file_format,
+        encoding=report.encoding, mode=report.mode, at=clock.now(),
+        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None)
     # Years the database already holds go through the staging table (to be compared and
     # replaced); rows of other years go straight into the table.
     with connection.cursor() as cursor:
@@ -245,57 +237,12 @@ def _run(actor: Any | None, path: Path, report: ImportReport, quarantine: bool,
     _apply(report, batch.pk)
     report.added += direct_count
     report.years = sorted(set(report.years) | direct_years)
-    _finish(actor, batch, report, sha256_of(path) if path.exists() else "")
-
-
-# Whatever makes the fast path give up on a file: it is rolled back and read record by record.
-_NOT_FAST = (setwise.NotFast, UnicodeError, csv.Error, DatabaseError, sqlite3.DatabaseError,
-             *((psycopg.Error,) if psycopg is not None else ()))
-
-
-def _run_fast(actor: Any | None, path: Path, report: ImportReport, encoding: str | None,
-              progress: Callable[[int], None] | None) -> bool:
-    """Import a CSV file by rtis.ntis.setwise if every record passes its SQL as it stands and
-    none is of a year the database holds; False (nothing written) when the file needs the
-    per-record path."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT DISTINCT year FROM ntis_project")
-        held = sorted(int(y) for (y,) in cursor.fetchall())
-    try:
-        with transaction.atomic():
-            batch = _new_batch(actor, report, "csv", "")
-            result = setwise.load_csv(path, encoding, held, batch.pk, CodeResolver(), progress)
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT DISTINCT year FROM ntis_project")
-                years = sorted(int(y) for (y,) in cursor.fetchall() if int(y) not in held)
-            report.file_format, report.encoding = "csv", result.encoding
-            report.unknown_columns = result.unknown_columns
-            report.records = report.added = result.records
-            report.years, report.batch_id, report.fast = years, batch.pk, True
-            batch.encoding = result.encoding
-            _finish(actor, batch, report, result.sha256)
-    except _NOT_FAST:
-        report.records = report.added = 0
-        report.years, report.batch_id, report.written = [], None, False
-        return False
-    return True
-
-
-def _new_batch(actor: Any | None, report: ImportReport, file_format: str,
-               encoding: str) -> ImportBatch:
-    return ImportBatch.objects.create(
-        file_name=report.file_name[:300], sha256="", file_format=file_format,
-        encoding=encoding, mode=report.mode, at=clock.now(),
-        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None)
-
-
-def _finish(actor: Any | None, batch: ImportBatch, report: ImportReport, sha256: str) -> None:
-    batch.sha256 = sha256
+    batch.sha256 = sha256_of(path) if path.exists() else ""
     batch.rows, batch.rejected = report.records, report.problem_count
     batch.added, batch.changed, batch.removed = report.added, report.changed, report.removed
     batch.unchanged, batch.years = report.unchanged, report.years
-    batch.save(update_fields=["sha256", "encoding", "rows", "rejected", "added", "changed",
-                              "removed", "unchanged", "years"])
+    batch.save(update_fields=["sha256", "rows", "rejected", "added", "changed", "removed",
+                              "unchanged", "years"])
     record_create(actor, batch, reason=f"ntis import: +{report.added} ~{report.changed} "
                                         f"-{report.removed}")
     report.written = True
