@@ -32,7 +32,7 @@ from rtis.ntis.models import ImportBatch
 from rtis.ntis.reader import FileRefused, Source, open_source
 from rtis.ntis.rows import COLUMNS, RowProblem, make_converter
 from rtis.refdata.models import CodeListVersion
-from rtis.refdata.queries import CodeIndex, index
+from rtis.refdata.queries import CodeIndex, index, version_on
 
 CHUNK_ROWS = 20_000
 KEPT_PROBLEMS = 10_000
@@ -92,11 +92,23 @@ class CodeResolver:
 
     def __init__(self) -> None:
         self.indexes: dict[tuple[str, int], tuple[CodeIndex, CodeIndex]] = {}
+        self.versions: dict[tuple[str, int], CodeIndex] = {}
+
+    def _index(self, list_name: str, day: dt.date) -> CodeIndex:
+        """index(list_name, day), each list version read once (every year asks for two days,
+        most of them in the same version)."""
+        version = version_on(list_name, day)
+        if version is None:
+            return CodeIndex(list_name, "")
+        if (list_name, version.pk) not in self.versions:
+            self.versions[(list_name, version.pk)] = index(list_name, day)
+        return self.versions[(list_name, version.pk)]
 
     def __call__(self, list_name: str, value: str, year: int) -> str | None:
         pair = self.indexes.get((list_name, year))
         if pair is None:
-            pair = (index(list_name, dt.date(year, 12, 31)), index(list_name, dt.date(year, 1, 1)))
+            pair = (self._index(list_name, dt.date(year, 12, 31)),
+                    self._index(list_name, dt.date(year, 1, 1)))
             if not pair[0].codes and not pair[1].codes:
                 pair = (_earliest(list_name), pair[1])
             self.indexes[(list_name, year)] = pair
