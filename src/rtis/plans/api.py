@@ -414,13 +414,30 @@ _STREAMED = {"text/csv": {"schema": {"type": "string"}},
                 "longer the bare array of earlier releases."))
 def list_budget_lines(request: HttpRequest, slug: str,
                       filters: Query[LinePageQuery]) -> Any:
-    plan = get_plan_for_user(request.user, slug)
-    root = get_node_for_user(request.user, plan, filters.node) if filters.node else None
-    hidden = hidden_node_ids(request.user, [plan.pk])  # withheld from the public (portal)
-    if filters.format != "json":
-        rows = line_rows(plan, root, filters.year, filters.source, hidden)
+    plan, root, hidden = readable_scope(request.user, slug, filters.node)
+    return budget_lines_response(request, plan, root, hidden, filters.year, filters.source,
+                                 filters.limit, filters.cursor, filters.format)
+
+
+def readable_scope(user: Any, slug: str, node: str | None) -> tuple[Plan, Node | None, set[int]]:
+    """The plan, the subtree's root (when a node code is given) and the ids of the nodes withheld
+    from this reader: the access rules of the budget-lines endpoint, for the view and for the
+    public's thin path in front of Django (`rtis.apicache.thin`) alike. Http404 as the view."""
+    plan = get_plan_for_user(user, slug)
+    root = get_node_for_user(user, plan, node) if node else None
+    hidden = hidden_node_ids(user, [plan.pk])  # withheld from the public (portal)
+    return plan, root, hidden
+
+
+def budget_lines_response(request: HttpRequest, plan: Plan, root: Node | None,
+                          hidden: Collection[int], year: int | None, source: str | None,
+                          limit: int, cursor: str | None, fmt: str) -> Any:
+    """The budget-lines answer for a reader whose scope `readable_scope` gave: a page (JSON), a
+    stream (CSV, NDJSON) or the 400 of a bad cursor. Uses of `request`: path, GET, headers."""
+    if fmt != "json":
+        rows = line_rows(plan, root, year, source, hidden)
         streamed = rows.iterator(chunk_size=2000)
-        if filters.format == "csv":
+        if fmt == "csv":
             response = StreamingHttpResponse(_stream_csv(streamed),
                                              content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = (
@@ -429,18 +446,18 @@ def list_budget_lines(request: HttpRequest, slug: str,
         return StreamingHttpResponse(_stream_ndjson(streamed),
                                      content_type="application/x-ndjson; charset=utf-8")
     after = None
-    if filters.cursor is not None:
-        after = decode_cursor(filters.cursor)
+    if cursor is not None:
+        after = decode_cursor(cursor)
         if after is None:
             return Status(400, {"detail": "알 수 없는 커서입니다. 처음 쪽부터 다시 요청하십시오 / "
                                           "unknown cursor: start again from the first page"})
-    page = line_page(plan, root, filters.year, filters.source, after, filters.limit + 1, hidden)
+    page = line_page(plan, root, year, source, after, limit + 1, hidden)
     following = None
-    if len(page) > filters.limit:
-        page = page[:filters.limit]
+    if len(page) > limit:
+        page = page[:limit]
         query = request.GET.copy()
-        node_id, _, year, source, *_ = page[-1]
-        query["cursor"] = encode_cursor(node_id, year, source)
+        node_id, _, last_year, last_source, *_ = page[-1]
+        query["cursor"] = encode_cursor(node_id, last_year, last_source)
         following = f"{request.path}?{query.urlencode()}"
     return paging.json_response(request, {"items": [_line_dict(row) for row in page],
                                           "next": following})
@@ -449,7 +466,11 @@ def list_budget_lines(request: HttpRequest, slug: str,
 @router.get("/{slug}/budget-summary", response={200: BudgetSummaryOut, 404: ErrorOut},
             summary="소요예산 합계 / totals by year × source and year × area (computed)")
 def budget_summary(request: HttpRequest, slug: str) -> Any:
-    plan = get_plan_for_user(request.user, slug)
+    return budget_summary_response(request, get_plan_for_user(request.user, slug))
+
+
+def budget_summary_response(request: HttpRequest, plan: Plan) -> Any:
+    """The budget-summary answer of a plan the reader may read (the view and the thin path)."""
     by_source, by_area, area_code = budget_summary_matrices(plan)
 
     def out(matrix: Any, rename: dict[str, str] | None = None) -> dict[str, Any]:
