@@ -14,7 +14,6 @@ from typing import Any, Literal
 import orjson
 from django.db import connection
 from django.db.models import Prefetch
-from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
@@ -243,8 +242,6 @@ _CURSOR_PREFIX = "bl2:"
 _CURSOR_RE = re.compile(r"bl2:(\d{1,18}):(\d{1,4}):([a-z_]{1,20})")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CSV_HEADER = ["node", "year", "source", "amount_won", "note", "provenance"]
-_LINE_FIELDS = ("node_id", "node__code", "year", "source_id", "amount_won", "note", "provenance")
-_LINE_ORDER = ("node_id", "year", "source_id")  # the unique index: pages need no sort
 
 
 class BudgetLinePageOut(Schema):
@@ -291,9 +288,10 @@ def decode_cursor(token: str) -> _Position | None:
 
 
 def line_page_sql(plan: Plan, root: Node | None, year: int | None, source: str | None,
-                  after: _Position | None, limit: int,
+                  after: _Position | None, limit: int | None,
                   hidden: Collection[int] = ()) -> tuple[str, list[Any]]:
-    """One page of `line_rows` as one hand-written statement (no ORM compile, no per-row JSON
+    """One page of the plan's lines (of root's subtree, in the order node, year, source: the
+    unique index, so pages need no sort) as one hand-written statement (no ORM compile, no per-row JSON
     field object): node_id IN (…) walks the unique index (node, year, source) and stops at the
     page's end; the cursor is one row-value comparison on the same index."""
     lines, nodes = BudgetLine._meta.db_table, Node._meta.db_table
@@ -316,8 +314,10 @@ def line_page_sql(plan: Plan, root: Node | None, year: int | None, source: str |
     sql = (f"SELECT line.node_id, node.code, line.year, line.source_id, line.amount_won, "
            f"line.note, line.provenance FROM {lines} line JOIN {nodes} node "
            f"ON node.id = line.node_id WHERE {' AND '.join(where)} "
-           f"ORDER BY line.node_id, line.year, line.source_id LIMIT %s")
-    return sql, [*params, limit]
+           f"ORDER BY line.node_id, line.year, line.source_id")
+    if limit is None:  # every line (a stream)
+        return sql, params
+    return f"{sql} LIMIT %s", [*params, limit]
 
 
 def line_page(plan: Plan, root: Node | None, year: int | None, source: str | None,
@@ -328,8 +328,11 @@ def line_page(plan: Plan, root: Node | None, year: int | None, source: str | Non
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [(*row[:6], orjson.loads(row[6]) if isinstance(row[6], (str, bytes)) else row[6])
-            for row in rows]
+    return [(*row[:6], _decoded(row[6])) for row in rows]
+
+
+def _decoded(provenance: Any) -> Any:
+    return orjson.loads(provenance) if isinstance(provenance, (str, bytes)) else provenance
 
 
 def _line_dict(row: tuple[Any, ...]) -> dict[str, Any]:
@@ -370,23 +373,16 @@ def _stream_ndjson(rows: Iterable[tuple[Any, ...]]) -> Iterator[bytes]:
 
 
 def line_rows(plan: Plan, root: Node | None, year: int | None, source: str | None,
-              hidden: Collection[int] = ()) -> Any:
-    """The plan's lines (of root's subtree) as tuples of `_LINE_FIELDS`, in `_LINE_ORDER`.
-
-    node_id IN (…) rather than a join: the database then walks the unique index
-    (node, year, source) in order and stops at the page's end, with no sort of the plan's lines.
-    """
-    if root is not None:
-        lines = BudgetLine.objects.filter(node_id__in=RawSQL(subtree_ids_sql(), [root.pk]))
-    else:
-        lines = BudgetLine.objects.filter(node_id__in=Node.objects.filter(plan=plan).values("id"))
-    if year is not None:
-        lines = lines.filter(year=year)
-    if source:
-        lines = lines.filter(source_id=source)
-    if hidden:  # withheld from the public (portal)
-        lines = lines.exclude(node_id__in=hidden)
-    return lines.order_by(*_LINE_ORDER).values_list(*_LINE_FIELDS)
+              hidden: Collection[int] = ()) -> Iterator[tuple[Any, ...]]:
+    """Every line `line_page_sql` selects (no page limit), as `line_page` gives them, read 2000
+    at a time from one statement: a server-side cursor on PostgreSQL, as the ORM's iterator
+    uses, so a stream of a million lines holds one chunk in memory, not the result."""
+    sql, params = line_page_sql(plan, root, year, source, None, None, hidden)
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(2000):
+            for row in rows:
+                yield (*row[:6], _decoded(row[6]))
 
 
 _STREAMED = {"text/csv": {"schema": {"type": "string"}},
@@ -435,8 +431,7 @@ def budget_lines_response(request: HttpRequest, plan: Plan, root: Node | None,
     """The budget-lines answer for a reader whose scope `readable_scope` gave: a page (JSON), a
     stream (CSV, NDJSON) or the 400 of a bad cursor. Uses of `request`: path, GET, headers."""
     if fmt != "json":
-        rows = line_rows(plan, root, year, source, hidden)
-        streamed = rows.iterator(chunk_size=2000)
+        streamed = line_rows(plan, root, year, source, hidden)
         if fmt == "csv":
             response = StreamingHttpResponse(_stream_csv(streamed),
                                              content_type="text/csv; charset=utf-8")
