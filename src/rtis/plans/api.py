@@ -290,15 +290,23 @@ def decode_cursor(token: str) -> _Position | None:
 def line_page_sql(plan: Plan, root: Node | None, year: int | None, source: str | None,
                   after: _Position | None, limit: int | None,
                   hidden: Collection[int] = ()) -> tuple[str, list[Any]]:
-    """One page of the plan's lines (of root's subtree, in the order node, year, source: the
-    unique index, so pages need no sort) as one hand-written statement (no ORM compile, no per-row JSON
-    field object): node_id IN (…) walks the unique index (node, year, source) and stops at the
-    page's end; the cursor is one row-value comparison on the same index."""
+    """One page of the plan's lines (of root's subtree), in the order node, year, source, as one
+    hand-written statement (no ORM compile, no per-row JSON field object): the unique index
+    (node, year, source) gives the order, so the database stops at the page's end; the cursor is
+    one row-value comparison on the same index. No limit: every line (for a stream)."""
     lines, nodes = BudgetLine._meta.db_table, Node._meta.db_table
     if root is not None:
+        tables, order = f"{lines} line JOIN {nodes} node ON node.id = line.node_id", "line.node_id"
         where, params = [f"line.node_id IN ({subtree_ids_sql()})"], [root.pk]
     else:
-        where, params = [f"line.node_id IN (SELECT id FROM {nodes} WHERE plan_id = %s)"], [plan.pk]
+        # The plan's nodes in id order, each one's lines on the unique index: the order asked
+        # for with no sort, stopping at the page's end (SQLite keeps a CROSS JOIN's nesting).
+        # `node_id IN (every node id of the plan)` built that list first: 50 ms a page at 1M.
+        tables, order = f"{nodes} node CROSS JOIN {lines} line", "node.id"
+        where, params = ["line.node_id = node.id", "node.plan_id = %s"], [plan.pk]
+        if after is not None:
+            where.append("node.id >= %s")
+            params.append(after[0])
     if year is not None:
         where.append("line.year = %s")
         params.append(year)
@@ -312,9 +320,8 @@ def line_page_sql(plan: Plan, root: Node | None, year: int | None, source: str |
         where.append("(line.node_id, line.year, line.source_id) > (%s, %s, %s)")
         params += list(after)  # type: ignore[arg-type]
     sql = (f"SELECT line.node_id, node.code, line.year, line.source_id, line.amount_won, "
-           f"line.note, line.provenance FROM {lines} line JOIN {nodes} node "
-           f"ON node.id = line.node_id WHERE {' AND '.join(where)} "
-           f"ORDER BY line.node_id, line.year, line.source_id")
+           f"line.note, line.provenance FROM {tables} WHERE {' AND '.join(where)} "
+           f"ORDER BY {order}, line.year, line.source_id")
     if limit is None:  # every line (a stream)
         return sql, params
     return f"{sql} LIMIT %s", [*params, limit]
