@@ -232,10 +232,12 @@ def _sql(query: str, fmt: str = "json", **params: str | int) -> str:
     return f"/{{db}}.{fmt}?" + urllib.parse.urlencode({"sql": query, **extra, **params})
 
 
+# RTIS's statement for a page of a whole plan (plans.api.line_page_sql): the plan's nodes in id
+# order, each one's lines on the unique index
 PAGE_SQL = ("SELECT n.code AS node, l.year, l.source_id AS source, l.amount_won, l.note, "
-            "l.provenance FROM plans_budgetline l JOIN plans_node n ON n.id = l.node_id "
-            "WHERE l.node_id IN (SELECT id FROM plans_node WHERE plan_id = :plan) "
-            "ORDER BY l.node_id, l.year, l.source_id LIMIT 100")
+            "l.provenance FROM plans_node n CROSS JOIN plans_budgetline l "
+            "WHERE l.node_id = n.id AND n.plan_id = :plan "
+            "ORDER BY n.id, l.year, l.source_id LIMIT 100")
 SUBTREE_SQL = ("WITH RECURSIVE subtree(id) AS (SELECT id FROM plans_node WHERE plan_id = :plan "
                "AND code = :node UNION ALL SELECT c.id FROM plans_node c JOIN subtree s ON "
                "c.parent_id = s.id) SELECT n.code AS node, l.year, l.source_id AS source, "
