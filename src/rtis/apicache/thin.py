@@ -77,7 +77,7 @@ class _Body:
     """A streamed answer's chunks; closing it closes the stream (not the request signals)."""
 
     def __init__(self, response: HttpResponseBase) -> None:
-        self.chunks: Iterator[bytes] = iter(response)  # type: ignore[call-overload]
+        self.chunks: Iterator[bytes] = iter(response)
 
     def __iter__(self) -> Iterator[bytes]:
         return self.chunks
@@ -158,7 +158,7 @@ class ThinReads:
         status = f"{response.status_code} {response.reason_phrase}"
         if response.streaming:
             return status, headers, _Body(response)
-        return status, headers, [response.content]
+        return status, headers, [typing.cast(HttpResponse, response).content]
 
     def _view(self, compute: Callable[..., Any], slug: str,
               at: int) -> Callable[[HttpRequest], HttpResponseBase]:
@@ -186,9 +186,9 @@ class ThinReads:
             raise _Decline from exc
 
         def inner(req: HttpRequest) -> HttpResponseBase:
-            response = view(req)
-            response = self._xframe.process_response(req, response)
-            response = self._common.process_response(req, response)
+            response: HttpResponseBase = self._xframe.process_response(
+                req, typing.cast(HttpResponse, view(req)))
+            response = self._common.process_response(req, typing.cast(HttpResponse, response))
             if response.status_code in (301, 302, 307, 308):
                 raise _Decline  # APPEND_SLASH after a 404: let Django redirect
             return response

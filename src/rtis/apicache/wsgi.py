@@ -6,11 +6,14 @@ staff, no chosen language: the answer is the anonymous one). Everything else goe
 untouched. Such a request is looked up by (data version, script name, path, raw query string,
 host, scheme, forwarded proto/host, whether gzip is accepted, If-None-Match); a hit replays the
 status, headers and body Django gave for the same key — no middleware, no ORM, one query (the
-version). A miss goes through the whole of Django (access checks, withheld nodes, middleware),
-and its answer is kept if it is a 200 or 304 without Set-Cookie, no larger than the per-answer
+version). A miss of budget-lines or budget-summary is computed by the thin path
+(`rtis.apicache.thin`: the view's own answer and access functions without the request
+machinery) when it fully understands the request; any other miss goes through the whole of
+Django (access checks, withheld nodes, middleware). Either answer is kept if it is a 200 or 304 without Set-Cookie, no larger than the per-answer
 limit (streams are kept only while they stay under it; the rest is passed on as it comes).
 
-Because the stored answer is Django's own, fast and full path give byte-identical answers;
+Because the stored answer is Django's own (or the thin path's, tested byte for byte against
+Django's for every variant), fast and full path give byte-identical answers;
 because keys hold the data version, a committed write (publishing, withholding, an edit, an
 import) makes every stored answer unreachable at once.
 """
