@@ -20,8 +20,11 @@ ratio RTIS / Datasette measured in the same round. Then the full CSV of the 1M p
 streamed to the end, with the server's RSS sampled every 20 ms (growth = peak − before).
 
 `rtis serve` has the public's plan reads cached in memory (rtis.apicache), so after the warm-up
-RTIS's figures are cache hits: `RTIS_API_CACHE_MB=0` measures every request as a miss (Django's
-whole path), and the argument `cold` times the first request after a write (the data version
+RTIS's figures are cache hits. RTIS_BENCH_VARIANTS (default `cached,thin`) runs several RTIS
+servers side by side in the same interleaved rounds: `cached` (the cache in front), `thin` (no
+cache, `RTIS_API_CACHE_MB=0`: every budget-lines and budget-summary request computed by the thin
+path of rtis.apicache.thin), `django` (no cache and `RTIS_API_THIN=0`: Django's whole path), each
+with its own ratio to Datasette. The argument `cold` times the first request after a write (the data version
 moved) against the next one, one client. `RTIS_BENCH_PROCESSES` / `RTIS_BENCH_THREADS`: the
 server's `--processes` / `--threads` (1 / 8). Arguments `seed`, `1m`, `csv`, `cold` pick parts.
 
@@ -57,15 +60,26 @@ PROCESSES = os.environ.get("RTIS_BENCH_PROCESSES", "1")
 DATASETTE = "datasette==0.65.1"
 RTIS_PORT, DATASETTE_PORT = 8731, 8732
 PYTHON = sys.executable
+# The RTIS servers compared with Datasette in one interleaved run (RTIS_BENCH_VARIANTS, comma-
+# separated): "cached" — the answer cache in front (after the warm-up every request is a hit);
+# "thin" — no answer cache, every request computed by the thin path (rtis.apicache.thin);
+# "django" — no cache, no thin path: every request through the whole of Django.
+_VARIANT_ENV = {"cached": {"RTIS_API_CACHE_MB": "64", "RTIS_API_THIN": "1"},
+                "thin": {"RTIS_API_CACHE_MB": "0", "RTIS_API_THIN": "1"},
+                "django": {"RTIS_API_CACHE_MB": "0", "RTIS_API_THIN": "0"}}
+VARIANTS = [v for v in os.environ.get("RTIS_BENCH_VARIANTS", "cached,thin").split(",") if v]
+if not set(VARIANTS) <= set(_VARIANT_ENV):
+    raise SystemExit(f"RTIS_BENCH_VARIANTS: one or more of {', '.join(_VARIANT_ENV)}")
 SOURCES = ["city", "national", "district", "sh", "private"]
 SEED_PLAN, BIG_PLAN = "innovation-growth-2018", "synthetic-1m"
 
 
-def _env(db: Path) -> dict[str, str]:
-    # RTIS_API_CACHE_MB passes through: 0 measures every request as a cache miss
+def _env(db: Path, **extra: str) -> dict[str, str]:
+    # RTIS_API_CACHE_MB / RTIS_API_THIN pass through unless a variant sets them (VARIANTS)
     return {**os.environ, "PYTHONPATH": str(ROOT / "src"), "RTIS_DATABASE_URL": f"sqlite:///{db}",
             "RTIS_VAR_DIR": str(WORK), "RTIS_DEBUG": "0",
-            "RTIS_SECRET_KEY": os.environ.get("RTIS_SECRET_KEY", secrets.token_urlsafe(60))}
+            "RTIS_SECRET_KEY": os.environ.get("RTIS_SECRET_KEY", secrets.token_urlsafe(60)),
+            **extra}
 
 
 def build_seed(db: Path) -> None:
@@ -158,12 +172,13 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def rtis_server(db: Path, processes: str = "1") -> Server:
+def rtis_server(db: Path, processes: str = "1", port: int = RTIS_PORT,
+                **extra: str) -> Server:
     subprocess.run([PYTHON, "-m", "rtis", "manage", "migrate", "-v0"], env=_env(db), check=True,
                    stdout=subprocess.DEVNULL)  # databases built by an older checkout
-    return Server("rtis", [PYTHON, "-m", "rtis", "serve", "--port", str(RTIS_PORT),
-                           "--threads", THREADS, "--processes", processes], _env(db), RTIS_PORT,
-                  "/api/v1/plans?limit=1")  # the home page sums every plan: minutes at 1M
+    return Server("rtis", [PYTHON, "-m", "rtis", "serve", "--port", str(port),
+                           "--threads", THREADS, "--processes", processes], _env(db, **extra),
+                  port, "/api/v1/plans?limit=1")  # the home page sums every plan: minutes at 1M
 
 
 def datasette_server(db: Path) -> Server:
@@ -217,10 +232,12 @@ def _sql(query: str, fmt: str = "json", **params: str | int) -> str:
     return f"/{{db}}.{fmt}?" + urllib.parse.urlencode({"sql": query, **extra, **params})
 
 
+# RTIS's statement for a page of a whole plan (plans.api.line_page_sql): the plan's nodes in id
+# order, each one's lines on the unique index
 PAGE_SQL = ("SELECT n.code AS node, l.year, l.source_id AS source, l.amount_won, l.note, "
-            "l.provenance FROM plans_budgetline l JOIN plans_node n ON n.id = l.node_id "
-            "WHERE l.node_id IN (SELECT id FROM plans_node WHERE plan_id = :plan) "
-            "ORDER BY l.node_id, l.year, l.source_id LIMIT 100")
+            "l.provenance FROM plans_node n CROSS JOIN plans_budgetline l "
+            "WHERE l.node_id = n.id AND n.plan_id = :plan "
+            "ORDER BY n.id, l.year, l.source_id LIMIT 100")
 SUBTREE_SQL = ("WITH RECURSIVE subtree(id) AS (SELECT id FROM plans_node WHERE plan_id = :plan "
                "AND code = :node UNION ALL SELECT c.id FROM plans_node c JOIN subtree s ON "
                "c.parent_id = s.id) SELECT n.code AS node, l.year, l.source_id AS source, "
@@ -234,8 +251,17 @@ SUM_SQL = ("SELECT l.year, l.source_id AS source, SUM(l.amount_won) AS won FROM 
 
 def cases(db_name: str, slug: str, plan_id: int, node: str, year: int) -> list[tuple[str, str,
                                                                                       str]]:
+    """The cases, or those RTIS_BENCH_CASES picks (comma-separated: a, b, csv, c)."""
     api = f"/api/v1/plans/{slug}"
     sub = urllib.parse.urlencode({"node": node, "year": year, "limit": 1000})
+    picked = os.environ.get("RTIS_BENCH_CASES", "a,b,csv,c").split(",")
+    return [case for tag, case in zip(["a", "b", "csv", "c"], _cases(api, sub, db_name, plan_id,
+                                                                     node, year), strict=True)
+            if tag in picked]
+
+
+def _cases(api: str, sub: str, db_name: str, plan_id: int, node: str,
+           year: int) -> list[tuple[str, str, str]]:
     return [
         ("(a) 100-line page", f"{api}/budget-lines?limit=100",
          _sql(PAGE_SQL, plan=plan_id).format(db=db_name)),
@@ -249,36 +275,44 @@ def cases(db_name: str, slug: str, plan_id: int, node: str, year: int) -> list[t
 
 
 def compare(label: str, db: Path, slug: str, node: str, year: int) -> list[str]:
+    """Each case on Datasette and on every RTIS server of VARIANTS, interleaved round by round
+    (the order rotating); a ratio is an RTIS variant's req/s over Datasette's in the same round."""
     con = sqlite3.connect(db)
     plan_id = con.execute("SELECT id FROM plans_plan WHERE slug = ?", (slug,)).fetchone()[0]
     con.close()
-    servers = {"rtis": rtis_server(db, PROCESSES), "datasette": datasette_server(db)}
+    servers: dict[str, Server] = {}
+    ports = {"datasette": DATASETTE_PORT}
     rows = []
     try:
+        servers["datasette"] = datasette_server(db)
+        for i, variant in enumerate(VARIANTS):
+            ports[variant] = RTIS_PORT + 10 + i
+            servers[variant] = rtis_server(db, PROCESSES, ports[variant], **_VARIANT_ENV[variant])
+        names = list(ports)
         for name, rtis_path, datasette_path in cases(db.stem, slug, plan_id, node, year):
-            paths = {"rtis": rtis_path, "datasette": datasette_path}
-            ports = {"rtis": RTIS_PORT, "datasette": DATASETTE_PORT}
-            for who in paths:  # warm-up, and the answers must be there
+            paths = {who: datasette_path if who == "datasette" else rtis_path for who in names}
+            for who in names:  # warm-up, and the answers must be there
                 load(ports[who], paths[who], 0.5)
-            rates: dict[str, list[float]] = {"rtis": [], "datasette": []}
-            lat: dict[str, list[float]] = {"rtis": [], "datasette": []}
+            rates: dict[str, list[float]] = {who: [] for who in names}
+            lat: dict[str, list[float]] = {who: [] for who in names}
             sizes: dict[str, int] = {}
-            ratios = []
+            ratios: dict[str, list[float]] = {who: [] for who in VARIANTS}
             for r in range(ROUNDS):
-                order = ["rtis", "datasette"] if r % 2 == 0 else ["datasette", "rtis"]
-                for who in order:
+                for who in names[r % len(names):] + names[:r % len(names)]:
                     rate, latencies, sizes[who] = load(ports[who], paths[who], SECONDS)
                     rates[who].append(rate)
                     lat[who] += latencies
-                ratios.append(rates["rtis"][-1] / rates["datasette"][-1])
+                for who in VARIANTS:
+                    ratios[who].append(rates[who][-1] / rates["datasette"][-1])
             p95 = {w: sorted(v)[int(len(v) * 0.95) - 1] * 1000 for w, v in lat.items()}
-            row = (f"{label:6} {name:28} {statistics.median(rates['rtis']):8.1f} "
-                   f"{statistics.median(rates['datasette']):8.1f} {p95['rtis']:8.1f} "
-                   f"{p95['datasette']:8.1f} {statistics.median(ratios):6.2f} "
-                   f"[{min(ratios):.2f}–{max(ratios):.2f}] {sizes['rtis']:>8} "
-                   f"{sizes['datasette']:>8}")
-            print(row, flush=True)
-            rows.append(row)
+            for who in VARIANTS:
+                row = (f"{label:6} {name:28} {who:9} {statistics.median(rates[who]):8.1f} "
+                       f"{statistics.median(rates['datasette']):8.1f} {p95[who]:8.1f} "
+                       f"{p95['datasette']:8.1f} {statistics.median(ratios[who]):6.2f} "
+                       f"[{min(ratios[who]):.2f}–{max(ratios[who]):.2f}] {sizes[who]:>8} "
+                       f"{sizes['datasette']:>8}  load {os.getloadavg()[0]:.1f}")
+                print(row, flush=True)
+                rows.append(row)
     finally:
         for server in servers.values():
             server.stop()
@@ -369,7 +403,9 @@ def main(argv: list[str]) -> None:
     datasette_bin()
     step(f"{CLIENTS} clients, {SECONDS:g} s per case and server, {ROUNDS} rounds, interleaved; "
          f"python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, {DATASETTE}")
-    print(f"{'data':6} {'case':28} {'rtis/s':>8} {'dsette/s':>8} {'rtis p95':>8} "
+    step(f"rtis serve --processes {PROCESSES} --threads {THREADS}; RTIS variants: "
+         f"{', '.join(VARIANTS)}; load average {os.getloadavg()}")
+    print(f"{'data':6} {'case':28} {'rtis':9} {'rtis/s':>8} {'dsette/s':>8} {'rtis p95':>8} "
           f"{'ds p95':>8} {'ratio':>6} [range]        {'bytes':>8} {'bytes ds':>8}")
     only = set(argv)
     if not only or "seed" in only:

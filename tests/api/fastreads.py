@@ -9,6 +9,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.test import RequestFactory
 
 from rtis.apicache.cache import AnswerCache
+from rtis.apicache.thin import ThinReads
 from rtis.apicache.wsgi import FastReads
 
 
@@ -48,7 +49,9 @@ def call(app: Any, path: str, **headers: str) -> Got:
     return Got(seen["status"], seen["headers"], body)
 
 
-def apps(max_bytes: int = 8 << 20) -> tuple[WSGIHandler, FastReads]:
-    """Django's WSGI application, and the same behind a fresh FastReads cache."""
+def apps(max_bytes: int = 8 << 20, thin: bool = True) -> tuple[WSGIHandler, FastReads]:
+    """Django's WSGI application, and the same behind a fresh FastReads cache (whose misses
+    the thin path computes, unless `thin` is False); `max_bytes=0`: no cache, thin path only."""
     django_app = WSGIHandler()
-    return django_app, FastReads(django_app, AnswerCache(max_bytes, max_bytes // 2))
+    return django_app, FastReads(django_app, AnswerCache(max_bytes, max_bytes // 2),
+                                 ThinReads() if thin else None)

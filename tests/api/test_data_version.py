@@ -127,6 +127,31 @@ class TestInvalidationAfterWrites:
         assert version.current() == stamp
 
 
+@pytest.mark.usefixtures("committed")
+class TestTheThinPathAfterWrites:
+    """No answer cache (size 0): every request is computed by the thin path, whose kept scope
+    (readable plan, withheld nodes, subtree root) must follow every committed write."""
+
+    def test_withholding_unpublishing_and_editing(self, plan: Plan, planner: User) -> None:
+        _, fast = apps(0)
+        node = plan.nodes.get(code="2-1")
+        assert {i["node"] for i in _items(fast)} == {"1-1-1", "2-1-1"}
+        assert call(fast, f"{LINES}?node=2-1").code == 200
+        do_withhold_node(planner, node, "협의 중")
+        assert {i["node"] for i in _items(fast)} == {"1-1-1"}
+        assert call(fast, f"{LINES}?node=2-1").code == 404
+        assert b"2-1-1" not in call(fast, f"{LINES}?format=csv").body
+        do_release_node(planner, node)
+        assert {i["node"] for i in _items(fast, f"{LINES}?node=2-1")} == {"2-1-1"}
+        line = BudgetLine.objects.get(node__plan=plan, node__code="1-1-1", year=2018)
+        do_set_budget_line(planner, line.node, year=2018, source_code="city",
+                           amount_won=654_321, expected_version=line.version)
+        assert 654_321 in {i["amount_won"] for i in _items(fast)}
+        do_set_plan_published(planner, Plan.objects.get(pk=plan.pk), False)
+        assert call(fast, LINES).code == 404 and call(fast, SUMMARY).code == 404
+        assert fast.thin.answered >= 9 and fast.cache.hits == 0
+
+
 @pytest.mark.parametrize(("sql", "writes"), [
     ("SELECT 1", False),
     ("  select * from plans_plan", False),

@@ -166,3 +166,121 @@ def test_no_version_table_means_no_cache(plan: Plan, monkeypatch: Any) -> None:
     assert call(fast, LINES).code == 200
     assert call(fast, LINES).code == 200
     assert len(fast.cache) == 0 and fast.cache.hits == 0
+
+
+# -- the thin path (rtis.apicache.thin): misses computed without Django's request machinery ----
+
+SUMMARY = "/api/v1/plans/sample-plan/budget-summary"
+THIN = [  # (path, request headers): every one answered by the thin path itself
+    (LINES, {}),
+    (f"{LINES}?limit=1", {}),
+    (f"{LINES}?limit=1000", {}),
+    (f"{LINES}?node=1&year=2019", {}),
+    (f"{LINES}?year=2019&node=1&limit=1", {}),
+    (f"{LINES}?node=2-1&source=city", {}),
+    (f"{LINES}?format=csv", {}),
+    (f"{LINES}?node=1&format=csv", {}),
+    (f"{LINES}?format=ndjson&source=city", {}),
+    (f"{LINES}?format=json&year=2030", {}),
+    (f"{LINES}?cursor=bogus", {}),  # 400, the view's body
+    (f"{LINES}?cursor=", {}),
+    (f"{LINES}?node=9-9", {}),  # 404: no such node
+    ("/api/v1/plans/no-such-plan/budget-lines", {}),  # 404: no such plan
+    ("/api/v1/plans/no-such-plan/budget-lines?format=csv", {}),
+    (LINES, {"accept_encoding": "gzip, deflate"}),
+    (f"{LINES}?limit=1", {"accept_encoding": "gzip"}),  # too small to be gzipped
+    (SUMMARY, {}),
+    (SUMMARY, {"accept_encoding": "gzip"}),
+    ("/api/v1/plans/no-such-plan/budget-summary", {}),
+]
+TO_DJANGO = [  # requests the thin path does not fully understand
+    f"{LINES}?limit=0",  # 422
+    f"{LINES}?limit=1001",
+    f"{LINES}?year=abc",
+    f"{LINES}?year=1989",
+    f"{LINES}?source=moon",
+    f"{LINES}?format=xml",
+    f"{LINES}?node=",
+    f"{LINES}?limit=1&limit=2",
+    f"{LINES}?callback=x",  # a parameter the view ignores
+    f"{LINES}?cursor={'x' * 101}",
+    f"{SUMMARY}?year=2019",
+    "/api/v1/plans/sample-plan/nodes",  # another endpoint: the cache and Django only
+    f"{LINES}?year=%322019",  # not ninja's rules for an integer: not ours to guess
+]
+
+
+@pytest.mark.parametrize(("path", "headers"), THIN)
+@pytest.mark.parametrize("max_bytes", [0, 8 << 20], ids=["cache-off", "cache-on"])
+def test_the_thin_path_answers_exactly_as_django_does(plan: Plan, path: str,
+                                                      headers: dict[str, str],
+                                                      max_bytes: int) -> None:
+    django_app, fast = apps(max_bytes)
+    full = call(django_app, path, **headers)
+    thin = call(fast, path, **headers)
+    _same(full, thin)
+    assert fast.thin.answered == 1 and fast.thin.declined == 0
+    _same(full, call(fast, path, **headers))  # again: a hit, or the thin path once more
+    assert fast.thin.answered == (1 if max_bytes and full.code == 200 else 2)
+    if full.code == 200 and (full.header("Content-Type") or "").startswith("application/json"):
+        etag = full.header("ETag")
+        assert etag
+        not_modified = call(fast, path, if_none_match=etag, **headers)
+        _same(call(django_app, path, if_none_match=etag, **headers), not_modified)
+        assert not_modified.code == 304 and not_modified.body == b""
+
+
+@pytest.mark.parametrize("path", TO_DJANGO)
+def test_what_the_thin_path_does_not_understand_goes_to_django(plan: Plan, path: str) -> None:
+    django_app, fast = apps(0)
+    _same(call(django_app, path), call(fast, path))
+    assert fast.thin.answered == 0
+
+
+def test_the_thin_path_walks_the_pages_as_the_view_does(plan: Plan) -> None:
+    django_app, fast = apps(0)
+    path: str | None = f"{LINES}?limit=1&year=2019"
+    pages = 0
+    while path is not None:
+        full = call(django_app, path)
+        _same(full, call(fast, path))
+        path = orjson.loads(full.body)["next"]
+        pages += 1
+    assert pages >= 2 and fast.thin.answered == pages
+
+
+def test_the_thin_path_needs_the_middleware_it_was_written_for(plan: Plan, settings: Any) -> None:
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "django.middleware.gzip.GZipMiddleware"]
+    django_app, fast = apps(0)
+    _same(call(django_app, LINES), call(fast, LINES))
+    assert not fast.thin.enabled and fast.thin.answered == 0
+
+
+def test_the_thin_path_refuses_a_host_django_refuses(plan: Plan) -> None:
+    django_app, fast = apps(0)
+    bad = call(fast, LINES, host="evil.example")
+    full = call(django_app, LINES, host="evil.example")  # an HTML page with a new CSRF token
+    assert bad.code == full.code == 400 and b"<html" in bad.body
+    assert fast.thin.answered == 0
+
+
+def test_the_thin_path_never_shows_the_unpublished_or_the_withheld(plan: Plan,
+                                                                   private_plan: Plan,
+                                                                   planner: User) -> None:
+    do_withhold_node(planner, plan.nodes.get(code="2-1"), "협의 중")
+    cookie = _session_cookie(planner)
+    django_app, fast = apps(0)
+    private = "/api/v1/plans/private-plan/budget-lines"
+    for path in (private, f"{private}?format=csv", "/api/v1/plans/private-plan/budget-summary"):
+        _same(call(django_app, path), call(fast, path))
+        assert call(fast, path).code == 404
+        assert call(fast, path, cookie=cookie).code == 200  # staff: Django, unpublished shown
+    for path in (LINES, f"{LINES}?node=2", f"{LINES}?format=ndjson", f"{LINES}?node=2-1",
+                 f"{LINES}?node=2-1-1&format=csv"):
+        _same(call(django_app, path), call(fast, path))
+    assert {i["node"] for i in orjson.loads(call(fast, LINES).body)["items"]} == {"1-1-1"}
+    assert b"2-1-1" not in call(fast, f"{LINES}?format=ndjson").body
+    assert call(fast, f"{LINES}?node=2-1").code == 404
+    staff = orjson.loads(call(fast, LINES, cookie=cookie).body)
+    assert {i["node"] for i in staff["items"]} == {"1-1-1", "2-1-1"}
+    assert fast.thin.answered >= 12

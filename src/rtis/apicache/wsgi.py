@@ -6,23 +6,29 @@ staff, no chosen language: the answer is the anonymous one). Everything else goe
 untouched. Such a request is looked up by (data version, script name, path, raw query string,
 host, scheme, forwarded proto/host, whether gzip is accepted, If-None-Match); a hit replays the
 status, headers and body Django gave for the same key — no middleware, no ORM, one query (the
-version). A miss goes through the whole of Django (access checks, withheld nodes, middleware),
-and its answer is kept if it is a 200 or 304 without Set-Cookie, no larger than the per-answer
+version). A miss of budget-lines or budget-summary is computed by the thin path
+(`rtis.apicache.thin`: the view's own answer and access functions without the request
+machinery) when it fully understands the request; any other miss goes through the whole of
+Django (access checks, withheld nodes, middleware). Either answer is kept if it is a 200 or 304 without Set-Cookie, no larger than the per-answer
 limit (streams are kept only while they stay under it; the rest is passed on as it comes).
 
-Because the stored answer is Django's own, fast and full path give byte-identical answers;
+Because the stored answer is Django's own (or the thin path's, tested byte for byte against
+Django's for every variant), fast and full path give byte-identical answers;
 because keys hold the data version, a committed write (publishing, withholding, an edit, an
 import) makes every stored answer unreachable at once.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from rtis.apicache import version
 from rtis.apicache.cache import Answer, AnswerCache, Key
+
+log = logging.getLogger(__name__)
 
 # The plan read endpoints of rtis.plans.api (the export is left out: it is not a data view).
 CACHED_PATHS = re.compile(
@@ -90,17 +96,37 @@ class _Recorder:
 
 
 class FastReads:
-    """The WSGI application: `FastReads(django_wsgi_app, AnswerCache(...))`."""
+    """The WSGI application: `FastReads(django_wsgi_app, AnswerCache(...), ThinReads())`.
 
-    def __init__(self, app: Callable[..., Any], cache: AnswerCache) -> None:
-        self.app, self.cache = app, cache
+    A miss is computed by the thin path (`rtis.apicache.thin`) when it understands the request,
+    else by Django; with a cache of size 0, every eligible request is a miss.
+    """
+
+    def __init__(self, app: Callable[..., Any], cache: AnswerCache, thin: Any = None) -> None:
+        self.app, self.cache, self.thin = app, cache, thin
+
+    def _compute(self, environ: dict[str, Any], start_response: StartResponse, at: int) -> Any:
+        """The answer of a miss: the thin path's, or Django's."""
+        if self.thin is not None:
+            try:
+                answer = self.thin.answer(environ, at)
+            except Exception:  # a broken connection, a bug: Django answers (and reconnects)
+                log.exception("thin read failed, handed to Django: %s", environ.get("PATH_INFO"))
+                answer = None
+            if answer is not None:
+                status, headers, body = answer
+                start_response(status, headers)
+                return body
+        return self.app(environ, start_response)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Any:
-        if self.cache.max_bytes <= 0 or not eligible(environ):
+        if not eligible(environ):
             return self.app(environ, start_response)
         at = version.current()
         if at is None:
             return self.app(environ, start_response)
+        if self.cache.max_bytes <= 0:
+            return self._compute(environ, start_response, at)
         key = (at, *key_of(environ))
         answer = self.cache.get(at, key)
         if answer is None:
@@ -109,7 +135,7 @@ class FastReads:
                 waiting.wait(_WAIT_SECONDS)
                 answer = self.cache.get(at, key)
                 if answer is None:
-                    return self.app(environ, start_response)
+                    return self._compute(environ, start_response, at)
         if answer is not None:
             start_response(answer.status, list(answer.headers))
             return [answer.body]
@@ -120,7 +146,7 @@ class FastReads:
             return start_response(status, headers, exc_info)
 
         try:
-            result = self.app(environ, recording)
+            result = self._compute(environ, recording, at)
         except BaseException:
             self.cache.release(key)
             raise
@@ -128,12 +154,16 @@ class FastReads:
 
 
 def wrap(app: Callable[..., Any]) -> Callable[..., Any]:
-    """Django's WSGI application behind the fast reads, sized by settings.API_CACHE_BYTES."""
+    """Django's WSGI application behind the fast reads: the cache sized by
+    settings.API_CACHE_BYTES (0: none), the thin path on unless settings.API_THIN_READS is off."""
     from django.conf import settings
 
+    from rtis.apicache.thin import ThinReads
+
     limit = int(getattr(settings, "API_CACHE_BYTES", 0))
-    if limit <= 0:
+    thin = ThinReads() if getattr(settings, "API_THIN_READS", True) else None
+    if limit <= 0 and thin is None:
         return app
     return FastReads(app, AnswerCache(limit, int(getattr(settings, "API_CACHE_ANSWER_BYTES",
                                                          limit // 8)),
-                                      float(getattr(settings, "API_CACHE_SECONDS", 60))))
+                                      float(getattr(settings, "API_CACHE_SECONDS", 60))), thin)

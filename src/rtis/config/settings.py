@@ -235,3 +235,9 @@ try:
     API_CACHE_SECONDS = env_int("RTIS_API_CACHE_SECONDS", 60, 1, 86400)
 except SettingError as exc:
     raise ImproperlyConfigured(str(exc)) from None
+# api-miss: the public's budget-lines and budget-summary computed in front of Django (a miss of
+# the cache above, or every request when it is 0); RTIS_API_THIN=0 sends them all to Django.
+try:
+    API_THIN_READS = env_bool("RTIS_API_THIN", True)
+except SettingError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
