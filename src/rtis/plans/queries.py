@@ -166,10 +166,11 @@ def budget_by_area(plan: Plan, nodes: list[Node] | None = None) -> Matrix:
 def budget_summary(plan: Plan) -> tuple[Matrix, Matrix, dict[str, str]]:
     """By year × source and by year × area (with area id → code) from one query.
 
-    The database sums the lines by (year, area) — a recursive CTE gives every node its area —
-    and by (year, source), so at most years × (areas + sources) rows leave it; the same
-    statement brings the plan's areas (columns even without lines) and the funding sources
-    (labels, order).
+    The database reads the plan's lines once: a recursive CTE gives every node its area, the
+    lines are grouped by (year, area, source) into a small set, and both matrices are summed
+    from that set (at most years × (areas + sources) rows leave it). The same statement
+    brings the plan's areas (columns even without lines) and the funding sources (labels,
+    order).
     """
     nodes, lines = Node._meta.db_table, BudgetLine._meta.db_table
     sources = FundingSource._meta.db_table
@@ -177,14 +178,15 @@ def budget_summary(plan: Plan) -> tuple[Matrix, Matrix, dict[str, str]]:
     sql = (f"WITH RECURSIVE tree(id, area_id) AS ("
            f"SELECT id, id FROM {nodes} WHERE plan_id = %s AND parent_id IS NULL "
            f"UNION ALL SELECT child.id, tree.area_id FROM {nodes} child "
-           f"JOIN tree ON child.parent_id = tree.id) "
-           f"SELECT 'by_area', CAST(line.year AS {text}), CAST(tree.area_id AS {text}), '', "
-           f"CAST(SUM(line.amount_won) AS {text}) FROM {lines} line "
-           f"JOIN tree ON line.node_id = tree.id GROUP BY line.year, tree.area_id "
-           f"UNION ALL SELECT 'by_source', CAST(line.year AS {text}), '', line.source_id, "
-           f"CAST(SUM(line.amount_won) AS {text}) FROM {lines} line "
-           f"JOIN {nodes} node ON line.node_id = node.id WHERE node.plan_id = %s "
-           f"GROUP BY line.year, line.source_id "
+           f"JOIN tree ON child.parent_id = tree.id), "
+           f"grouped(year, area_id, source_id, won) AS ("
+           f"SELECT line.year, tree.area_id, line.source_id, SUM(line.amount_won) "
+           f"FROM {lines} line JOIN tree ON line.node_id = tree.id "
+           f"GROUP BY line.year, tree.area_id, line.source_id) "
+           f"SELECT 'by_area', CAST(year AS {text}), CAST(area_id AS {text}), '', "
+           f"CAST(SUM(won) AS {text}) FROM grouped GROUP BY year, area_id "
+           f"UNION ALL SELECT 'by_source', CAST(year AS {text}), '', source_id, "
+           f"CAST(SUM(won) AS {text}) FROM grouped GROUP BY year, source_id "
            f"UNION ALL SELECT 'area', CAST(id AS {text}), code, title, CAST(position AS {text}) "
            f"FROM {nodes} WHERE plan_id = %s AND parent_id IS NULL "
            f"UNION ALL SELECT 'source', code, label, label_en, CAST(position AS {text}) "
@@ -193,7 +195,7 @@ def budget_summary(plan: Plan) -> tuple[Matrix, Matrix, dict[str, str]]:
     source_sums: list[tuple[int, str, int]] = []
     areas: list[tuple[int, str, str, str]] = []
     known: list[tuple[int, str, FundingSource]] = []
-    for kind, a, b, c, d in _fetch(sql, [plan.pk, plan.pk, plan.pk]):
+    for kind, a, b, c, d in _fetch(sql, [plan.pk, plan.pk]):
         if kind == "by_area":
             area_sums.append((int(a), str(b), int(d)))  # type: ignore[call-overload]
         elif kind == "by_source":
