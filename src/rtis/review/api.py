@@ -236,7 +236,7 @@ def list_conflicts(request: HttpRequest,
     rows = ConflictFinding.objects.filter(panel=panel).select_related("evaluator", "application")
     return [{"evaluator_id": c.evaluator_id, "evaluator": c.evaluator.name,
              "application_id": c.application_id, "application": c.application.title,
-             "reasons": c.reasons, "reason_text": actions.reason_text(c.reasons),
+             "reasons": c.reasons, "reason_text": actions.reason_text(c.reasons, c.matched),
              "found_at": c.found_at} for c in rows]
 
 
