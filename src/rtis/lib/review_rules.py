@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 MEAN = "mean"
 TRIMMED_MEAN = "trimmed_mean"
@@ -222,9 +222,11 @@ _LEGAL_FORMS = re.compile(r"\(주\)|㈜|주식회사|\(재\)|재단법인|\(사\
 _NOISE = re.compile(r"[\s·.,()\-]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """A comparable key of an organisation or department name: legal forms, spaces and
-    punctuation dropped, case folded ('(주) 홍릉 바이오랩' == '주식회사 홍릉바이오랩')."""
+    punctuation dropped, case folded ('(주) 홍릉 바이오랩' == '주식회사 홍릉바이오랩'). Cached:
+    screening keys the same few thousand organisation and department names again and again."""
     return _NOISE.sub("", _LEGAL_FORMS.sub("", name or "")).casefold()
 
 
@@ -343,9 +345,11 @@ def _suspects(evaluators: Sequence[EvaluatorFacts], applications: Sequence[Appli
     by_key = {e.key: e for e in evaluators}
     touching: dict[str, list[EvaluatorFacts]] = defaultdict(list)
     by_person: dict[tuple[str, str], list[EvaluatorFacts]] = defaultdict(list)
+    named = any(a.avoid_people for a in applications)  # the people index only when needed
     for e in evaluators:
         by_org[name_key(e.organisation)].append(e)
-        by_person[person_key(e.name, e.organisation)].append(e)
+        if named:  # participants are found through their organisations (by_org)
+            by_person[person_key(e.name, e.organisation)].append(e)
         if e.user_key is not None:
             by_user[e.user_key].append(e)
         for org in set(e.declared) | set(e.cowork):

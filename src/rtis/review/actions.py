@@ -267,16 +267,15 @@ def application_facts(applications: QuerySet[Application]) -> list[rules.Applica
     avoid: dict[int, set[int]] = defaultdict(set)
     people: dict[int, set[rules.Member]] = defaultdict(set)
     named, declared = _named_and_declared(keys)
-    team = Application.participants.through.objects
-    for chunk in _chunks(keys):
-        for pk, evaluator in AvoidRequest.objects.filter(application_id__in=chunk).values_list(
-                "application_id", "evaluator_id"):
-            avoid[pk].add(evaluator)
-        for pk, name, organisation, department in team.filter(
-                application_id__in=chunk).values_list(
-                "application_id", "person__name", "person__organisation__name",
-                "person__department"):
-            people[pk].add(rules.Member(name.strip(), organisation, department.strip()))
+    chosen = applications.order_by().values("pk")  # a subquery: no id lists to bind
+    for pk, evaluator in AvoidRequest.objects.filter(application_id__in=chosen).values_list(
+            "application_id", "evaluator_id"):
+        avoid[pk].add(evaluator)
+    for pk, name, organisation, department in Application.participants.through.objects.filter(
+            application_id__in=chosen).values_list(
+            "application_id", "person__name", "person__organisation__name",
+            "person__department"):
+        people[pk].add(rules.Member(name.strip(), organisation, department.strip()))
     facts = []
     for pk, organisation, typed, creator, pi_name, pi_organisation, pi_department in rows:
         department = (pi_department or "").strip()
