@@ -26,8 +26,11 @@ from rtis.rnd.access import (
     can_manage_rnd,
     get_application_for_user,
     get_call_for_user,
+    get_join_request_for_user,
+    join_requests_for_user,
 )
-from rtis.rnd.models import Application, Attachment, Call, Organisation, Person
+from rtis.rnd.join_views import notify_decision
+from rtis.rnd.models import Application, Attachment, Call, JoinRequest, Organisation, Person
 from rtis.rnd.queries import calls_for_user
 from rtis.tracking.api import ConflictOut
 
@@ -326,3 +329,69 @@ def attach_file(request: HttpRequest, application_id: Id,
             else file.read())
     attachment = actions.do_attach_file(request.user, application, file.name or "file", data)
     return Status(201, _attachment_out(attachment))
+
+
+# --- rnd-screen: join requests to a registered organisation -------------------------------------
+
+class JoinRequestOut(Schema):
+    id: int
+    organisation: str
+    name: str
+    position: str
+    department: str
+    email: str
+    state: Literal["pending", "approved", "refused"]
+    requested_at: dt.datetime
+    confirmed_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    reason: str = Field(description="거절 사유 / the reason for a refusal")
+    version: int
+
+
+class JoinRequestPage(Schema):
+    count: int
+    items: list[JoinRequestOut]
+    next_offset: int | None
+
+
+class JoinFilter(Paging):
+    state: Literal["pending", "approved", "refused"] | None = Field(
+        default=None, description="이 상태만 / only this state")
+
+
+class JoinDecisionIn(Schema):
+    version: int = Field(ge=1, le=MAX_VERSION, description="읽은 버전 / the version you read")
+    approve: bool = Field(description="승인(true) 또는 거절(false) / approve or refuse")
+    reason: str = Field(default="", max_length=300,
+                        description="거절 사유 (거절할 때 필수) / required to refuse")
+
+
+def _join_out(row: JoinRequest) -> dict[str, Any]:
+    return {"id": row.pk, "organisation": row.organisation.name, "name": row.name,
+            "position": row.position, "department": row.department, "email": row.email,
+            "state": row.state, "requested_at": row.requested_at,
+            "confirmed_at": row.confirmed_at, "decided_at": row.decided_at,
+            "reason": row.reason, "version": row.version}
+
+
+@router.get("/join-requests", response={200: JoinRequestPage, 401: ErrorOut, 422: InvalidOut},
+            auth=session, summary="기관 가입 요청 목록 (신청자는 자기 기관 것만, 이메일 확인된 것만) / "
+                                  "join requests to decide (an applicant: its organisation's)")
+def list_join_requests(request: HttpRequest, filters: Query[JoinFilter]) -> dict[str, Any]:
+    rows = join_requests_for_user(request.user).order_by("-requested_at", "-pk")
+    if filters.state is not None:
+        rows = rows.filter(state=filters.state)
+    count, items, following = _page(rows, filters)
+    return {"count": count, "items": [_join_out(r) for r in items], "next_offset": following}
+
+
+@router.post("/join-requests/{join_id}/decision", response={200: JoinRequestOut, **WRITE},
+             auth=session, summary="가입 요청 승인·거절 / approve or refuse a join request (the "
+                                   "organisation's applicant, R&D managers)")
+def decide_join_request(request: HttpRequest, join_id: Id,
+                        body: JoinDecisionIn) -> dict[str, Any]:
+    join = get_join_request_for_user(request.user, join_id)
+    join = actions.do_decide_join_request(request.user, join, body.version,
+                                          approve=body.approve, reason=body.reason)
+    notify_decision(join, request)
+    return _join_out(join)
