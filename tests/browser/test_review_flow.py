@@ -39,7 +39,8 @@ def test_panel_scoring_selection_and_disclosure(browser: Any, live_server: Any,
     form.get_by_role("button", name="만들기").click()
     page.get_by_test_id("auto-assign").click()
     conflicts = page.get_by_test_id("conflicts")
-    conflicts.get_by_text("같은 기관·같은 학과(부서) 소속").wait_for()
+    # what matched is the application's own data: its PI's department as entered online
+    conflicts.get_by_text("같은 기관·같은 학과(부서) 소속: 서울대학교 산학협력단 기계공학과").wait_for()
     assert "가상위원가" in conflicts.inner_text()
     assign = page.get_by_test_id("assign-form")
     assign.get_by_label("평가위원").select_option(label="가상위원가 (서울대학교 산학협력단 기계공학과)")

@@ -357,8 +357,8 @@ def _suspects(evaluators: Sequence[EvaluatorFacts], applications: Sequence[Appli
     for a in applications:
         suspects: dict[int, EvaluatorFacts] = {}
         org = name_key(a.organisation)
-        for key in a.organisations:  # the organisations the application's people belong to
-            for e in by_org.get(key, ()):
+        for people_org in a.organisations:  # the organisations of the application's people
+            for e in by_org.get(people_org, ()):
                 suspects[e.key] = e
         if org:
             for e in touching.get(org, ()):

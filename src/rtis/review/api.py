@@ -3,9 +3,10 @@ selection and the applicant's disclosure.
 
 For signed-in R&D users (session cookie; writes need the CSRF token in X-CSRFToken): managers
 (planners, SBA) see and run everything; an evaluator only their own assignments; an applicant
-only their organisation's disclosure after selection. Everyone else gets 401. Money is integer
-won. Refusals come back as 422 with the bilingual reason per field (e.g. a conflict of interest),
-a stale version as 409.
+only their organisation's disclosure after selection and the people it names to avoid (before
+submission). An evaluator declares conflicts in their own area (/my-conflicts). Everyone else
+gets 401. Money is integer won. Refusals come back as 422 with the bilingual reason per field
+(e.g. a conflict of interest, with what matched), a stale version as 409.
 """
 
 from __future__ import annotations
