@@ -21,6 +21,7 @@ from rtis.rnd.actions import do_create_call, do_create_programme, do_publish_cal
 from rtis.rnd.models import Application, Attachment, Call
 from tests.browser.conftest import log_in
 from tests.browser.test_csp import watched_page
+from tests.browser.test_review_flow import build_and_assign_panel
 from tests.conftest import PASSWORD
 from tests.rnd.conftest import code_lists  # noqa: F401  (the NTIS code lists, a fixture)
 
@@ -123,13 +124,8 @@ def test_an_applicant_signs_up_applies_online_and_is_refused_after_a_deadline(
                             name=name, organisation=org, department=dept, expertise=["AI"])
     context, page, errors = watched_page(browser)
     log_in(page, live_server, planner.username, PASSWORD)
-    page.goto(f"{live_server.url}/review/stages/{call.stages.get().pk}/")
-    form = page.get_by_test_id("panel-form")
-    form.get_by_label("위원회명").fill("온라인 신청 분과")
-    form.get_by_label("필요 전문분야(쉼표로 구분)").fill("AI")
-    form.get_by_role("button", name="만들기").click()
-    page.get_by_test_id("auto-assign").click()
-    conflicts = page.get_by_test_id("conflicts")
+    conflicts = build_and_assign_panel(page, live_server, call.stages.get().pk, "온라인 신청 분과",
+                                       "AI")
     conflicts.get_by_text("같은 기관·같은 학과(부서) 소속: 주식회사 홍릉테크 AI연구소").wait_for()
     shown = conflicts.inner_text()
     assert "가상위원가" in shown and "가상위원나" not in shown and "연세대학교" not in shown

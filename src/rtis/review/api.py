@@ -413,6 +413,10 @@ def _declaration_out(d: Any) -> dict[str, Any]:
             "reason": d.reason}
 
 
+def _declared(row: Any, recused: list[Assignment]) -> Status[dict[str, Any]]:
+    return Status(201, {"declaration": _declaration_out(row), "recused": [a.pk for a in recused]})
+
+
 @router.get("/my-conflicts", response={200: MyConflictsOut, **FOUND},
             summary="내 이해관계 신고 / the signed-in evaluator's declarations and assignments")
 def my_conflicts(request: HttpRequest) -> dict[str, Any]:
@@ -434,9 +438,8 @@ def my_conflicts(request: HttpRequest) -> dict[str, Any]:
 def declare_organisation(request: HttpRequest,
                          payload: DeclareOrganisationIn) -> Status[dict[str, Any]]:
     evaluator = require_own_evaluator(request.user)
-    row, recused = actions.do_declare_organisation_conflict(
-        request.user, evaluator, organisation=payload.organisation, reason=payload.reason)
-    return Status(201, {"declaration": _declaration_out(row), "recused": [a.pk for a in recused]})
+    return _declared(*actions.do_declare_organisation_conflict(
+        request.user, evaluator, organisation=payload.organisation, reason=payload.reason))
 
 
 @router.post("/my-conflicts/applications", response={201: DeclaredOut, **WRITE},
@@ -446,9 +449,8 @@ def declare_application(request: HttpRequest,
                         payload: DeclareApplicationIn) -> Status[dict[str, Any]]:
     evaluator = require_own_evaluator(request.user)
     application = assigned_application(evaluator, payload.application_id, "application_id")
-    row, recused = actions.do_declare_application_conflict(
-        request.user, evaluator, application, reason=payload.reason)
-    return Status(201, {"declaration": _declaration_out(row), "recused": [a.pk for a in recused]})
+    return _declared(*actions.do_declare_application_conflict(
+        request.user, evaluator, application, reason=payload.reason))
 
 
 class AvoidedPersonOut(Schema):
