@@ -8,7 +8,7 @@ import statistics
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rtis.lib.review_rules import (
@@ -380,7 +380,7 @@ pool_with_names = st.lists(
     unique_by=lambda e: e.key, max_size=20)
 
 
-@settings(deadline=None)
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pool_with_names, applications_with_people, st.integers(0, 10))
 def test_indexed_screening_with_the_applications_people_finds_what_every_pair_finds(
         evaluators: list[EvaluatorFacts], applications: list[ApplicationFacts],
@@ -389,7 +389,7 @@ def test_indexed_screening_with_the_applications_people_finds_what_every_pair_fi
         evaluators, applications, year=2021, lookback_years=lookback)
 
 
-@settings(deadline=None)
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pool_with_names, applications_with_people)
 def test_the_rule_of_people_and_departments_holds_for_every_pair(
         evaluators: list[EvaluatorFacts], applications: list[ApplicationFacts]) -> None:

@@ -77,6 +77,7 @@ def world(planner: User, officer: User, viewer: User, applicant: User, other_app
              "applicant": applicant, "other_applicant": other_applicant,
              "officer": officer, "viewer": viewer}
     return {"users": users, "call": call.pk, "application": application.pk,
+            "organisation": sme.pk,
             "attachment": attachment.pk, **rnd_pages_world(users, application)}
 
 
@@ -156,6 +157,9 @@ def screen_operations(world: dict[str, Any]) -> list[tuple[str, str, Any, frozen
          {"organisation": "", "reason": "전 직장"}, EVALUATOR_ONLY),
         ("post", f"{REVIEW_API}/my-conflicts/applications",
          {"application_id": application, "reason": "자문"}, EVALUATOR_ONLY),
+        ("get", f"{API}/people", None, ANY_APPLICANT),  # a manager: 422 naming organisation
+        ("get", f"{API}/people?organisation={world['organisation']}", None, OWNER),
+        ("post", f"{API}/people", {"name": " ", "department": "연구소"}, ANY_APPLICANT),
         ("delete", f"{REVIEW_API}/avoided-people/{avoided}", None, OWNER),  # last: it deletes
     ]
 

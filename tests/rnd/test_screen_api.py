@@ -115,3 +115,32 @@ def test_an_applicant_names_and_withdraws_people_to_avoid_over_json(
     gone = send(applicant, "delete", f"{REVIEW}/avoided-people/{row.pk}")
     assert gone.status_code == 422 and AvoidedPerson.objects.count() == 1
     assert send(applicant, "get", path).json()["editable"] is False
+
+
+def test_an_applicant_adds_people_over_json_and_the_application_shows_their_departments(
+        applicant: User, other_applicant: User, planner: User, sme: Organisation,
+        call: Call) -> None:
+    made = send(applicant, "post", f"{RND}/people", {"name": "박책임", "department": "AI연구소",
+                                                     "position": "연구책임자"})
+    assert made.status_code == 201 and made.json()["department"] == "AI연구소"
+    blank = send(applicant, "post", f"{RND}/people", {"name": " "})
+    assert blank.status_code == 422 and fields(blank) == ["name"]
+    other = send(applicant, "post", f"{RND}/people", {"name": "x", "organisation": 10**6})
+    assert other.status_code == 403
+    lead = made.json()["id"]
+    member = send(applicant, "post", f"{RND}/people", {"name": "김참여",
+                                                       "department": "생산기술팀"}).json()["id"]
+    listed = send(applicant, "get", f"{RND}/people").json()
+    assert {p["name"] for p in listed["items"]} >= {"박책임", "김참여"}
+    assert "박책임" not in json.dumps(send(other_applicant, "get", f"{RND}/people").json(),
+                                      ensure_ascii=False)
+    needs = send(planner, "get", f"{RND}/people")
+    assert needs.status_code == 422 and fields(needs) == ["organisation"]
+    assert send(planner, "get", f"{RND}/people?organisation={sme.pk}").json()["count"] == \
+        listed["count"]
+    created = send(applicant, "post", f"{RND}/calls/{call.pk}/applications",
+                   {"title": "AI 하수관로 진단", "pi": lead, "participants": [member],
+                    "requested_funds": {"2026": 100_000_000}})
+    assert created.status_code == 201, created.content
+    assert [(p["name"], p["organisation"], p["department"]) for p in created.json()["team"]] == [
+        ("박책임", "(주)서울테크", "AI연구소"), ("김참여", "(주)서울테크", "생산기술팀")]

@@ -235,19 +235,20 @@ def do_set_avoid_requests(actor: Any, application: Application,
 # --- conflicts --------------------------------------------------------------------------------
 
 def evaluator_facts(evaluators: QuerySet[Evaluator]) -> list[rules.EvaluatorFacts]:
-    """The rule's view of evaluators, read as plain values (three queries, however many)."""
+    """The rule's view of evaluators, read as plain values (three queries, however many: the
+    evaluators' own query is the others' subquery, so no id list is bound)."""
     rows = list(evaluators.values_list("pk", "user_id", "name", "organisation", "department"))
-    keys = [row[0] for row in rows]
+    chosen = evaluators.order_by().values("pk")
     declared: dict[int, set[str]] = defaultdict(set)
     cowork: dict[int, dict[str, int]] = defaultdict(dict)
-    for chunk in _chunks(keys):
-        for pk, organisation in DeclaredConflict.objects.filter(
-                evaluator_id__in=chunk).values_list("evaluator_id", "organisation"):
-            declared[pk].add(rules.name_key(organisation))
-        for pk, organisation, year in CoWork.objects.filter(evaluator_id__in=chunk).values_list(
-                "evaluator_id", "organisation", "year"):
-            key = rules.name_key(organisation)
-            cowork[pk][key] = max(cowork[pk].get(key, 0), year)
+    for pk, organisation in DeclaredConflict.objects.filter(
+            evaluator_id__in=chosen, application__isnull=True).values_list(
+            "evaluator_id", "organisation"):
+        declared[pk].add(rules.name_key(organisation))
+    for pk, organisation, year in CoWork.objects.filter(evaluator_id__in=chosen).values_list(
+            "evaluator_id", "organisation", "year"):
+        key = rules.name_key(organisation)
+        cowork[pk][key] = max(cowork[pk].get(key, 0), year)
     return [rules.EvaluatorFacts(key=pk, user_key=user, name=name, organisation=organisation,
                                  department=department, declared=frozenset(declared[pk]),
                                  cowork=cowork[pk])
@@ -263,11 +264,10 @@ def application_facts(applications: QuerySet[Application]) -> list[rules.Applica
     rows = list(applications.values_list(
         "pk", "organisation__name", "principal_investigator", "created_by_id", "pi__name",
         "pi__organisation__name", "pi__department"))
-    keys = [row[0] for row in rows]
     avoid: dict[int, set[int]] = defaultdict(set)
     people: dict[int, set[rules.Member]] = defaultdict(set)
-    named, declared = _named_and_declared(keys)
     chosen = applications.order_by().values("pk")  # a subquery: no id lists to bind
+    named, declared = _named_and_declared(chosen)
     for pk, evaluator in AvoidRequest.objects.filter(application_id__in=chosen).values_list(
             "application_id", "evaluator_id"):
         avoid[pk].add(evaluator)
@@ -750,19 +750,19 @@ def reason_for(result: Result, rule: StageRule) -> str:
 MAX_AVOIDED_PEOPLE = 3  # per application: each name shrinks the pool the panel is drawn from
 
 
-def _named_and_declared(keys: list[int]) -> tuple[dict[int, set[tuple[str, str]]],
-                                                  dict[int, set[int]]]:
-    """Per application: the (name, organisation) keys its applicant named to avoid, and the
-    evaluators who declared a conflict with it alone."""
+def _named_and_declared(chosen: QuerySet[Any]) -> tuple[dict[int, set[tuple[str, str]]],
+                                                       dict[int, set[int]]]:
+    """Per application of `chosen` (a subquery of application ids): the (name, organisation)
+    keys its applicant named to avoid, and the evaluators who declared a conflict with it
+    alone."""
     named: dict[int, set[tuple[str, str]]] = defaultdict(set)
     declared: dict[int, set[int]] = defaultdict(set)
-    for chunk in _chunks(keys):
-        for pk, name, organisation in AvoidedPerson.objects.filter(
-                application_id__in=chunk).values_list("application_id", "name", "organisation"):
-            named[pk].add(rules.person_key(name, organisation))
-        for pk, evaluator in DeclaredConflict.objects.filter(
-                application_id__in=chunk).values_list("application_id", "evaluator_id"):
-            declared[pk].add(evaluator)
+    for pk, name, organisation in AvoidedPerson.objects.filter(
+            application_id__in=chosen).values_list("application_id", "name", "organisation"):
+        named[pk].add(rules.person_key(name, organisation))
+    for pk, evaluator in DeclaredConflict.objects.filter(
+            application_id__in=chosen).values_list("application_id", "evaluator_id"):
+        declared[pk].add(evaluator)
     return named, declared
 
 
