@@ -19,6 +19,19 @@ from tests.review.conftest import scenario as scenario  # the fixture
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def build_and_assign_panel(page: Any, live_server: Any, stage_id: int, name: str,
+                           fields: str) -> Any:
+    """As a signed-in manager: create a panel of the stage, assign it automatically (screening
+    the pool), and return the table of conflicts found."""
+    page.goto(f"{live_server.url}/review/stages/{stage_id}/")
+    form = page.get_by_test_id("panel-form")
+    form.get_by_label("위원회명").fill(name)
+    form.get_by_label("필요 전문분야(쉼표로 구분)").fill(fields)
+    form.get_by_role("button", name="만들기").click()
+    page.get_by_test_id("auto-assign").click()
+    return page.get_by_test_id("conflicts")
+
+
 def test_panel_scoring_selection_and_disclosure(browser: Any, live_server: Any,
                                                 scenario: Scenario, planner: Any) -> None:
     violations: list[Any] = []
@@ -32,14 +45,10 @@ def test_panel_scoring_selection_and_disclosure(browser: Any, live_server: Any,
     # 1. the manager builds a panel and assigns it; 가상위원가 shares 서울대 기계공학과
     context, page, page_errors = watched_page(browser)
     log_in(page, live_server, planner.username, PLANNER_PASSWORD)
-    page.goto(f"{live_server.url}/review/stages/{scenario.stage.pk}/")
-    form = page.get_by_test_id("panel-form")
-    form.get_by_label("위원회명").fill("제1분과")
-    form.get_by_label("필요 전문분야(쉼표로 구분)").fill("AI,기계,바이오")
-    form.get_by_role("button", name="만들기").click()
-    page.get_by_test_id("auto-assign").click()
-    conflicts = page.get_by_test_id("conflicts")
-    conflicts.get_by_text("같은 기관·같은 학과(부서) 소속").wait_for()
+    conflicts = build_and_assign_panel(page, live_server, scenario.stage.pk, "제1분과",
+                                       "AI,기계,바이오")
+    # what matched is the application's own data: its PI's department as entered online
+    conflicts.get_by_text("같은 기관·같은 학과(부서) 소속: 서울대학교 산학협력단 기계공학과").wait_for()
     assert "가상위원가" in conflicts.inner_text()
     assign = page.get_by_test_id("assign-form")
     assign.get_by_label("평가위원").select_option(label="가상위원가 (서울대학교 산학협력단 기계공학과)")

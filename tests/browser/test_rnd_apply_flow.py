@@ -13,11 +13,15 @@ import pytest
 from django.core import mail
 
 from rtis.config import clock
+from rtis.orgs.actions import do_create_user
+from rtis.orgs.models import Role
 from rtis.plans.models import Plan
+from rtis.review.actions import do_create_evaluator
 from rtis.rnd.actions import do_create_call, do_create_programme, do_publish_call
 from rtis.rnd.models import Application, Attachment, Call
 from tests.browser.conftest import log_in
 from tests.browser.test_csp import watched_page
+from tests.browser.test_review_flow import build_and_assign_panel
 from tests.conftest import PASSWORD
 from tests.rnd.conftest import code_lists  # noqa: F401  (the NTIS code lists, a fixture)
 
@@ -59,6 +63,7 @@ def test_an_applicant_signs_up_applies_online_and_is_refused_after_a_deadline(
     page.get_by_label("기관 유형").select_option("startup")
     page.get_by_label("사업자등록번호").fill("211-88-01534")
     page.get_by_label("성명").fill("이담당")
+    page.get_by_label("부서·학과").fill("AI연구소")  # the PI's department, screened later
     page.get_by_label("이메일").fill("lee@hongtech.example")
     page.get_by_label("아이디").fill("hongtech")
     page.get_by_label("비밀번호").fill(PASSWORD)
@@ -82,6 +87,7 @@ def test_an_applicant_signs_up_applies_online_and_is_refused_after_a_deadline(
     page.get_by_test_id("application-status").filter(has_text="제출").wait_for()
     submitted = Application.objects.get(call=call)
     assert submitted.status == "submitted" and Attachment.objects.get().application == submitted
+    assert submitted.pi is not None and submitted.pi.department == "AI연구소"
 
     page.goto(f"{live_server.url}/rnd/calls/{early.pk}/")
     page.get_by_test_id("apply").click()
@@ -106,3 +112,22 @@ def test_an_applicant_signs_up_applies_online_and_is_refused_after_a_deadline(
     assert violations == []
     # The late refusal is a 400 by design; nothing else failed.
     assert [e for e in errors if not e.startswith("400 ") and "status of 400" not in e] == []
+
+    # The manager screens the pool against the submitted application: the evaluator of the
+    # PI's organisation and department (as the applicant gave them online) is excluded with
+    # what matched; a colleague of another department and a namesake elsewhere are not.
+    monkeypatch.setattr("rtis.config.clock.now", lambda: now)
+    for username, name, org, dept in (("eval_same", "가상위원가", "(주)홍릉테크", "AI 연구소"),
+                                      ("eval_other", "가상위원나", "주식회사 홍릉테크", "경영지원팀"),
+                                      ("eval_namesake", "이담당", "연세대학교", "AI연구소")):
+        do_create_evaluator(planner, do_create_user(None, username, PASSWORD, Role.EVALUATOR, []),
+                            name=name, organisation=org, department=dept, expertise=["AI"])
+    context, page, errors = watched_page(browser)
+    log_in(page, live_server, planner.username, PASSWORD)
+    conflicts = build_and_assign_panel(page, live_server, call.stages.get().pk, "온라인 신청 분과",
+                                       "AI")
+    conflicts.get_by_text("같은 기관·같은 학과(부서) 소속: 주식회사 홍릉테크 AI연구소").wait_for()
+    shown = conflicts.inner_text()
+    assert "가상위원가" in shown and "가상위원나" not in shown and "연세대학교" not in shown
+    assert page.evaluate("window.__csp") == [] and errors == []
+    context.close()

@@ -8,7 +8,7 @@ import statistics
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rtis.lib.review_rules import (
@@ -324,3 +324,94 @@ def test_indexed_screening_of_named_people_and_declarations_matches_every_pair(
         evaluators: list[EvaluatorFacts], applications: list[ApplicationFacts]) -> None:
     assert screen(evaluators, applications, year=2021, lookback_years=3) == screen_naive(
         evaluators, applications, year=2021, lookback_years=3)
+
+
+# rnd-screen: the application's own people (PI and participants with organisation and
+# department, as submitted online) ----------------------------------------------------------------
+
+from rtis.lib.review_rules import Member, explain, screen_explained  # noqa: E402
+
+
+def test_a_participant_matches_by_name_and_organisation_never_by_name_alone() -> None:
+    """Two people share a Korean name: 김가상 of 연세대학교 is not 김가상 of (주)가온."""
+    team = frozenset({Member("김가상", "주식회사 가온", "연구소"), Member("이책임", "주식회사 가온", "")})
+    app = ApplicationFacts(key=10, organisation="주식회사 가온", department="", people=team,
+                           creator_key=None)
+    pool = [evaluator(1, org="연세대학교", dept="경영학과", name="김가상"),
+            evaluator(2, org="(주)가온", dept="", name="김 가상")]
+    found = screen_explained(pool, [app], year=2021, lookback_years=3)
+    assert (1, 10) not in found  # same name, another organisation: no conflict at all
+    assert found[(2, 10)] == [(SAME_ORGANISATION, "주식회사 가온"),
+                              (PARTICIPANT, "김가상 (주식회사 가온)")]
+
+
+def test_what_matched_names_the_organisation_and_department_of_the_application() -> None:
+    app = ApplicationFacts(
+        key=10, organisation="서울대학교", department="기계공학부",
+        people=frozenset({Member("박책임", "서울대학교", "기계공학부"),
+                          Member("최참여", "서울대학교", "재료공학부")}), creator_key=None)
+    pool = [evaluator(1, org="서울대학교", dept="기계 공학부"),
+            evaluator(2, org="서울대학교", dept="재료공학부"),
+            evaluator(3, org="서울대학교", dept="화학생물공학부")]
+    found = screen_explained(pool, [app], year=2021, lookback_years=3)
+    assert found == {(1, 10): [(SAME_DEPARTMENT, "서울대학교 기계공학부")],
+                     (2, 10): [(SAME_DEPARTMENT, "서울대학교 재료공학부")]}
+
+
+member_names = st.sampled_from(["위원1", "위원2", "위원 3", "책임자"])
+members = st.builds(Member, member_names, orgs, depts)
+
+
+def application_with(key: int, org: str, dept: str, people: frozenset[Member],
+                     creator: int | None) -> ApplicationFacts:
+    return ApplicationFacts(key=key, organisation=org, department=dept, people=people,
+                            creator_key=creator)
+
+
+applications_with_people = st.lists(
+    st.builds(application_with, st.integers(1, 30), orgs, depts,
+              st.frozensets(members, max_size=4), st.none() | st.integers(1, 5)),
+    unique_by=lambda a: a.key, max_size=8)
+pool_with_names = st.lists(
+    st.builds(evaluator, st.integers(1, 60), orgs, depts, name=member_names,
+              user=st.none() | st.integers(1, 5),
+              declared=st.sets(st.sampled_from(["가온", "kaist"])),
+              cowork=st.dictionaries(st.sampled_from(["가온", "연세대학교"]), st.integers(2010, 2021))),
+    unique_by=lambda e: e.key, max_size=20)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pool_with_names, applications_with_people, st.integers(0, 10))
+def test_indexed_screening_with_the_applications_people_finds_what_every_pair_finds(
+        evaluators: list[EvaluatorFacts], applications: list[ApplicationFacts],
+        lookback: int) -> None:
+    assert screen(evaluators, applications, year=2021, lookback_years=lookback) == screen_naive(
+        evaluators, applications, year=2021, lookback_years=lookback)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pool_with_names, applications_with_people)
+def test_the_rule_of_people_and_departments_holds_for_every_pair(
+        evaluators: list[EvaluatorFacts], applications: list[ApplicationFacts]) -> None:
+    for e in evaluators:
+        for a in applications:
+            found = dict(explain(e, a, year=2021, lookback_years=3))
+            same_org = name_key(e.organisation) == name_key(a.organisation)
+            # participation: the name AND the organisation of someone on the application (or
+            # the account that wrote it), never the name alone
+            named = any(person_key(p.name, p.organisation) == person_key(e.name, e.organisation)
+                        for p in a.people)
+            assert (PARTICIPANT in found) == (named or (e.user_key is not None
+                                                        and e.user_key == a.creator_key))
+            # an application without a department excludes its whole organisation
+            assert (SAME_ORGANISATION in found) == (same_org and not name_key(a.department))
+            # otherwise the same organisation AND the same department of the application or
+            # of one of its people, and what matched names that department
+            departments = {(name_key(a.organisation), name_key(a.department))} | {
+                (name_key(p.organisation), name_key(p.department)) for p in a.people}
+            expected = (SAME_ORGANISATION not in found and bool(name_key(e.department))
+                        and (name_key(e.organisation), name_key(e.department)) in departments)
+            assert (SAME_DEPARTMENT in found) == expected
+            if expected:
+                assert name_key(found[SAME_DEPARTMENT]) == (name_key(e.organisation)
+                                                            + name_key(e.department))

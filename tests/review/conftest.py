@@ -18,10 +18,10 @@ from rtis.review.actions import (
     do_create_panel,
     do_run_selection,
     do_save_scores,
-    do_set_applicant_statement,
 )
 from rtis.review.models import Assignment, Evaluator, Panel
 from rtis.rnd.actions import (
+    do_add_person,
     do_create_call,
     do_create_organisation,
     do_create_programme,
@@ -91,12 +91,13 @@ def scenario(planner: User, monkeypatch: pytest.MonkeyPatch) -> Scenario:
         number = format_business_number(nine + str(business_check_digit(nine)))
         organisation = do_create_organisation(planner, name=org, kind=kind,
                                               business_number=number)
-        application = do_save_application(planner, call, organisation, title=title,
-                                          principal_investigator=f"책임자{n}",
+        # the online application's own people: the PI with its department, a participant
+        lead = do_add_person(planner, organisation, name=f"책임자{n}", department=dept)
+        member = do_add_person(planner, organisation, name=f"연구원{n}", department=dept)
+        application = do_save_application(planner, call, organisation, title=title, pi=lead,
+                                          participants=[member],
                                           requested_funds={2026: requested})
         application = do_submit_application(planner, application, application.version)
-        do_set_applicant_statement(planner, application, department=dept,
-                                   participants=[f"연구원{n}"])
         user = make_user(f"applicant{n}", Role.APPLICANT)
         do_link_applicant(planner, organisation, user)
         applicants.append(user)

@@ -22,7 +22,7 @@ from rtis.review.actions import (
     do_run_selection,
     do_save_scores,
     do_screen_panel,
-    do_set_applicant_statement,
+    do_set_avoid_requests,
     do_set_stage_rule,
 )
 from rtis.review.models import (
@@ -74,7 +74,7 @@ def test_declared_avoided_and_recent_cowork_conflicts_are_refused(
     gaon, daon, raon = scenario.applications[1], scenario.applications[2], scenario.applications[3]
     b, c, d = scenario.evaluators[1], scenario.evaluators[2], scenario.evaluators[3]
     do_declare_conflict(b.user, b, organisation="(주)가온로보틱스", reason="전 직장")
-    do_set_applicant_statement(planner, daon, department="연구소", avoid=[(c, "경쟁사 자문")])
+    do_set_avoid_requests(planner, daon, [(c, "경쟁사 자문")])
     do_record_cowork(planner, d, organisation="라온소프트", year=2024, note="RTIS 과제 공동 수행")
     for evaluator, application, text in ((b, gaon, "신고한 이해관계"), (c, daon, "회피 요청"),
                                          (d, raon, "공동 수행")):

@@ -47,7 +47,7 @@ def call(client: Any, method: str, path: str, body: dict[str, Any] | None) -> An
 def test_every_review_operation_is_in_the_openapi_document(client: Any) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     documented = {(m, p) for p, item in paths.items() for m in item if p.startswith(API)}
-    assert len(documented) == 11
+    assert len(documented) == 11 + 6  # rnd-screen: declarations and people to avoid
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -105,3 +105,36 @@ def test_the_disclosure_names_evaluators_only_by_letter(selected: World) -> None
     assert "가상위원나" not in json.dumps(body["comments"], ensure_ascii=False)
     assert body["panel"] == [{"name": "가상위원나", "organisation": "연세대학교"}]
     assert body["outcome"] == "selected" and body["awarded_won"] == 200_000_000
+
+
+# rnd-screen: the evaluator's own declarations over JSON -----------------------------------------
+
+def test_an_evaluator_declares_over_json_and_recuses_from_the_organisations_sheets(
+        world: World) -> None:
+    client = client_as(world, "evaluator")
+    path = f"{API}/my-conflicts"
+    before = client.get(path)
+    assert before.status_code == 200 and before.json()["declared"] == []
+    assert [a["assignment_id"] for a in before.json()["assignments"]] == [world.mine.pk]
+    assert_matches_openapi("get", path, before)
+    declared = call(client, "post", f"{path}/organisations",
+                    {"organisation": "(주)가온로보틱스", "reason": "전 직장"})
+    assert declared.status_code == 201, declared.content
+    assert_matches_openapi("post", f"{path}/organisations", declared)
+    assert declared.json()["recused"] == [world.mine.pk]
+    again = call(client, "post", f"{path}/organisations",
+                 {"organisation": "주식회사 가온로보틱스", "reason": "전 직장"})
+    assert again.status_code == 422
+    assert [e["field"] for e in again.json()["errors"]] == ["organisation"]
+    # another panel's application looks like none: 422 naming the field, nothing saved
+    theirs = call(client, "post", f"{path}/applications",
+                  {"application_id": world.theirs.application_id, "reason": "자문"})
+    assert theirs.status_code == 422
+    assert [e["field"] for e in theirs.json()["errors"]] == ["application_id"]
+    missing = call(client, "post", f"{path}/applications", {"reason": "자문"})
+    assert missing.status_code == 422 and "application_id" in missing.json()["detail"]
+    after = client.get(path).json()
+    assert [d["organisation"] for d in after["declared"]] == ["(주)가온로보틱스"]
+    assert [a["state"] for a in after["assignments"]] == ["recused"]
+    assert client_as(world, "manager").get(path).status_code == 403
+    assert client_as(world, "public").get(path).status_code == 401

@@ -149,3 +149,57 @@ def test_a_stored_name_leaving_its_folder_is_refused(
     with pytest.raises(BackupError, match=r"\$\.files\[0\]"):
         restore(data)
     assert Attachment.objects.count() == 0
+
+
+# rnd-screen: --replace leaves no old attachment file behind -----------------------------------
+
+def test_replace_removes_the_old_files_no_restored_row_names_and_keeps_every_named_one(
+        call: Call, sme: Organisation, planner: User, var_dir: Any, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from django.core.management import call_command
+
+    application = do_save_application(planner, call, sme, title="하수관로 진단",
+                                      principal_investigator="김연구", requested_funds=FUNDS)
+    kept = do_attach_file(planner, application, "계획서.pdf", PDF + b"kept")
+    target = tmp_path / "rtis-backup.zip"
+    call_command("export_plan", "all", "-o", str(target))
+    # after the backup: two more files, whose rows the archive does not hold
+    later = [do_attach_file(planner, application, f"추가{n}.pdf", PDF + bytes([n]))
+             for n in range(2)]
+    media = Path(var_dir) / "media"
+    # files that are not the attachments' own: beside the folder, and outside the storage
+    beside = media / "other" / "keep.txt"
+    beside.parent.mkdir(parents=True)
+    beside.write_bytes(b"not an attachment")
+    outside = tmp_path / "outside.pdf"
+    outside.write_bytes(PDF)
+    link = media / "rnd" / "applications" / "link.pdf"
+    link.symlink_to(outside)  # a link inside the folder is neither followed nor removed
+    capsys.readouterr()
+    call_command("import_plan", "all", str(target), "--replace")
+    out = capsys.readouterr().out
+    assert "이전 첨부파일 2개 삭제 / removed 2 old stored file(s)" in out
+    assert list(Attachment.objects.values_list("stored_name", flat=True)) == [kept.stored_name]
+    with ATTACHMENTS.open(kept.stored_name, "rb") as handle:
+        assert handle.read() == PDF + b"kept"
+    for row in later:
+        assert not (media / row.stored_name).exists()
+    assert beside.read_bytes() == b"not an attachment" and outside.read_bytes() == PDF
+    assert link.is_symlink()
+    # a second --replace finds nothing more to remove and still keeps the named file
+    summary = restore(target.read_bytes(), replace=True)
+    assert summary.removed_files == [] and (media / kept.stored_name).is_file()
+
+
+def test_replace_dry_run_removes_no_file(
+        call: Call, sme: Organisation, planner: User, var_dir: Any) -> None:
+    application = do_save_application(planner, call, sme, title="하수관로 진단",
+                                      principal_investigator="김연구", requested_funds=FUNDS)
+    data = archive_bytes()
+    stray = do_attach_file(planner, application, "추가.pdf", PDF)
+    summary = restore(data, replace=True, dry_run=True)
+    assert summary.removed_files == []
+    assert (Path(var_dir) / "media" / stray.stored_name).is_file()
+    summary = restore(data, replace=True)
+    assert summary.removed_files == [("rnd.attachment", stray.stored_name)]
+    assert not (Path(var_dir) / "media" / stray.stored_name).exists()

@@ -77,6 +77,7 @@ def world(planner: User, officer: User, viewer: User, applicant: User, other_app
              "applicant": applicant, "other_applicant": other_applicant,
              "officer": officer, "viewer": viewer}
     return {"users": users, "call": call.pk, "application": application.pk,
+            "organisation": sme.pk,
             "attachment": attachment.pk, **rnd_pages_world(users, application)}
 
 
@@ -132,6 +133,34 @@ def api_operations(world: dict[str, Any]) -> list[tuple[str, str, Any, frozenset
         ("put", f"{API}/applications/{application}", {**body, "version": 1}, OWNER),
         ("post", f"{API}/applications/{application}/submit", {"version": 999}, OWNER),
         ("post", f"{API}/applications/{application}/attachments", "file", OWNER),
+        # rnd-screen: the rnd-pages' operations over JSON (writes that the allowed make with
+        # bad values answer 422 naming the field, or 409 on the stale version; nothing saved)
+        *screen_operations(world),
+    ]
+
+
+REVIEW_API = "/api/v1/review"
+EVALUATOR_ONLY = frozenset({"evaluator"})
+
+
+def screen_operations(world: dict[str, Any]) -> list[tuple[str, str, Any, frozenset[str]]]:
+    application, join, avoided = world["application"], world["join"], world["avoided"]
+    return [
+        ("get", f"{API}/join-requests", None, ANY_APPLICANT),  # each organisation its own
+        ("post", f"{API}/join-requests/{join}/decision", {"version": 999, "approve": True},
+         OWNER),
+        ("get", f"{REVIEW_API}/applications/{application}/avoided-people", None, OWNER),
+        ("post", f"{REVIEW_API}/applications/{application}/avoided-people",
+         {"name": " ", "organisation": "가온", "reason": "경쟁사"}, OWNER),
+        ("get", f"{REVIEW_API}/my-conflicts", None, EVALUATOR_ONLY),
+        ("post", f"{REVIEW_API}/my-conflicts/organisations",
+         {"organisation": "", "reason": "전 직장"}, EVALUATOR_ONLY),
+        ("post", f"{REVIEW_API}/my-conflicts/applications",
+         {"application_id": application, "reason": "자문"}, EVALUATOR_ONLY),
+        ("get", f"{API}/people", None, ANY_APPLICANT),  # a manager: 422 naming organisation
+        ("get", f"{API}/people?organisation={world['organisation']}", None, OWNER),
+        ("post", f"{API}/people", {"name": " ", "department": "연구소"}, ANY_APPLICANT),
+        ("delete", f"{REVIEW_API}/avoided-people/{avoided}", None, OWNER),  # last: it deletes
     ]
 
 
@@ -184,3 +213,17 @@ def rnd_pages_world(users: dict[str, Any], application: Any) -> dict[str, int]:
                                      organisation="가온", reason="경쟁사")
     do_create_evaluator(None, users["evaluator"], name="심사위원", organisation="한빛대학교")
     return {"join": join.pk, "avoided": avoided.pk}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_rnd_pages_operations_answer_as_the_openapi_document_says(
+        role: str, world: dict[str, Any]) -> None:
+    """Every answer of the join, avoidance and declaration operations, to every role (allowed,
+    refused, 409 or 422), fits the OpenAPI document."""
+    from tests.openapi import assert_matches_openapi
+
+    for method, path, body, _allowed in screen_operations(world):
+        client = client_as(role, world)
+        response = (client.get(path) if method == "get" else client.generic(
+            method.upper(), path, json.dumps(body or {}), content_type="application/json"))
+        assert_matches_openapi(method, path, response)

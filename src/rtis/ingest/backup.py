@@ -513,6 +513,8 @@ class RestoreSummary:
     users: list[str] = field(default_factory=list)
     files: int = 0
     missing_files: list[tuple[str, str]] = field(default_factory=list)
+    # --replace: stored files no restored row names, removed from their model's own folder
+    removed_files: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _DryRun(Exception):
@@ -672,8 +674,11 @@ def restore_backup(source: str | Path | IO[bytes], *, label: str | None = None,
             _discard_staged(staged)
             raise
     _place_staged(staged, label)
-    logger.info("restored backup %s: %d tables, %d rows in %.2fs", label, summary.tables,
-                summary.rows, time.monotonic() - started)
+    if replace:
+        summary.removed_files = _remove_unreferenced_files(using)
+    logger.info("restored backup %s: %d tables, %d rows, %d old file(s) removed in %.2fs", label,
+                summary.tables, summary.rows, len(summary.removed_files),
+                time.monotonic() - started)
     return summary
 
 
@@ -704,9 +709,58 @@ def file_models() -> list[tuple[type[models.Model], str, Any]]:
     for model in exported_models():
         declared = getattr(model, "backup_files", None)
         if declared is not None:
-            column, storage = declared
+            column, storage = declared[:2]
             found.append((model, column, storage))
     return found
+
+
+def file_folders() -> list[tuple[type[models.Model], str, Path, Path]]:
+    """The exported models whose stored files live in a folder of their own, holding nothing
+    else (`backup_files = (column, storage, folder)`): (model, column, the storage's root,
+    that folder)."""
+    found = []
+    for model in exported_models():
+        declared = getattr(model, "backup_files", None)
+        if declared is not None and len(declared) > 2 and safe_relative(declared[2]):
+            column, storage, folder = declared
+            found.append((model, column, Path(storage.location), Path(storage.location) / folder))
+    return found
+
+
+def _remove_unreferenced_files(using: str) -> list[tuple[str, str]]:
+    """After a --replace restore: delete each file of a model's own folder that no row of the
+    restored database names (the old database's files), so the disk holds what the data
+    holds. Only regular files inside that folder are touched (a symbolic link is neither
+    followed nor removed, nothing outside the folder is looked at), and the names are read
+    from the database after the restore committed: a named file is never removed."""
+    removed: list[tuple[str, str]] = []
+    for model, column, storage_root, folder in file_folders():
+        root = folder.resolve()
+        if not root.is_dir():
+            continue
+        storage_root = storage_root.resolve()
+        named = {str(Path(name)) for name in
+                 model._base_manager.using(using).values_list(column, flat=True)}
+        for directory, subdirs, files in os.walk(root, topdown=True, followlinks=False):
+            here = Path(directory)
+            subdirs[:] = [d for d in subdirs if not (here / d).is_symlink()]
+            for name in files:
+                path = here / name
+                if path.is_symlink() or not path.is_file():
+                    continue
+                real = path.resolve()
+                if not real.is_relative_to(root):
+                    continue
+                relative = str(real.relative_to(storage_root))
+                if relative in named:
+                    continue
+                real.unlink()
+                removed.append((model._meta.label_lower, relative))
+        for directory, _subdirs, _files in os.walk(root, topdown=False, followlinks=False):
+            here = Path(directory)
+            if here != root and not here.is_symlink() and not any(here.iterdir()):
+                here.rmdir()
+    return removed
 
 
 def safe_relative(path: str) -> bool:

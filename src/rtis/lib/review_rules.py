@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property, lru_cache
 
 MEAN = "mean"
 TRIMMED_MEAN = "trimmed_mean"
@@ -221,9 +222,11 @@ _LEGAL_FORMS = re.compile(r"\(주\)|㈜|주식회사|\(재\)|재단법인|\(사\
 _NOISE = re.compile(r"[\s·.,()\-]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """A comparable key of an organisation or department name: legal forms, spaces and
-    punctuation dropped, case folded ('(주) 홍릉 바이오랩' == '주식회사 홍릉바이오랩')."""
+    punctuation dropped, case folded ('(주) 홍릉 바이오랩' == '주식회사 홍릉바이오랩'). Cached:
+    screening keys the same few thousand organisation and department names again and again."""
     return _NOISE.sub("", _LEGAL_FORMS.sub("", name or "")).casefold()
 
 
@@ -239,11 +242,21 @@ class EvaluatorFacts:
 
 
 @dataclass(frozen=True)
+class Member:
+    """A person named in an application (its principal investigator or a participant) with
+    the organisation and department (학과·부서) the application gives for them."""
+
+    name: str
+    organisation: str
+    department: str = ""
+
+
+@dataclass(frozen=True)
 class ApplicationFacts:
     key: int
     organisation: str
-    department: str
-    people: frozenset[str]  # names of the principal investigator and participants
+    department: str  # the principal investigator's department: the application's (IRIS 2024)
+    people: frozenset[Member]  # the principal investigator and the participants
     creator_key: int | None
     avoid: frozenset[int] = frozenset()  # evaluator keys the applicant asked to avoid
     # People the applicant named to avoid, as (name_key(name), name_key(organisation)): the
@@ -252,42 +265,81 @@ class ApplicationFacts:
     # Evaluator keys that declared a conflict with this application alone.
     declared_by: frozenset[int] = frozenset()
 
+    @cached_property
+    def people_by_key(self) -> dict[tuple[str, str], Member]:
+        """The application's people by person_key (name and organisation)."""
+        return {person_key(p.name, p.organisation): p for p in sorted(
+            self.people, key=lambda p: (p.name, p.organisation, p.department))}
+
+    @cached_property
+    def departments(self) -> dict[tuple[str, str], Member]:
+        """(organisation key, department key) → the person of the application it names."""
+        named = {(name_key(self.organisation), name_key(self.department)):
+                 Member("", self.organisation, self.department)} if name_key(
+            self.department) else {}
+        for p in sorted(self.people, key=lambda p: (p.name, p.organisation, p.department)):
+            key = (name_key(p.organisation), name_key(p.department))
+            if key[0] and key[1]:
+                named.setdefault(key, p)
+        return named
+
+    @cached_property
+    def organisations(self) -> frozenset[str]:
+        """The keys of the application's organisation and of its people's organisations."""
+        return frozenset(k for k in {name_key(self.organisation),
+                                     *(name_key(p.organisation) for p in self.people)} if k)
+
 
 def person_key(name: str, organisation: str) -> tuple[str, str]:
-    """The key an avoidance request and an evaluator are matched by: name and organisation."""
+    """The key a person is matched by: name and organisation (a name alone is too weak: two
+    people share a Korean name)."""
     return name_key(name), name_key(organisation)
+
+
+def explain(e: EvaluatorFacts, a: ApplicationFacts, *, year: int,
+            lookback_years: int) -> list[tuple[str, str]]:
+    """Why one evaluator may not score one application: (reason code, what matched) pairs,
+    empty when there is no conflict. What matched is the data itself (an organisation and its
+    department, a person and organisation, a year), never a sentence."""
+    reasons: list[tuple[str, str]] = []
+    org = name_key(a.organisation)
+    own = name_key(e.organisation)
+    dept = name_key(e.department)
+    if org and own == org and not name_key(a.department):
+        reasons.append((SAME_ORGANISATION, a.organisation.strip()))
+    elif own and dept and (own, dept) in a.departments:
+        matched = a.departments[(own, dept)]
+        reasons.append((SAME_DEPARTMENT,
+                        f"{matched.organisation.strip()} {matched.department.strip()}"))
+    person = a.people_by_key.get(person_key(e.name, e.organisation)) if e.name.strip() else None
+    if person is not None:
+        reasons.append((PARTICIPANT, f"{person.name.strip()} ({person.organisation.strip()})"))
+    elif e.user_key is not None and e.user_key == a.creator_key:
+        reasons.append((PARTICIPANT, ""))
+    if org and org in e.declared:
+        reasons.append((DECLARED, a.organisation.strip()))
+    elif e.key in a.declared_by:
+        reasons.append((DECLARED, ""))
+    if e.key in a.avoid or (a.avoid_people and person_key(e.name, e.organisation)
+                            in a.avoid_people):
+        reasons.append((AVOIDED, f"{e.name.strip()} ({e.organisation.strip()})"))
+    last = e.cowork.get(org) if org else None
+    if last is not None and last >= year - lookback_years:
+        reasons.append((PAST_COWORK, f"{a.organisation.strip()} {last}"))
+    return reasons
 
 
 def pair_reasons(e: EvaluatorFacts, a: ApplicationFacts, *, year: int,
                  lookback_years: int) -> list[str]:
-    """The reasons one evaluator may not score one application (empty: no conflict)."""
-    reasons = []
-    org = name_key(a.organisation)
-    if org and name_key(e.organisation) == org:
-        if not a.department.strip():
-            reasons.append(SAME_ORGANISATION)
-        elif name_key(e.department) == name_key(a.department):
-            reasons.append(SAME_DEPARTMENT)
-        if e.name.strip() and e.name.strip() in a.people:
-            reasons.append(PARTICIPANT)
-    if (e.user_key is not None and e.user_key == a.creator_key) and PARTICIPANT not in reasons:
-        reasons.append(PARTICIPANT)
-    if (org and org in e.declared) or e.key in a.declared_by:
-        reasons.append(DECLARED)
-    if e.key in a.avoid or (a.avoid_people and person_key(e.name, e.organisation)
-                            in a.avoid_people):
-        reasons.append(AVOIDED)
-    last = e.cowork.get(org) if org else None
-    if last is not None and last >= year - lookback_years:
-        reasons.append(PAST_COWORK)
-    return reasons
+    """The reason codes one evaluator may not score one application (empty: no conflict)."""
+    return [code for code, _ in explain(e, a, year=year, lookback_years=lookback_years)]
 
 
-def screen(evaluators: Sequence[EvaluatorFacts], applications: Sequence[ApplicationFacts], *,
-           year: int, lookback_years: int) -> dict[tuple[int, int], list[str]]:
-    """Every conflicting (evaluator, application) pair with its reasons, without comparing
-    every pair: evaluators are indexed by organisation key, declared and co-work organisations
-    and user, so the work grows with the matches, not with pool × applications."""
+def _suspects(evaluators: Sequence[EvaluatorFacts], applications: Sequence[ApplicationFacts]
+              ) -> Iterable[tuple[ApplicationFacts, Iterable[EvaluatorFacts]]]:
+    """Per application, the evaluators that may conflict with it, without comparing every
+    pair: evaluators indexed by organisation key (their own, declared and co-work ones), by
+    user and by person key, so the work grows with the matches, not pool × applications."""
     by_org: dict[str, list[EvaluatorFacts]] = defaultdict(list)
     by_user: dict[int, list[EvaluatorFacts]] = defaultdict(list)
     by_key = {e.key: e for e in evaluators}
@@ -296,19 +348,19 @@ def screen(evaluators: Sequence[EvaluatorFacts], applications: Sequence[Applicat
     named = any(a.avoid_people for a in applications)  # the people index only when needed
     for e in evaluators:
         by_org[name_key(e.organisation)].append(e)
-        if named:
+        if named:  # participants are found through their organisations (by_org)
             by_person[person_key(e.name, e.organisation)].append(e)
         if e.user_key is not None:
             by_user[e.user_key].append(e)
         for org in set(e.declared) | set(e.cowork):
             touching[org].append(e)
-    found: dict[tuple[int, int], list[str]] = {}
     for a in applications:
-        org = name_key(a.organisation)
         suspects: dict[int, EvaluatorFacts] = {}
-        if org:
-            for e in by_org.get(org, ()):
+        org = name_key(a.organisation)
+        for people_org in a.organisations:  # the organisations of the application's people
+            for e in by_org.get(people_org, ()):
                 suspects[e.key] = e
+        if org:
             for e in touching.get(org, ()):
                 suspects[e.key] = e
         if a.creator_key is not None:
@@ -320,11 +372,27 @@ def screen(evaluators: Sequence[EvaluatorFacts], applications: Sequence[Applicat
         for person in a.avoid_people:
             for e in by_person.get(person, ()):
                 suspects[e.key] = e
-        for e in suspects.values():
-            reasons = pair_reasons(e, a, year=year, lookback_years=lookback_years)
+        yield a, suspects.values()
+
+
+def screen_explained(evaluators: Sequence[EvaluatorFacts],
+                     applications: Sequence[ApplicationFacts], *, year: int,
+                     lookback_years: int) -> dict[tuple[int, int], list[tuple[str, str]]]:
+    """Every conflicting (evaluator, application) pair with its reasons and what matched."""
+    found: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    for a, suspects in _suspects(evaluators, applications):
+        for e in suspects:
+            reasons = explain(e, a, year=year, lookback_years=lookback_years)
             if reasons:
                 found[(e.key, a.key)] = reasons
     return found
+
+
+def screen(evaluators: Sequence[EvaluatorFacts], applications: Sequence[ApplicationFacts], *,
+           year: int, lookback_years: int) -> dict[tuple[int, int], list[str]]:
+    """Every conflicting (evaluator, application) pair with its reason codes."""
+    return {pair: [code for code, _ in reasons] for pair, reasons in screen_explained(
+        evaluators, applications, year=year, lookback_years=lookback_years).items()}
 
 
 def screen_naive(evaluators: Sequence[EvaluatorFacts], applications: Sequence[ApplicationFacts],

@@ -72,3 +72,46 @@ def get_disclosure_for_user(user: Any, pk: int) -> Application:
         raise Http404(f"신청 과제 {pk}번의 평가 결과가 아직 공개되지 않았습니다 / the evaluation of "
                       f"application {pk} is not disclosed yet")
     return application
+
+
+def require_own_evaluator(user: Any) -> Evaluator:
+    """The signed-in evaluator's pool record (their own conflicts area), else PermissionDenied."""
+    evaluator = evaluator_of(user)
+    if evaluator is None:
+        raise PermissionDenied("평가위원만 볼 수 있습니다 / for evaluators only")
+    return evaluator
+
+
+def assigned_application(evaluator: Evaluator, pk: Any, field: str = "application"
+                         ) -> Application:
+    """One of the evaluator's own assigned applications; any other id looks like none (a
+    refusal naming the field, never whether the application exists)."""
+    from django.core.exceptions import ValidationError
+
+    key = pk if isinstance(pk, int) else int(pk) if str(pk).isdigit() else None
+    application = (Application.objects.filter(pk=key, assignments__evaluator=evaluator)
+                   .distinct().first() if key else None)
+    if application is None:
+        raise ValidationError({field: "배정받은 과제를 고르세요 / choose an assigned application"})
+    return application
+
+
+def get_avoided_person_for_user(user: Any, pk: int) -> Any:
+    """A person named to avoid on an application the user may read (its organisation's
+    applicant, managers), or Http404: another organisation's looks like none."""
+    from rtis.review.models import AvoidedPerson
+    from rtis.rnd.access import get_application_for_user
+
+    row = AvoidedPerson.objects.select_related("application").filter(pk=pk).first()
+    if row is None:
+        raise Http404(f"기피 신청 {pk}번이 없습니다 / no avoidance {pk}")
+    get_application_for_user(user, row.application_id)  # 404 unless the user's own
+    return row
+
+
+def avoidance_editable(user: Any, application: Application) -> bool:
+    """Whether the list of people to avoid may still change: an applicant's until it is
+    submitted, a manager's until evaluators are assigned (the actions enforce the same)."""
+    if can_manage_rnd(user):
+        return not application.assignments.exists()
+    return application.status == ApplicationStatus.DRAFT

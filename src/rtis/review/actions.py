@@ -46,7 +46,6 @@ from rtis.orgs.models import Role
 from rtis.review.access import is_applicant_of, require_own_assignment
 from rtis.review.models import (
     Aggregation,
-    ApplicantStatement,
     Assignment,
     AvoidedPerson,
     AvoidRequest,
@@ -82,11 +81,19 @@ OUTCOME_OF = {rules.SELECTED: Outcome.SELECTED, rules.BELOW_PASS_MARK: Outcome.B
               rules.OVER_BUDGET: Outcome.OVER_BUDGET}
 
 
-def reason_text(codes: Iterable[str]) -> str:
-    """'한국어 사유 · … / English reason; …' for a list of conflict reason codes."""
+def reason_text(codes: Iterable[str], matched: Mapping[str, str] | None = None) -> str:
+    """'한국어 사유: 일치한 내용 · … / English reason: what matched; …' for conflict reason codes
+    and what matched for each (ConflictFinding.matched), e.g. '같은 기관·같은 학과(부서) 소속:
+    서울대학교 기계공학부 / same organisation and department: 서울대학교 기계공학부'."""
     codes = list(codes)
-    korean = " · ".join(REASON_LABELS.get(c, (c, c))[0] for c in codes)
-    english = "; ".join(REASON_LABELS.get(c, (c, c))[1] for c in codes)
+    matched = matched or {}
+
+    def label(code: str, language: int) -> str:
+        text = REASON_LABELS.get(code, (code, code))[language]
+        return f"{text}: {matched[code]}" if matched.get(code) else text
+
+    korean = " · ".join(label(c, 0) for c in codes)
+    english = "; ".join(label(c, 1) for c in codes)
     return f"{korean} / {english}"
 
 
@@ -202,55 +209,46 @@ def stage_rule(stage: CallStage) -> StageRule:
 
 
 @transaction.atomic
-def do_set_applicant_statement(actor: Any, application: Application, *, department: str,
-                               participants: Iterable[str] = (),
-                               avoid: Sequence[tuple[Evaluator, str]] = ()) -> ApplicantStatement:
-    """The applicant's department, participants and evaluators to avoid (with reasons);
-    written by the applicant before panels are built, or by a manager."""
+def do_set_avoid_requests(actor: Any, application: Application,
+                          avoid: Sequence[tuple[Evaluator, str]]) -> list[AvoidRequest]:
+    """The evaluators of the pool the application is not to be evaluated by, with reasons (a
+    manager recording an avoidance, or the applicant), before panels are built. The department
+    and the people screening compares are the application's own (rtis.rnd: its principal
+    investigator and participants as submitted online), never entered here."""
     if not (can_manage_rnd(actor) or is_applicant_of(actor, application)):
         raise PermissionDenied("신청기관 또는 관리자만 입력할 수 있습니다 / only the applicant or a "
                                "manager may enter this")
     if application.assignments.exists():
         raise ValidationError({"application": "평가위원 배정이 시작되어 바꿀 수 없습니다 / "
                                               "evaluators are assigned: this can no longer change"})
-    department = _text(department, "department", "학과·부서", "the department", required=False,
-                       limit=200)
-    people = _names(participants)
-    rows = []
-    for evaluator, reason in avoid:
-        rows.append(AvoidRequest(application=application, evaluator=evaluator,
-                                 reason=_text(reason, "avoid", "회피 사유", "the reason to avoid")))
-    statement = ApplicantStatement.objects.filter(application=application).first()
-    if statement is None:
-        statement = ApplicantStatement.objects.create(application=application,
-                                                      department=department, participants=people)
-        record_create(actor, statement)
-    else:
-        statement = update_versioned(actor, statement, statement.version,
-                                     {"department": department, "participants": people})
+    rows = [AvoidRequest(application=application, evaluator=evaluator,
+                         reason=_text(reason, "avoid", "회피 사유", "the reason to avoid"))
+            for evaluator, reason in avoid]
     old_requests = list(AvoidRequest.objects.filter(application=application))
     record_deletes(actor, old_requests)
     AvoidRequest.objects.filter(application=application).delete()
-    record_creates(actor, AvoidRequest.objects.bulk_create(rows))
-    return statement
+    created = AvoidRequest.objects.bulk_create(rows)
+    record_creates(actor, created)
+    return created
 
 
 # --- conflicts --------------------------------------------------------------------------------
 
 def evaluator_facts(evaluators: QuerySet[Evaluator]) -> list[rules.EvaluatorFacts]:
-    """The rule's view of evaluators, read as plain values (three queries, however many)."""
+    """The rule's view of evaluators, read as plain values (three queries, however many: the
+    evaluators' own query is the others' subquery, so no id list is bound)."""
     rows = list(evaluators.values_list("pk", "user_id", "name", "organisation", "department"))
-    keys = [row[0] for row in rows]
+    chosen = evaluators.order_by().values("pk")
     declared: dict[int, set[str]] = defaultdict(set)
     cowork: dict[int, dict[str, int]] = defaultdict(dict)
-    for chunk in _chunks(keys):
-        for pk, organisation in DeclaredConflict.objects.filter(
-                evaluator_id__in=chunk).values_list("evaluator_id", "organisation"):
-            declared[pk].add(rules.name_key(organisation))
-        for pk, organisation, year in CoWork.objects.filter(evaluator_id__in=chunk).values_list(
-                "evaluator_id", "organisation", "year"):
-            key = rules.name_key(organisation)
-            cowork[pk][key] = max(cowork[pk].get(key, 0), year)
+    for pk, organisation in DeclaredConflict.objects.filter(
+            evaluator_id__in=chosen, application__isnull=True).values_list(
+            "evaluator_id", "organisation"):
+        declared[pk].add(rules.name_key(organisation))
+    for pk, organisation, year in CoWork.objects.filter(evaluator_id__in=chosen).values_list(
+            "evaluator_id", "organisation", "year"):
+        key = rules.name_key(organisation)
+        cowork[pk][key] = max(cowork[pk].get(key, 0), year)
     return [rules.EvaluatorFacts(key=pk, user_key=user, name=name, organisation=organisation,
                                  department=department, declared=frozenset(declared[pk]),
                                  cowork=cowork[pk])
@@ -258,23 +256,36 @@ def evaluator_facts(evaluators: QuerySet[Evaluator]) -> list[rules.EvaluatorFact
 
 
 def application_facts(applications: QuerySet[Application]) -> list[rules.ApplicationFacts]:
-    """The rule's view of applications, read as plain values."""
+    """The rule's view of applications, read as plain values from the application as the
+    applicant submitted it online: its organisation, its principal investigator (the person
+    chosen, with the department given for them; or the name typed, with no department) and
+    its participants with their organisation and department. A constant number of queries
+    per 900 applications, however many people."""
     rows = list(applications.values_list(
-        "pk", "organisation__name", "principal_investigator", "created_by_id",
-        "review_statement__department", "review_statement__participants"))
+        "pk", "organisation__name", "principal_investigator", "created_by_id", "pi__name",
+        "pi__organisation__name", "pi__department"))
     avoid: dict[int, set[int]] = defaultdict(set)
-    named, declared = _named_and_declared([row[0] for row in rows])
-    for chunk in _chunks([row[0] for row in rows]):
-        for pk, evaluator in AvoidRequest.objects.filter(application_id__in=chunk).values_list(
-                "application_id", "evaluator_id"):
-            avoid[pk].add(evaluator)
+    people: dict[int, set[rules.Member]] = defaultdict(set)
+    chosen = applications.order_by().values("pk")  # a subquery: no id lists to bind
+    named, declared = _named_and_declared(chosen)
+    for pk, evaluator in AvoidRequest.objects.filter(application_id__in=chosen).values_list(
+            "application_id", "evaluator_id"):
+        avoid[pk].add(evaluator)
+    for pk, name, organisation, department in Application.participants.through.objects.filter(
+            application_id__in=chosen).values_list(
+            "application_id", "person__name", "person__organisation__name",
+            "person__department"):
+        people[pk].add(rules.Member(name.strip(), organisation, department.strip()))
     facts = []
-    for pk, organisation, pi, creator, department, participants in rows:
-        people = {pi.strip(), *(participants or [])}
+    for pk, organisation, typed, creator, pi_name, pi_organisation, pi_department in rows:
+        department = (pi_department or "").strip()
+        pi = rules.Member((pi_name or typed).strip(), pi_organisation or organisation,
+                          department)
         facts.append(rules.ApplicationFacts(
-            key=pk, organisation=organisation, department=department or "",
-            people=frozenset(p for p in people if p), creator_key=creator,
-            avoid=frozenset(avoid[pk]), avoid_people=frozenset(named.get(pk, ())),
+            key=pk, organisation=organisation, department=department,
+            people=frozenset({pi, *people[pk]} if pi.name else people[pk]),
+            creator_key=creator, avoid=frozenset(avoid[pk]),
+            avoid_people=frozenset(named.get(pk, ())),
             declared_by=frozenset(declared.get(pk, ()))))
     return facts
 
@@ -293,21 +304,33 @@ def _panel_applications(panel: Panel) -> QuerySet[Application]:
     return panel.applications.all()
 
 
+def findings_of(panel: Panel, evaluators: QuerySet[Evaluator] | None = None
+                ) -> dict[tuple[int, int], list[tuple[str, str]]]:
+    """Screen evaluators (default: the active pool) against the panel's applications: each
+    conflicting pair's reasons with what matched."""
+    rule = stage_rule(panel.stage)
+    return rules.screen_explained(
+        evaluator_facts(evaluators if evaluators is not None else _pool()),
+        application_facts(_panel_applications(panel)), year=panel.stage.call.year,
+        lookback_years=rule.lookback_years)
+
+
 def conflicts_of(panel: Panel, evaluators: QuerySet[Evaluator] | None = None
                  ) -> dict[tuple[int, int], list[str]]:
-    """Screen evaluators (default: the active pool) against the panel's applications."""
-    rule = stage_rule(panel.stage)
-    return rules.screen(evaluator_facts(evaluators if evaluators is not None else _pool()),
-                        application_facts(_panel_applications(panel)),
-                        year=panel.stage.call.year, lookback_years=rule.lookback_years)
+    """findings_of() as reason codes only."""
+    return {pair: [code for code, _ in reasons]
+            for pair, reasons in findings_of(panel, evaluators).items()}
 
 
-def _record_conflicts(panel: Panel, found: Mapping[tuple[int, int], list[str]]) -> int:
+def _record_conflicts(panel: Panel, found: Mapping[tuple[int, int], list[tuple[str, str]]]
+                      ) -> int:
     now = clock.now()
     ConflictFinding.objects.filter(panel=panel).delete()
     rows = ConflictFinding.objects.bulk_create([
-        ConflictFinding(panel=panel, evaluator_id=e, application_id=a, reasons=reasons,
-                        found_at=now) for (e, a), reasons in sorted(found.items())])
+        ConflictFinding(panel=panel, evaluator_id=e, application_id=a,
+                        reasons=[code for code, _ in reasons],
+                        matched={code: text for code, text in reasons if text}, found_at=now)
+        for (e, a), reasons in sorted(found.items())])
     return len(rows)
 
 
@@ -346,24 +369,25 @@ def do_create_panel(actor: Any, stage: CallStage, *, name: str, applications: It
 def do_screen_panel(actor: Any, panel: Panel) -> dict[tuple[int, int], list[str]]:
     """Screen the whole active pool against the panel's applications; record what was found."""
     require_rnd_manager(actor)
-    found = conflicts_of(panel)
+    found = findings_of(panel)
     count = _record_conflicts(panel, found)
     record_change(actor, panel, {"conflicts": [None, count]}, reason="이해충돌 확인 / screening")
-    return found
+    return {pair: [code for code, _ in reasons] for pair, reasons in found.items()}
 
 
 def _refuse_if_conflict(panel: Panel, evaluator: Evaluator, application: Application) -> None:
-    found = rules.screen(evaluator_facts(_pool().filter(pk=evaluator.pk)),
-                         application_facts(_panel_applications(panel).filter(pk=application.pk)),
-                         year=panel.stage.call.year,
-                         lookback_years=stage_rule(panel.stage).lookback_years)
+    found = rules.screen_explained(
+        evaluator_facts(_pool().filter(pk=evaluator.pk)),
+        application_facts(_panel_applications(panel).filter(pk=application.pk)),
+        year=panel.stage.call.year, lookback_years=stage_rule(panel.stage).lookback_years)
     reasons = found.get((evaluator.pk, application.pk))
     if reasons:
+        korean, english = reason_text([c for c, _ in reasons],
+                                      {c: t for c, t in reasons if t}).split(" / ", 1)
         raise ValidationError({"evaluator": (
             f"{evaluator.name} 위원은 '{application}' 과제와 이해충돌이 있어 배정할 수 없습니다 "
-            f"({reason_text(reasons).split(' / ')[0]}) / {evaluator.name} has a conflict of "
-            f"interest with '{application}' and cannot be assigned "
-            f"({reason_text(reasons).split(' / ')[1]})")})
+            f"({korean}) / {evaluator.name} has a conflict of interest with '{application}' "
+            f"and cannot be assigned ({english})")})
 
 
 def _require_open_panel(panel: Panel) -> None:
@@ -405,8 +429,9 @@ def do_auto_assign(actor: Any, panel: Panel) -> list[Assignment]:
     require_rnd_manager(actor)
     _require_open_panel(panel)
     pool = list(_pool())
-    found = conflicts_of(panel)
-    _record_conflicts(panel, found)
+    explained = findings_of(panel)
+    _record_conflicts(panel, explained)
+    found = {pair: [code for code, _ in reasons] for pair, reasons in explained.items()}
     app_ids = set(panel.applications.values_list("pk", flat=True))
     blocked = frozenset(e.pk for e in pool
                         if all((e.pk, a) in found for a in app_ids))
@@ -725,19 +750,19 @@ def reason_for(result: Result, rule: StageRule) -> str:
 MAX_AVOIDED_PEOPLE = 3  # per application: each name shrinks the pool the panel is drawn from
 
 
-def _named_and_declared(keys: list[int]) -> tuple[dict[int, set[tuple[str, str]]],
-                                                  dict[int, set[int]]]:
-    """Per application: the (name, organisation) keys its applicant named to avoid, and the
-    evaluators who declared a conflict with it alone."""
+def _named_and_declared(chosen: QuerySet[Any]) -> tuple[dict[int, set[tuple[str, str]]],
+                                                       dict[int, set[int]]]:
+    """Per application of `chosen` (a subquery of application ids): the (name, organisation)
+    keys its applicant named to avoid, and the evaluators who declared a conflict with it
+    alone."""
     named: dict[int, set[tuple[str, str]]] = defaultdict(set)
     declared: dict[int, set[int]] = defaultdict(set)
-    for chunk in _chunks(keys):
-        for pk, name, organisation in AvoidedPerson.objects.filter(
-                application_id__in=chunk).values_list("application_id", "name", "organisation"):
-            named[pk].add(rules.person_key(name, organisation))
-        for pk, evaluator in DeclaredConflict.objects.filter(
-                application_id__in=chunk).values_list("application_id", "evaluator_id"):
-            declared[pk].add(evaluator)
+    for pk, name, organisation in AvoidedPerson.objects.filter(
+            application_id__in=chosen).values_list("application_id", "name", "organisation"):
+        named[pk].add(rules.person_key(name, organisation))
+    for pk, evaluator in DeclaredConflict.objects.filter(
+            application_id__in=chosen).values_list("application_id", "evaluator_id"):
+        declared[pk].add(evaluator)
     return named, declared
 
 

@@ -3,9 +3,10 @@ selection and the applicant's disclosure.
 
 For signed-in R&D users (session cookie; writes need the CSRF token in X-CSRFToken): managers
 (planners, SBA) see and run everything; an evaluator only their own assignments; an applicant
-only their organisation's disclosure after selection. Everyone else gets 401. Money is integer
-won. Refusals come back as 422 with the bilingual reason per field (e.g. a conflict of interest),
-a stale version as 409.
+only their organisation's disclosure after selection and the people it names to avoid (before
+submission). An evaluator declares conflicts in their own area (/my-conflicts). Everyone else
+gets 401. Money is integer won. Refusals come back as 422 with the bilingual reason per field
+(e.g. a conflict of interest, with what matched), a stale version as 409.
 """
 
 from __future__ import annotations
@@ -23,16 +24,27 @@ from rtis.orgs.models import Role
 from rtis.plans.api import ErrorOut, InvalidOut
 from rtis.review import actions
 from rtis.review.access import (
+    assigned_application,
     assignments_for_user,
+    avoidance_editable,
     can_manage_rnd,
     evaluator_of,
     get_assignment_for_user,
+    get_avoided_person_for_user,
     get_disclosure_for_user,
     require_own_assignment,
+    require_own_evaluator,
     require_rnd_manager,
 )
-from rtis.review.models import Assignment, ConflictFinding, Evaluator, Panel
+from rtis.review.models import (
+    Assignment,
+    ConflictFinding,
+    DeclaredConflict,
+    Evaluator,
+    Panel,
+)
 from rtis.review.queries import disclosure, panels_with_progress, ranking
+from rtis.rnd.access import get_application_for_user
 from rtis.rnd.models import Application, CallStage
 
 R_AND_D_ROLES = {Role.PLANNER, Role.RND_MANAGER, Role.EVALUATOR, Role.APPLICANT}
@@ -236,7 +248,7 @@ def list_conflicts(request: HttpRequest,
     rows = ConflictFinding.objects.filter(panel=panel).select_related("evaluator", "application")
     return [{"evaluator_id": c.evaluator_id, "evaluator": c.evaluator.name,
              "application_id": c.application_id, "application": c.application.title,
-             "reasons": c.reasons, "reason_text": actions.reason_text(c.reasons),
+             "reasons": c.reasons, "reason_text": actions.reason_text(c.reasons, c.matched),
              "found_at": c.found_at} for c in rows]
 
 
@@ -352,3 +364,155 @@ def get_disclosure(request: HttpRequest,
             "comments": [{"evaluator": f"위원 {c['who']}", "comment": c["comment"],
                           "per_criterion": dict(c["notes"])} for c in shown["comments"]],
             "panel": [{"name": n, "organisation": o} for n, o in shown["members"]]}
+
+
+# --- rnd-screen: the evaluator's own declarations, the applicant's people to avoid -------------
+
+class DeclarationOut(Schema):
+    id: int
+    organisation: str = Field(description="신고한 기관 (과제 하나에 대한 신고는 빈 값) / the "
+                                          "organisation declared; empty for one application")
+    application_id: int | None
+    application: str | None
+    reason: str
+
+
+class MyAssignedOut(Schema):
+    assignment_id: int
+    application_id: int
+    application: str
+    organisation: str
+    state: str = Field(description="open | submitted | recused")
+
+
+class MyConflictsOut(Schema):
+    declared: list[DeclarationOut]
+    assignments: list[MyAssignedOut]
+
+
+class DeclareOrganisationIn(Schema):
+    organisation: str = Field(max_length=200, description="기관명 / the organisation")
+    reason: str = Field(max_length=300)
+
+
+class DeclareApplicationIn(Schema):
+    application_id: int = Field(ge=1, le=MAX_ID, description="배정받은 과제 / an assigned "
+                                                             "application")
+    reason: str = Field(max_length=300)
+
+
+class DeclaredOut(Schema):
+    declaration: DeclarationOut
+    recused: list[int] = Field(description="이 신고로 회피 처리된 평가 배정 id / the assignments "
+                                           "recused by it")
+
+
+def _declaration_out(d: Any) -> dict[str, Any]:
+    return {"id": d.pk, "organisation": d.organisation, "application_id": d.application_id,
+            "application": d.application.title if d.application_id else None,
+            "reason": d.reason}
+
+
+def _declared(row: Any, recused: list[Assignment]) -> Status[dict[str, Any]]:
+    return Status(201, {"declaration": _declaration_out(row), "recused": [a.pk for a in recused]})
+
+
+@router.get("/my-conflicts", response={200: MyConflictsOut, **FOUND},
+            summary="내 이해관계 신고 / the signed-in evaluator's declarations and assignments")
+def my_conflicts(request: HttpRequest) -> dict[str, Any]:
+    evaluator = require_own_evaluator(request.user)
+    declared = (DeclaredConflict.objects.filter(evaluator=evaluator)
+                .select_related("application").order_by("pk"))
+    assigned = (Assignment.objects.filter(evaluator=evaluator)
+                .select_related("application__organisation").order_by("pk"))
+    return {"declared": [_declaration_out(d) for d in declared],
+            "assignments": [{"assignment_id": a.pk, "application_id": a.application_id,
+                             "application": a.application.title,
+                             "organisation": a.application.organisation.name,
+                             "state": a.state} for a in assigned]}
+
+
+@router.post("/my-conflicts/organisations", response={201: DeclaredOut, **WRITE},
+             summary="기관과의 이해관계 신고 / declare a conflict with an organisation (the "
+                     "evaluator recuses from its assigned applications)")
+def declare_organisation(request: HttpRequest,
+                         payload: DeclareOrganisationIn) -> Status[dict[str, Any]]:
+    evaluator = require_own_evaluator(request.user)
+    return _declared(*actions.do_declare_organisation_conflict(
+        request.user, evaluator, organisation=payload.organisation, reason=payload.reason))
+
+
+@router.post("/my-conflicts/applications", response={201: DeclaredOut, **WRITE},
+             summary="배정 과제와의 이해관계 신고 / declare a conflict with one assigned application "
+                     "and recuse from it")
+def declare_application(request: HttpRequest,
+                        payload: DeclareApplicationIn) -> Status[dict[str, Any]]:
+    evaluator = require_own_evaluator(request.user)
+    application = assigned_application(evaluator, payload.application_id, "application_id")
+    return _declared(*actions.do_declare_application_conflict(
+        request.user, evaluator, application, reason=payload.reason))
+
+
+class AvoidedPersonOut(Schema):
+    id: int
+    name: str
+    organisation: str
+    reason: str
+
+
+class AvoidedPeopleOut(Schema):
+    editable: bool = Field(description="아직 바꿀 수 있는지 (신청자: 제출 전) / whether the list "
+                                       "may still change (applicants: before submission)")
+    limit: int = Field(description="과제당 최대 인원 / at most this many per application")
+    items: list[AvoidedPersonOut]
+
+
+class AvoidedPersonIn(Schema):
+    name: str = Field(max_length=100)
+    organisation: str = Field(max_length=200)
+    reason: str = Field(max_length=300)
+
+
+def _avoided_out(row: Any) -> dict[str, Any]:
+    return {"id": row.pk, "name": row.name, "organisation": row.organisation,
+            "reason": row.reason}
+
+
+@router.get("/applications/{application_id}/avoided-people",
+            response={200: AvoidedPeopleOut, **FOUND},
+            summary="기피 신청 인물 / people the applicant named to avoid (its organisation's "
+                    "applicants, managers)")
+def list_avoided_people(request: HttpRequest,
+                        application_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
+    return _avoided_people_out(request, get_application_for_user(request.user, application_id))
+
+
+def _avoided_people_out(request: HttpRequest, application: Application) -> dict[str, Any]:
+    return {"editable": avoidance_editable(request.user, application),
+            "limit": actions.MAX_AVOIDED_PEOPLE,
+            "items": [_avoided_out(r) for r in application.avoided_people.all()]}
+
+
+@router.post("/applications/{application_id}/avoided-people",
+             response={201: AvoidedPersonOut, **WRITE},
+             summary="기피 신청 / name a person not to be evaluated by (before submission; the "
+                     "pool is never shown)")
+def name_avoided_person(request: HttpRequest, payload: AvoidedPersonIn,
+                        application_id: int = Path(..., ge=1, le=MAX_ID)
+                        ) -> Status[dict[str, Any]]:
+    application = get_application_for_user(request.user, application_id)
+    row = actions.do_name_avoided_person(request.user, application, name=payload.name,
+                                         organisation=payload.organisation,
+                                         reason=payload.reason)
+    return Status(201, _avoided_out(row))
+
+
+@router.delete("/avoided-people/{avoided_id}", response={200: AvoidedPeopleOut, **WRITE},
+               summary="기피 신청 취소 / withdraw a person from the list (before submission); "
+                       "answers the list left")
+def remove_avoided_person(request: HttpRequest,
+                          avoided_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
+    row = get_avoided_person_for_user(request.user, avoided_id)
+    application = row.application
+    actions.do_remove_avoided_person(request.user, row)
+    return _avoided_people_out(request, application)

@@ -30,11 +30,11 @@ from rtis.review.actions import (
     do_revise_scores,
     do_run_selection,
     do_save_scores,
-    do_set_applicant_statement,
     do_set_stage_rule,
 )
 from rtis.review.models import Assignment, Evaluator
 from rtis.rnd.actions import (
+    do_add_person,
     do_create_call,
     do_create_organisation,
     do_link_applicant,
@@ -131,13 +131,17 @@ def do_demo_review(planner: Any, today: dt.date) -> list[str]:
             organisation = (Organisation.objects.filter(name=name).first()
                             or do_create_organisation(planner, name=name, kind=kind,
                                                       business_number=number))
+            # the online application's own people: the PI with the department screening
+            # compares, and one participant
+            lead = organisation.people.filter(name=pi).first() or do_add_person(
+                planner, organisation, name=pi, department=dept, position="연구책임자")
+            member = organisation.people.filter(name=f"{pi[0]}연구원").first() or do_add_person(
+                planner, organisation, name=f"{pi[0]}연구원", department=dept)
             application = do_save_application(
-                planner, call, organisation, title=title, principal_investigator=pi,
+                planner, call, organisation, title=title, pi=lead, participants=[member],
                 requested_funds={2022: requested}, private_matching_won=requested // 5,
                 summary=f"{title}: 시제품 개발과 현장 실증(가상 과제).")
             application = do_submit_application(planner, application, application.version)
-            do_set_applicant_statement(planner, application, department=dept,
-                                       participants=[f"{pi[0]}연구원"])
         applications.append(application)
     done.append(f"신청 / applications: {len(applications)}건 제출")
     applicant = _user(*APPLICANT_USER, Role.APPLICANT)

@@ -103,24 +103,6 @@ class StageRule(models.Model):
         return str(self.stage)
 
 
-class ApplicantStatement(models.Model):
-    """What the applicant tells the evaluation: its department (학과·부서) for the conflict rule
-    and the people of the project (participation)."""
-
-    application = models.OneToOneField("rnd.Application", on_delete=models.CASCADE,
-                                       related_name="review_statement")
-    department = models.CharField(_("주관 학과·부서"), max_length=200, blank=True)
-    participants = models.JSONField(_("참여연구원"), default=list)
-    version = models.PositiveIntegerField(default=1)
-
-    class Meta:
-        verbose_name = _("신청자 평가 관련 정보")
-        verbose_name_plural = _("신청자 평가 관련 정보")
-
-    def __str__(self) -> str:
-        return str(self.application)
-
-
 class AvoidRequest(models.Model):
     """An evaluator the applicant asked not to be evaluated by (회피 요청)."""
 
@@ -192,6 +174,9 @@ class ConflictFinding(models.Model):
     evaluator = models.ForeignKey(Evaluator, on_delete=models.CASCADE, related_name="+")
     application = models.ForeignKey("rnd.Application", on_delete=models.CASCADE, related_name="+")
     reasons = models.JSONField(_("사유"), default=list)
+    # What matched, by reason code: {"same_department": "서울대학교 기계공학부"} (the
+    # application's data as submitted online; the evaluator's for declarations and co-work).
+    matched = models.JSONField(_("일치한 내용"), default=dict, blank=True)
     found_at = models.DateTimeField(_("확인 일시"))
 
     class Meta:

@@ -8,25 +8,27 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rtis.review import actions
-from rtis.review.access import evaluator_of
-from rtis.review.models import Assignment, AvoidedPerson, DeclaredConflict, Evaluator, SheetState
-from rtis.rnd.access import can_manage_rnd, get_application_for_user
-from rtis.rnd.models import Application, ApplicationStatus
+from rtis.review.access import (
+    assigned_application,
+    avoidance_editable,
+    get_avoided_person_for_user,
+    require_own_evaluator,
+)
+from rtis.review.models import Assignment, DeclaredConflict, Evaluator, SheetState
+from rtis.rnd.access import get_application_for_user
+from rtis.rnd.models import Application
 from rtis.web.language import in_language
 
 
 def _own_evaluator(request: HttpRequest) -> Evaluator:
-    evaluator = evaluator_of(request.user)
-    if evaluator is None:
-        raise PermissionDenied("평가위원만 볼 수 있습니다 / for evaluators only")
-    return evaluator
+    return require_own_evaluator(request.user)
 
 
 def _messages(exc: ValidationError) -> list[str]:
@@ -63,14 +65,7 @@ def declare_conflict(request: HttpRequest) -> HttpResponse:
     reason = request.POST.get("reason", "")
     try:
         if request.POST.get("kind") == "application":
-            raw = request.POST.get("application", "")
-            # Only an application of one's own assignments: any other id looks like none.
-            application = (Application.objects.filter(
-                pk=int(raw), assignments__evaluator=evaluator).distinct().first()
-                if raw.isdigit() else None)
-            if application is None:
-                raise ValidationError({"application": "배정받은 과제를 고르세요 / choose an "
-                                                      "assigned application"})
+            application = assigned_application(evaluator, request.POST.get("application", ""))
             _row, recused = actions.do_declare_application_conflict(
                 request.user, evaluator, application, reason=reason)
         else:
@@ -88,11 +83,9 @@ def declare_conflict(request: HttpRequest) -> HttpResponse:
 
 def _avoid_page(request: HttpRequest, application: Application, errors: list[str] | None = None,
                 values: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
-    editable = (application.status == ApplicationStatus.DRAFT if not can_manage_rnd(request.user)
-                else not application.assignments.exists())
     return render(request, "review/avoid.html", {
         "application": application, "rows": list(application.avoided_people.all()),
-        "editable": editable, "limit": actions.MAX_AVOIDED_PEOPLE, "errors": errors or [],
+        "editable": avoidance_editable(request.user, application), "limit": actions.MAX_AVOIDED_PEOPLE, "errors": errors or [],
         "values": values or {}}, status=status)
 
 
@@ -114,10 +107,8 @@ def avoid(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def avoid_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    row = AvoidedPerson.objects.select_related("application").filter(pk=pk).first()
-    if row is None:
-        raise Http404(f"기피 신청 {pk}번이 없습니다 / no avoidance {pk}")
-    application = get_application_for_user(request.user, row.application_id)  # 404 if not own
+    row = get_avoided_person_for_user(request.user, pk)  # 404 unless the user's own
+    application = row.application
     try:
         actions.do_remove_avoided_person(request.user, row)
     except ValidationError as exc:

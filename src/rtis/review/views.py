@@ -134,7 +134,7 @@ def _panel_page(request: HttpRequest, panel: Panel, errors: list[str] | None = N
         "panel": panel, "stage": panel.stage, "call": panel.stage.call,
         "members": panel.members.all(),
         "applications": panel.applications.select_related("organisation"),
-        "conflicts": [(c, actions.reason_text(c.reasons).split(" / ")[0]) for c in conflicts],
+        "conflicts": [(c, actions.reason_text(c.reasons, c.matched).split(" / ")[0]) for c in conflicts],
         "assignments": assignments,
         "pool": Evaluator.objects.filter(active=True).order_by("name"),
         "errors": errors or []}, status=status)

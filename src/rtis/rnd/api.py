@@ -26,9 +26,12 @@ from rtis.rnd.access import (
     can_manage_rnd,
     get_application_for_user,
     get_call_for_user,
+    get_join_request_for_user,
+    join_requests_for_user,
 )
-from rtis.rnd.models import Application, Attachment, Call, Organisation, Person
-from rtis.rnd.queries import calls_for_user
+from rtis.rnd.join_views import notify_decision
+from rtis.rnd.models import Application, Attachment, Call, JoinRequest, Organisation, Person
+from rtis.rnd.queries import calls_for_user, organisation_people
 from rtis.tracking.api import ConflictOut
 
 MAX_ID = 2**63 - 1
@@ -138,6 +141,37 @@ class AttachmentOut(Schema):
     uploaded_at: dt.datetime
 
 
+class PersonOut(Schema):
+    id: int
+    name: str
+    organisation: str
+    position: str
+    department: str = Field(description="부서·학과: 평가위원과 같은 기관·같은 학과(부서)이면 "
+                                        "이해충돌 / the department (학과·부서) screening compares")
+
+
+class PersonIn(Schema):
+    name: str = Field(max_length=100)
+    position: str = Field(default="", max_length=100)
+    department: str = Field(default="", max_length=100)
+    email: str = Field(default="", max_length=254)
+    organisation: Id | None = Field(
+        default=None, description="R&D 관리자가 대리 입력할 기관 id (신청자는 생략) / the "
+                                  "organisation, for managers entering on its behalf")
+
+
+class PersonFilter(Paging):
+    organisation: int | None = Field(default=None, ge=1, le=MAX_ID,
+                                     description="R&D 관리자: 이 기관의 인력 / managers: this "
+                                                 "organisation's people")
+
+
+class PersonPage(Schema):
+    count: int
+    items: list[PersonOut]
+    next_offset: int | None
+
+
 class ApplicationOut(Schema):
     id: int
     call: int
@@ -148,6 +182,9 @@ class ApplicationOut(Schema):
     principal_investigator: str
     pi: int | None
     participants: list[int]
+    team: list[PersonOut] = Field(description="연구책임자와 참여 인력 (소속 부서 포함: 이해충돌 "
+                                              "확인에 쓰임) / the PI and participants with their "
+                                              "department, as conflict screening reads them")
     requested_funds: dict[str, int]
     private_matching_won: int
     period_start: dt.date | None
@@ -186,11 +223,18 @@ def _attachment_out(row: Attachment) -> dict[str, Any]:
             "uploaded_at": row.uploaded_at}
 
 
+def _person_out(p: Person, organisation: Organisation) -> dict[str, Any]:
+    return {"id": p.pk, "name": p.name, "organisation": organisation.name,
+            "position": p.position, "department": p.department}
+
+
 def _application_out(a: Application) -> dict[str, Any]:
     return {"id": a.pk, "call": a.call_id, "organisation": a.organisation.name,
             "stage": a.stage.name if a.stage else None, "title": a.title, "summary": a.summary,
             "principal_investigator": a.principal_investigator, "pi": a.pi_id,
             "participants": [p.pk for p in a.participants.all()],
+            "team": [_person_out(p, a.organisation) for p in
+                     ([a.pi] if a.pi is not None else []) + list(a.participants.all())],
             "requested_funds": a.requested_funds,
             "private_matching_won": a.private_matching_won, "period_start": a.period_start,
             "period_end": a.period_end, "science_class": a.science_class, "six_t": a.six_t,
@@ -232,11 +276,30 @@ def _fields(organisation: Organisation, body: ApplicationIn) -> dict[str, Any]:
 
 
 def _applications_for(request: HttpRequest) -> QuerySet[Application]:
-    rows = (Application.objects.select_related("organisation", "stage")
+    rows = (Application.objects.select_related("organisation", "stage", "pi")
             .prefetch_related("participants", "attachments").order_by("pk"))
     if can_manage_rnd(request.user):
         return rows
     return rows.filter(organisation=applicant_organisation(request.user))
+
+
+def _acting_for(request: HttpRequest, organisation_id: int | None) -> Organisation:
+    """The organisation a write is for: an applicant's own (naming another is a 403), or the
+    one an R&D manager names (required; an unknown id is a 404)."""
+    if can_manage_rnd(request.user):
+        if organisation_id is None:
+            raise ValidationError({"organisation": "대리 입력할 기관(organisation)을 고르세요 / "
+                                                   "name the organisation to enter it for"})
+        organisation = Organisation.objects.filter(pk=organisation_id).first()
+        if organisation is None:
+            raise Http404(f"기관 {organisation_id}번이 없습니다 / no organisation "
+                          f"{organisation_id}")
+        return organisation
+    organisation = applicant_organisation(request.user)
+    if organisation is None or (organisation_id not in (None, organisation.pk)):
+        raise PermissionDenied("자기 기관의 신청과 인력만 다룰 수 있습니다 / applicants work on their "
+                               "own organisation's applications and people only")
+    return organisation
 
 
 # --- calls ---------------------------------------------------------------------------------------
@@ -277,19 +340,7 @@ def read_application(request: HttpRequest, application_id: Id) -> dict[str, Any]
              auth=session, summary="신청서 작성(임시 저장) / create a draft application")
 def create_application(request: HttpRequest, call_id: Id, body: NewApplicationIn) -> Any:
     call = get_call_for_user(request.user, call_id)
-    if can_manage_rnd(request.user):
-        if body.organisation is None:
-            raise ValidationError({"organisation": "대리 입력할 기관(organisation)을 고르세요 / "
-                                                   "name the organisation to enter it for"})
-        organisation = Organisation.objects.filter(pk=body.organisation).first()
-        if organisation is None:
-            raise Http404(f"기관 {body.organisation}번이 없습니다 / no organisation "
-                          f"{body.organisation}")
-    else:
-        organisation = applicant_organisation(request.user)
-        if organisation is None or (body.organisation not in (None, organisation.pk)):
-            raise PermissionDenied("자기 기관의 신청만 쓸 수 있습니다 / applicants write their own "
-                                   "organisation's applications only")
+    organisation = _acting_for(request, body.organisation)
     application = actions.do_save_application(request.user, call, organisation,
                                                **_fields(organisation, body))
     return Status(201, _application_out(application))
@@ -326,3 +377,92 @@ def attach_file(request: HttpRequest, application_id: Id,
             else file.read())
     attachment = actions.do_attach_file(request.user, application, file.name or "file", data)
     return Status(201, _attachment_out(attachment))
+
+
+# --- rnd-screen: join requests to a registered organisation -------------------------------------
+
+class JoinRequestOut(Schema):
+    id: int
+    organisation: str
+    name: str
+    position: str
+    department: str
+    email: str
+    state: Literal["pending", "approved", "refused"]
+    requested_at: dt.datetime
+    confirmed_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    reason: str = Field(description="거절 사유 / the reason for a refusal")
+    version: int
+
+
+class JoinRequestPage(Schema):
+    count: int
+    items: list[JoinRequestOut]
+    next_offset: int | None
+
+
+class JoinFilter(Paging):
+    state: Literal["pending", "approved", "refused"] | None = Field(
+        default=None, description="이 상태만 / only this state")
+
+
+class JoinDecisionIn(Schema):
+    version: int = Field(ge=1, le=MAX_VERSION, description="읽은 버전 / the version you read")
+    approve: bool = Field(description="승인(true) 또는 거절(false) / approve or refuse")
+    reason: str = Field(default="", max_length=300,
+                        description="거절 사유 (거절할 때 필수) / required to refuse")
+
+
+def _join_out(row: JoinRequest) -> dict[str, Any]:
+    return {"id": row.pk, "organisation": row.organisation.name, "name": row.name,
+            "position": row.position, "department": row.department, "email": row.email,
+            "state": row.state, "requested_at": row.requested_at,
+            "confirmed_at": row.confirmed_at, "decided_at": row.decided_at,
+            "reason": row.reason, "version": row.version}
+
+
+@router.get("/join-requests", response={200: JoinRequestPage, 401: ErrorOut, 422: InvalidOut},
+            auth=session, summary="기관 가입 요청 목록 (신청자는 자기 기관 것만, 이메일 확인된 것만) / "
+                                  "join requests to decide (an applicant: its organisation's)")
+def list_join_requests(request: HttpRequest, filters: Query[JoinFilter]) -> dict[str, Any]:
+    rows = join_requests_for_user(request.user).order_by("-requested_at", "-pk")
+    if filters.state is not None:
+        rows = rows.filter(state=filters.state)
+    count, items, following = _page(rows, filters)
+    return {"count": count, "items": [_join_out(r) for r in items], "next_offset": following}
+
+
+@router.post("/join-requests/{join_id}/decision", response={200: JoinRequestOut, **WRITE},
+             auth=session, summary="가입 요청 승인·거절 / approve or refuse a join request (the "
+                                   "organisation's applicant, R&D managers)")
+def decide_join_request(request: HttpRequest, join_id: Id,
+                        body: JoinDecisionIn) -> dict[str, Any]:
+    join = get_join_request_for_user(request.user, join_id)
+    join = actions.do_decide_join_request(request.user, join, body.version,
+                                          approve=body.approve, reason=body.reason)
+    notify_decision(join, request)
+    return _join_out(join)
+
+
+# --- rnd-screen: the organisation's people (the PI and participants an application names) ------
+
+@router.get("/people", response={200: PersonPage, **AUTHED, 403: ErrorOut}, auth=session,
+            summary="기관 인력 (신청자: 자기 기관; 관리자: organisation 지정) / an organisation's "
+                    "people, to name as PI and participants")
+def list_people(request: HttpRequest, filters: Query[PersonFilter]) -> dict[str, Any]:
+    organisation = _acting_for(request, filters.organisation)
+    count, items, following = _page(organisation_people(organisation), filters)
+    return {"count": count, "items": [_person_out(p, organisation) for p in items],
+            "next_offset": following}
+
+
+@router.post("/people", response={201: PersonOut, **WRITE}, auth=session,
+             summary="기관 인력 추가 (한 번 입력해 신청마다 재사용) / add a person to the "
+                     "organisation (entered once, named in its applications)")
+def add_person(request: HttpRequest, body: PersonIn) -> Any:
+    organisation = _acting_for(request, body.organisation)
+    person = actions.do_add_person(request.user, organisation, name=body.name,
+                                   position=body.position, department=body.department,
+                                   email=body.email)
+    return Status(201, _person_out(person, organisation))

@@ -81,7 +81,8 @@ def join_requests(request: HttpRequest) -> HttpResponse:
         "decided": list(rows.exclude(state=JoinState.PENDING)[:50])})
 
 
-def _notify_decision(join: JoinRequest, request: HttpRequest) -> None:
+def notify_decision(join: JoinRequest, request: HttpRequest) -> None:
+    """Mail the requester the decision (the page and the API alike)."""
     if join.state == JoinState.APPROVED:
         body = (_("%(org)s의 신청자 계정 가입이 승인되었습니다. 이제 로그인할 수 있습니다: %(link)s")
                 % {"org": join.organisation.name,
@@ -109,7 +110,7 @@ def join_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(in_language(m) for m in exc.messages))
     else:
-        _notify_decision(join, request)
+        notify_decision(join, request)
         messages.success(request, _("가입 요청을 승인했습니다.") if join.state == JoinState.APPROVED
                          else _("가입 요청을 거절했습니다."))
     return redirect("rnd:join_requests")

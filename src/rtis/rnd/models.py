@@ -318,13 +318,14 @@ class AttachmentStorage(FileSystemStorage):
 
 
 ATTACHMENTS = AttachmentStorage()
+ATTACHMENT_FOLDER = "rnd/applications"  # under ATTACHMENTS: the application files, nothing else
 
 
 def attachment_name(application_id: int, extension: str) -> str:
     """Return a safe stored name: the application's folder and a random name, never the upload's."""
     import uuid
 
-    return f"rnd/applications/{application_id}/{uuid.uuid4().hex}{extension}"
+    return f"{ATTACHMENT_FOLDER}/{application_id}/{uuid.uuid4().hex}{extension}"
 
 
 class Attachment(models.Model):
@@ -342,8 +343,9 @@ class Attachment(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(_("올린 일시"))
 
-    # The whole-database backup carries the file each row names (rtis.ingest.backup).
-    backup_files = ("stored_name", ATTACHMENTS)
+    # The whole-database backup carries the file each row names (rtis.ingest.backup); the
+    # folder holds these files only, so a --replace restore removes those no row names.
+    backup_files = ("stored_name", ATTACHMENTS, ATTACHMENT_FOLDER)
 
     class Meta:
         ordering = ["application", "uploaded_at", "pk"]

@@ -76,6 +76,10 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"가져옴 / restored: {path} (표 {summary.tables}개 tables, "
                           f"{summary.rows}행 rows, 파일 {summary.files}개 files)")
+        if options["replace"]:
+            self.stdout.write(f"어느 행도 가리키지 않는 이전 첨부파일 {len(summary.removed_files)}개 "
+                              f"삭제 / removed {len(summary.removed_files)} old stored file(s) "
+                              f"no restored row names")
         if summary.missing_files:
             self.stderr.write(f"백업할 때 디스크에 없던 첨부파일 {len(summary.missing_files)}개는 "
                               f"복원되지 않았습니다 / {len(summary.missing_files)} stored file(s) "
