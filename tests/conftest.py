@@ -284,8 +284,18 @@ def _uses_module_data(item: Any) -> bool:
 # nothing from Django, and these modules run `rtis` in a child process with an environment of their
 # own (no RTIS_DATABASE_URL, or an SQLite file of their own). Only their tests that use no test
 # database (pytest-django blocks any access) are meant, never a test with `db`.
+# The second group: modules whose tests without `db` are pure computations (report renderers,
+# property tests of the checkers and projections, template scans, parsers) that neither read the
+# database's vendor nor start a process with the leg's RTIS_DATABASE_URL.
 DATABASE_FREE = ("tests/lib/", "tests/config/test_settings.py", "tests/test_cli.py",
-                 "tests/test_cli_stored_key.py")
+                 "tests/test_cli_stored_key.py",
+                 "tests/checks/test_consistency.py", "tests/checks/test_claims.py",
+                 "tests/config/test_env_int.py", "tests/dashboards/test_projection.py",
+                 "tests/dashboards/test_rules.py", "tests/facilities/test_rules.py",
+                 "tests/ingest/test_export_stream.py", "tests/ingest/test_table_extraction.py",
+                 "tests/ntis/test_rows.py", "tests/reports/test_hwpx.py",
+                 "tests/reports/test_pdf.py", "tests/reports/test_xlsx.py",
+                 "tests/web/test_csp.py", "tests/web/test_i18n.py")
 
 
 def _deselect_database_free(config: Any, items: list[Any]) -> None:
