@@ -67,7 +67,118 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
-def module_data(build: Callable[[], Any]) -> Any:
+# Copies of what a shared `build()` wrote (module_data(..., share=True)), per
+# process: {key: (build's value, {table: (columns, rows or COPY bytes)})}.
+_SNAPSHOTS: dict[str, tuple[Any, dict[str, Any]]] = {}
+# Never copied: the applied migrations (the same everywhere) and the API cache's data version
+# (a copied old version could make an answer cached before valid again).
+_UNCOPIED = frozenset({"django_migrations", "apicache_dataversion"})
+
+
+def _snapshot_tables(cursor: Any) -> tuple[list[str], set[str]]:
+    """Every table of the test database worth copying, and which of them are virtual: on SQLite
+    the search tokens' FTS5 table is copied through itself, never through its shadow tables."""
+    from django.db import connection
+
+    names = set(connection.introspection.table_names(cursor)) - _UNCOPIED
+    virtual: set[str] = set()
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")
+        virtual = {name for (name,) in cursor.fetchall()}
+        names = {n for n in names if not any(n.startswith(v + "_") for v in virtual)}
+    return sorted(names), virtual
+
+
+def _take_snapshot() -> dict[str, Any]:
+    """Read every table as the current transaction sees it (on SQLite also sqlite_sequence, the
+    AUTOINCREMENT counters)."""
+    from django.db import connection
+
+    snapshot: dict[str, Any] = {}
+    with connection.cursor() as cursor:
+        tables, virtual = _snapshot_tables(cursor)
+        for table in tables:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f'COPY "{table}" TO STDOUT') as copy:
+                    snapshot[table] = b"".join(bytes(chunk) for chunk in copy)
+                continue
+            cursor.execute(f'SELECT * FROM "{table}" LIMIT 0')
+            columns = [column[0] for column in cursor.description]
+            if table in virtual:  # FTS5's rowid is hidden from SELECT *
+                columns = ["rowid", *columns]
+            # A unary plus returns the stored value unchanged but without the column's declared
+            # type, so Django's SQLite converters (dates, decimals) leave it as stored.
+            cursor.execute(f'SELECT {", ".join("+" + _quote(c) for c in columns)} FROM "{table}"')
+            snapshot[table] = (columns, cursor.fetchall())
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")
+            rows: list[Any] = []
+            if cursor.fetchall():
+                cursor.execute("SELECT name, seq FROM sqlite_sequence")
+                rows = cursor.fetchall()
+            snapshot[_SEQUENCES] = (["name", "seq"], rows)
+    return snapshot
+
+
+_SEQUENCES = "sqlite_sequence"
+
+
+def _quote(column: str) -> str:
+    return column if column == "rowid" else f'"{column}"'
+
+
+def _restore_snapshot(snapshot: dict[str, Any]) -> None:
+    """Make every copied table hold exactly the snapshot's rows (foreign keys are checked at the
+    end of the transaction: Django declares them deferrable), sequences after the largest ids."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        tables = sorted(snapshot)
+        if connection.vendor == "postgresql":
+            # DELETE, not TRUNCATE: most tables are empty, and TRUNCATE gives each table new
+            # files. One round trip for all (no parameters: psycopg sends them as one query).
+            cursor.execute("; ".join(f'DELETE FROM "{t}"' for t in tables))
+            for table in tables:
+                if snapshot[table]:
+                    with cursor.cursor.copy(f'COPY "{table}" FROM STDIN') as copy:
+                        copy.write(snapshot[table])
+            from django.apps import apps
+
+            cursor.execute(" ".join(connection.ops.sequence_reset_sql(
+                no_style(), apps.get_models(include_auto_created=True))))
+        else:
+            tables = [t for t in tables if t != _SEQUENCES] + [_SEQUENCES]  # counters last:
+            for table in tables:  # inserting with explicit ids writes counters of its own
+                cursor.execute(f'DELETE FROM "{table}"')
+            for table in tables:
+                if table == _SEQUENCES:
+                    cursor.execute(f'DELETE FROM "{table}"')
+                columns, rows = snapshot[table]
+                if rows:
+                    cursor.executemany(
+                        f'INSERT INTO "{table}" ({", ".join(_quote(c) for c in columns)}) '
+                        f'VALUES ({", ".join(["%s"] * len(columns))})', rows)
+    ContentType.objects.clear_cache()  # the copied ids may differ from the cached ones
+
+
+def _built_once(key: str, build: Callable[[], Any]) -> Any:
+    """Run `build()` the first time this process asks for `key`; later, put the tables back as
+    that build left them (a copy, table by table) instead of building again: loading the whole
+    seed costs seconds of CPU, copying its few thousand rows back a fraction of that. Inside
+    module_data's transaction only (the copy's starting point is a migrated, empty database)."""
+    if key in _SNAPSHOTS:
+        value, snapshot = _SNAPSHOTS[key]
+        _restore_snapshot(snapshot)
+        return value
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        value = build()
+    _SNAPSHOTS[key] = (value, _take_snapshot())
+    return value
+
+
+def module_data(build: Callable[[], Any], share: bool = False) -> Any:
     """A module-scoped fixture whose data `build()` writes ONCE per module (per xdist worker)
     instead of once per test: loading the seed or the demo per test was a large part of the
     suite's time.
@@ -79,15 +190,26 @@ def module_data(build: Callable[[], Any]) -> Any:
     freely, and the next test sees them as built. Tests of the module that do not use the
     fixture run before it is built (`pytest_collection_modifyitems` below), on an empty database.
     Not for transactional tests (live_server, transaction=True): they would commit and flush.
-    """
 
+    With share=True, modules passing the same `build` function (e.g. load_whole_seed) share one
+    build per process: later modules get a copy of its rows (_built_once), still inside their
+    own rolled-back transaction.
+    """
+    key = f"{build.__module__}.{build.__qualname__}" if share else None
+    return _module_fixture(build, key)
+
+
+def _module_fixture(build: Callable[[], Any], key: str | None) -> Any:
     def shared(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
         with django_db_blocker.unblock():
             outer = transaction.atomic()
             outer.__enter__()
             try:
-                with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-                    value = build()
+                if key is not None:
+                    value = _built_once(key, build)
+                else:
+                    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                        value = build()
             except BaseException:
                 transaction.set_rollback(True)
                 outer.__exit__(None, None, None)
@@ -98,9 +220,40 @@ def module_data(build: Callable[[], Any]) -> Any:
             with django_db_blocker.unblock():
                 transaction.set_rollback(True)
                 outer.__exit__(None, None, None)
+                if key is not None:
+                    from django.contrib.contenttypes.models import ContentType
+
+                    ContentType.objects.clear_cache()
 
     shared.module_data = True  # type: ignore[attr-defined]
     return pytest.fixture(scope="module")(shared)
+
+
+def load_whole_seed() -> None:
+    """Everything under seed/, the migrations' funding sources first (a transactional test's
+    flush removes them). For module_data(load_whole_seed, share=True)."""
+    from rtis.ingest.seed import load_seed
+
+    ensure_funding_sources()
+    load_seed()
+
+
+def load_seed_of(slug: str) -> Callable[[], None]:
+    """A build loading one plan's seed file (and its sessions); the same function object per
+    slug, so module_data(load_seed_of(slug), share=True) shares one build per slug."""
+    if slug not in _SEED_BUILDS:
+        def load() -> None:
+            from rtis.ingest.seed import load_seed
+
+            ensure_funding_sources()
+            load_seed(only=slug)
+
+        load.__qualname__ = f"load_seed_of[{slug}]"
+        _SEED_BUILDS[slug] = load
+    return _SEED_BUILDS[slug]
+
+
+_SEED_BUILDS: dict[str, Callable[[], None]] = {}
 
 
 def _django_order(item: Any) -> int:
@@ -131,8 +284,18 @@ def _uses_module_data(item: Any) -> bool:
 # nothing from Django, and these modules run `rtis` in a child process with an environment of their
 # own (no RTIS_DATABASE_URL, or an SQLite file of their own). Only their tests that use no test
 # database (pytest-django blocks any access) are meant, never a test with `db`.
+# The second group: modules whose tests without `db` are pure computations (report renderers,
+# property tests of the checkers and projections, template scans, parsers) that neither read the
+# database's vendor nor start a process with the leg's RTIS_DATABASE_URL.
 DATABASE_FREE = ("tests/lib/", "tests/config/test_settings.py", "tests/test_cli.py",
-                 "tests/test_cli_stored_key.py")
+                 "tests/test_cli_stored_key.py",
+                 "tests/checks/test_consistency.py", "tests/checks/test_claims.py",
+                 "tests/config/test_env_int.py", "tests/dashboards/test_projection.py",
+                 "tests/dashboards/test_rules.py", "tests/facilities/test_rules.py",
+                 "tests/ingest/test_export_stream.py", "tests/ingest/test_table_extraction.py",
+                 "tests/ntis/test_rows.py", "tests/reports/test_hwpx.py",
+                 "tests/reports/test_pdf.py", "tests/reports/test_xlsx.py",
+                 "tests/web/test_csp.py", "tests/web/test_i18n.py")
 
 
 def _deselect_database_free(config: Any, items: list[Any]) -> None:

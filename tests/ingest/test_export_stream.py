@@ -5,21 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rtis.ingest import export
 from rtis.ingest.export import dumps, export_plan, stream_plan
-from rtis.ingest.seed import load_seed
 from rtis.plans.models import Plan
 from rtis.portal.access import without_nodes
-from tests.conftest import client_for
+from tests.conftest import client_for, load_whole_seed, module_data
 
-
-@pytest.fixture
-def seeded(db: Any) -> None:
-    load_seed()
+# The whole seed, loaded once per process and copied into this module (tests.conftest).
+seeded = module_data(load_whole_seed, share=True)
 
 
 def test_the_stream_of_every_seeded_plan_equals_the_whole_document(seeded: None) -> None:

@@ -17,19 +17,14 @@ from rtis.orgs.models import Department, DepartmentParent
 from rtis.plans.models import BudgetLine, Indicator, Node, Plan, StatedFigure
 from rtis.plans.queries import budget_by_source
 from rtis.tracking.models import ExecutionRecord, IndicatorReport, Milestone
-from tests.conftest import ensure_funding_sources, module_data
+from tests.conftest import load_whole_seed, module_data
 
 pytestmark = pytest.mark.django_db
 
 SEEDED = {"innovation-growth-2018", "st-promotion-5th", "pledge-5-3-6", "econ-office-report-2022"}
 
 
-def load_everything() -> None:
-    ensure_funding_sources()
-    load_seed()
-
-
-seeded = module_data(load_everything)  # once per module (tests.conftest)
+seeded = module_data(load_whole_seed, share=True)  # one build per process (tests.conftest)
 
 
 def test_it_loads_the_four_seeded_plans(seeded: None) -> None:

@@ -5,25 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from rtis.ingest.seed import load_seed
 from rtis.lineage.queries import group_of, lineage_of
 from rtis.lineage.seed import do_load_lineage_seed
 from rtis.plans.models import Node
-from tests.conftest import ensure_funding_sources, module_data
+from tests.conftest import load_whole_seed, module_data
 
 pytestmark = pytest.mark.django_db
 MILLION = 1_000_000
 
 
-def load_the_plans_and_lineage() -> None:
-    ensure_funding_sources()
-    for slug in ("st-promotion-5th", "innovation-growth-2018", "econ-office-report-2022",
-                 "pledge-5-3-6"):
-        load_seed(only=slug)
-    do_load_lineage_seed()
-
-
-seeded = module_data(load_the_plans_and_lineage)  # once per module (tests.conftest)
+# The whole seed (its plans load the lineage file too), shared with the other modules that
+# need it: one build per process (tests.conftest).
+seeded = module_data(load_whole_seed, share=True)
 
 
 def test_yangjae_across_the_three_plans(seeded: None) -> None:

@@ -14,14 +14,13 @@ from rtis.checks.run import run_checks
 from rtis.facilities.models import Facility
 from rtis.ingest.actions import import_plan_text
 from rtis.ingest.export import dumps, export_plan
-from rtis.ingest.seed import load_seed
 from rtis.orgs.actions import find_department
 from rtis.orgs.models import Department, DepartmentAlias, DepartmentParent
 from rtis.orgs.queries import hierarchy_on
 from rtis.oversight.models import AuditItem, CouncilSession
 from rtis.plans.models import Plan
 from rtis.tracking.models import ExecutionRecord, IndicatorReport, Milestone
-from tests.conftest import client_for, ensure_funding_sources, module_data
+from tests.conftest import client_for, load_whole_seed, module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +28,7 @@ OLD_CHAIN = "경제진흥본부 → 경제기획관 → 경제정책과"
 NEW_CHAIN = "경제정책실 → 경제정책과"
 
 
-def load_everything() -> None:
-    ensure_funding_sources()
-    load_seed()
-
-
-seeded = module_data(load_everything)  # once per module (tests.conftest)
+seeded = module_data(load_whole_seed, share=True)  # one build per process (tests.conftest)
 
 
 def text_of(html: str) -> str:

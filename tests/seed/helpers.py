@@ -7,21 +7,15 @@ from typing import Any
 
 from rtis.checks.run import run_checks
 from rtis.plans.models import BudgetLine, Node, StatedFigure, StatedTable
-from tests.conftest import module_data
+from tests.conftest import load_seed_of, module_data
 
 
 def seed_fixture(slug: str) -> Callable[..., None]:
     """Return a pytest fixture that loads only this plan's seed file (and its sessions), once
-    for the module; each test runs in its own rolled-back transaction (tests.conftest.module_data)."""
+    for the module (built once per process, copied into later modules); each test runs in its own
+    rolled-back transaction (tests.conftest.module_data)."""
 
-    def load() -> None:
-        from rtis.ingest.seed import load_seed
-        from tests.conftest import ensure_funding_sources
-
-        ensure_funding_sources()
-        load_seed(only=slug)
-
-    fixture: Callable[..., None] = module_data(load)
+    fixture: Callable[..., None] = module_data(load_seed_of(slug), share=True)
     return fixture
 
 

@@ -7,10 +7,8 @@ paraphrase).
 
 from __future__ import annotations
 
-from typing import Any
-
 from rtis.oversight.models import CouncilSession
-from tests.conftest import ensure_funding_sources
+from tests.conftest import load_seed_of, module_data
 from tests.seed.seed_texts import english_in_seed_file, english_prose
 
 FILE = "oversight/audit-2021.yaml"
@@ -20,11 +18,11 @@ def test_its_texts_are_korean_not_english_paraphrase() -> None:
     assert english_in_seed_file(FILE) == []
 
 
-def test_the_printed_summary_note_is_korean_when_loaded(db: Any) -> None:
-    from rtis.ingest.seed import load_seed
+# The report's seed file carries the audit's sessions; built once per process (tests.conftest).
+seeded = module_data(load_seed_of("econ-office-report-2022"), share=True)
 
-    ensure_funding_sources()
-    load_seed(only="econ-office-report-2022")
+
+def test_the_printed_summary_note_is_korean_when_loaded(seeded: None) -> None:
     session = CouncilSession.objects.get()
     note = session.summary_table["note"]
     # "(기준 : '22.1.21 기준)" and the footnote on the two added items stay quoted as printed

@@ -17,7 +17,7 @@ import pytest
 from rtis.checks.run import run_checks
 from rtis.lib.consistency import Finding
 from rtis.plans.models import BudgetLine, Node, Plan, StatedFigure, StatedTable
-from tests.conftest import module_data
+from tests.conftest import load_seed_of, module_data
 from tests.seed.seed_texts import english_in_seed_file, english_prose, unconverted_money
 
 SLUG = "st-promotion-5th"
@@ -25,16 +25,7 @@ MILLION = 1_000_000  # 백만원
 EOK = 100_000_000  # 억원
 
 
-def load() -> None:
-    from tests.conftest import ensure_funding_sources
-
-    ensure_funding_sources()
-    from rtis.ingest.seed import load_seed
-
-    load_seed(only=SLUG)
-
-
-seeded_once = module_data(load)  # once per module (tests.conftest)
+seeded_once = module_data(load_seed_of(SLUG), share=True)  # once per process (tests.conftest)
 
 
 @pytest.fixture

@@ -15,17 +15,12 @@ from django.core.management import call_command
 from rtis.ingest.seed import SEED_DIR, load_seed
 from rtis.lib.seed_schema import SeedError
 from rtis.plans.models import Node, Plan, Reference
-from tests.conftest import ensure_funding_sources, module_data
+from tests.conftest import ensure_funding_sources, load_whole_seed, module_data
 
 pytestmark = pytest.mark.django_db
 
 
-def load_everything() -> None:
-    ensure_funding_sources()
-    load_seed()
-
-
-seeded = module_data(load_everything)  # once per module (tests.conftest)
+seeded = module_data(load_whole_seed, share=True)  # one build per process (tests.conftest)
 
 
 def test_the_checker_reports_exactly_the_documented_findings(seeded: None) -> None:

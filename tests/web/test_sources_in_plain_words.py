@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from rtis.oversight.models import AuditItem
 from rtis.plans.models import Plan
-from tests.conftest import client_for, module_data
+from tests.conftest import client_for, load_whole_seed, module_data
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +18,7 @@ pytestmark = pytest.mark.django_db
 FILE_NAME = re.compile(r"[0-9]{3}_[0-9a-f]{16}\.txt|seed/[a-z]+/|[\w-]+\.ya?ml\b")
 
 
-def load_everything() -> None:
-    from rtis.ingest.seed import load_seed
-
-    load_seed()
-
-
-seeded = module_data(load_everything)  # once per module (tests.conftest)
+seeded = module_data(load_whole_seed, share=True)  # one build per process (tests.conftest)
 
 
 def pages() -> list[str]:
