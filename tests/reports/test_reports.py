@@ -13,7 +13,6 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from rtis.ingest.seed import load_seed
 from rtis.lib.report_model import Report
 from rtis.oversight.models import AuditItem
 from rtis.plans.models import BudgetLine, Plan
@@ -22,18 +21,14 @@ from rtis.reports.actions import build_report, do_generate_report, snapshot_repo
 from rtis.reports.builders.common import in_unit
 from rtis.reports.models import ReportSnapshot
 from rtis.reports.render import FORMATS, renderer
-from tests.conftest import client_for, ensure_funding_sources, module_data
+from tests.conftest import client_for, load_whole_seed, module_data
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2022, 1, 21)
 
 
-def load_everything() -> None:
-    ensure_funding_sources()
-    load_seed()
-
-
-seeded = module_data(load_everything)  # once per module (tests.conftest)
+# The whole seed, built once per worker and copied into this module (tests.conftest).
+seeded = module_data(load_whole_seed, share=True)
 
 
 def table(report: Report, key: str) -> Any:
