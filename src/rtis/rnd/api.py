@@ -186,17 +186,24 @@ def _attachment_out(row: Attachment) -> dict[str, Any]:
             "uploaded_at": row.uploaded_at}
 
 
-def _application_out(a: Application) -> dict[str, Any]:
+def _application_out(a: Application, participants: list[int] | None = None,
+                     attachments: list[Attachment] | None = None) -> dict[str, Any]:
+    """The application as the API shows it; `participants` (ids) and `attachments` given when
+    the caller knows them already (a draft just created), else read."""
+    if participants is None:
+        participants = [p.pk for p in a.participants.all()]
+    if attachments is None:
+        attachments = list(a.attachments.all())
     return {"id": a.pk, "call": a.call_id, "organisation": a.organisation.name,
             "stage": a.stage.name if a.stage else None, "title": a.title, "summary": a.summary,
             "principal_investigator": a.principal_investigator, "pi": a.pi_id,
-            "participants": [p.pk for p in a.participants.all()],
+            "participants": participants,
             "requested_funds": a.requested_funds,
             "private_matching_won": a.private_matching_won, "period_start": a.period_start,
             "period_end": a.period_end, "science_class": a.science_class, "six_t": a.six_t,
             "development_phase": a.development_phase, "performer_type": a.performer_type,
             "indicators": a.indicators, "status": a.status, "submitted_at": a.submitted_at,
-            "attachments": [_attachment_out(f) for f in a.attachments.all()],
+            "attachments": [_attachment_out(f) for f in attachments],
             "version": a.version}
 
 
@@ -290,9 +297,10 @@ def create_application(request: HttpRequest, call_id: Id, body: NewApplicationIn
         if organisation is None or (body.organisation not in (None, organisation.pk)):
             raise PermissionDenied("자기 기관의 신청만 쓸 수 있습니다 / applicants write their own "
                                    "organisation's applications only")
-    application = actions.do_save_application(request.user, call, organisation,
-                                               **_fields(organisation, body))
-    return Status(201, _application_out(application))
+    fields = _fields(organisation, body)
+    application = actions.do_save_application(request.user, call, organisation, **fields)
+    # A new draft has no attachments yet, and no participants unless some were given.
+    return Status(201, _application_out(application, None if fields["participants"] else [], []))
 
 
 @router.put("/applications/{application_id}", response={200: ApplicationOut, **WRITE},
@@ -311,8 +319,11 @@ def save_application(request: HttpRequest, application_id: Id,
 def submit_application(request: HttpRequest, application_id: Id,
                        body: VersionIn) -> dict[str, Any]:
     application = get_application_for_user(request.user, application_id)
-    return _application_out(actions.do_submit_application(request.user, application,
-                                                          body.version))
+    organisation, stage = application.organisation, application.stage
+    submitted = actions.do_submit_application(request.user, application, body.version)
+    # Reloading the row dropped the related objects read with it; submitting changes neither.
+    submitted.organisation, submitted.stage = organisation, stage
+    return _application_out(submitted)
 
 
 @router.post("/applications/{application_id}/attachments",
