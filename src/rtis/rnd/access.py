@@ -33,7 +33,9 @@ from rtis.rnd.queries import calls_for_user
 
 def get_call_for_user(user: Any, pk: int) -> Call:
     """Return a call the user may read or raise Http404 (drafts exist for planners only)."""
-    call = calls_for_user(user).filter(pk=pk).first()
+    # By primary key: no ORDER BY (the default ordering costs Django a compile and the database
+    # a sort for one row).
+    call = calls_for_user(user).filter(pk=pk).order_by().first()
     if call is None:
         raise Http404(f"공고 {pk}번이 없습니다 / no call {pk}")
     return call
@@ -69,7 +71,7 @@ def applicant_organisation(user: Any) -> Organisation | None:
     if memo is not None and key in memo:
         return memo[key]  # type: ignore[no-any-return]
     link = Applicant.objects.select_related("organisation").filter(
-        user_id=user.pk, confirmed_at__isnull=False).first()
+        user_id=user.pk, confirmed_at__isnull=False).order_by("pk").first()
     organisation = link.organisation if link is not None else None
     if memo is not None:
         memo[key] = organisation
@@ -108,7 +110,7 @@ def get_application_for_user(user: Any, pk: int) -> Application:
         if own is None:
             raise Http404(f"신청 {pk}번이 없습니다 / no application {pk}")
         rows = rows.filter(organisation=own)
-    application = rows.filter(pk=pk).first()
+    application = rows.filter(pk=pk).order_by().first()
     if application is None:
         raise Http404(f"신청 {pk}번이 없습니다 / no application {pk}")
     return application
@@ -122,7 +124,7 @@ def get_attachment_for_user(user: Any, pk: int) -> Attachment:
         if own is None:
             raise Http404(f"첨부파일 {pk}번이 없습니다 / no attachment {pk}")
         rows = rows.filter(application__organisation=own)
-    attachment = rows.filter(pk=pk).first()
+    attachment = rows.filter(pk=pk).order_by().first()
     if attachment is None:
         raise Http404(f"첨부파일 {pk}번이 없습니다 / no attachment {pk}")
     return attachment

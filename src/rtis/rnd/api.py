@@ -207,6 +207,15 @@ def _application_out(a: Application, participants: list[int] | None = None,
             "version": a.version}
 
 
+def _one_application_out(a: Application) -> dict[str, Any]:
+    """One application's answer, its participants and files read in their own order (the
+    models' default orderings join the call and the organisation to sort one application's
+    rows; participants are all of the application's organisation)."""
+    return _application_out(a, list(a.participants.order_by("name", "pk")
+                                    .values_list("pk", flat=True)),
+                            list(a.attachments.order_by("uploaded_at", "pk")))
+
+
 def _page(rows: QuerySet[Any], paging: Paging) -> tuple[int, list[Any], int | None]:
     count = rows.count()
     items = list(rows[paging.offset:paging.offset + paging.limit])
@@ -277,7 +286,7 @@ def list_applications(request: HttpRequest, filters: Query[ApplicationFilter]) -
 @router.get("/applications/{application_id}", response={200: ApplicationOut, **AUTHED},
             auth=session, summary="신청 / an application")
 def read_application(request: HttpRequest, application_id: Id) -> dict[str, Any]:
-    return _application_out(get_application_for_user(request.user, application_id))
+    return _one_application_out(get_application_for_user(request.user, application_id))
 
 
 @router.post("/calls/{call_id}/applications", response={201: ApplicationOut, **WRITE},
@@ -300,7 +309,9 @@ def create_application(request: HttpRequest, call_id: Id, body: NewApplicationIn
     fields = _fields(organisation, body)
     application = actions.do_save_application(request.user, call, organisation, **fields)
     # A new draft has no attachments yet, and no participants unless some were given.
-    return Status(201, _application_out(application, None if fields["participants"] else [], []))
+    if fields["participants"]:
+        return Status(201, _one_application_out(application))
+    return Status(201, _application_out(application, [], []))
 
 
 @router.put("/applications/{application_id}", response={200: ApplicationOut, **WRITE},
@@ -311,7 +322,7 @@ def save_application(request: HttpRequest, application_id: Id,
     organisation = application.organisation
     saved = actions.do_save_application(request.user, application.call, organisation,
                                         application, body.version, **_fields(organisation, body))
-    return _application_out(saved)
+    return _one_application_out(saved)
 
 
 @router.post("/applications/{application_id}/submit", response={200: ApplicationOut, **WRITE},
@@ -323,7 +334,7 @@ def submit_application(request: HttpRequest, application_id: Id,
     submitted = actions.do_submit_application(request.user, application, body.version)
     # Reloading the row dropped the related objects read with it; submitting changes neither.
     submitted.organisation, submitted.stage = organisation, stage
-    return _application_out(submitted)
+    return _one_application_out(submitted)
 
 
 @router.post("/applications/{application_id}/attachments",
