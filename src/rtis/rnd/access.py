@@ -69,7 +69,7 @@ def applicant_organisation(user: Any) -> Organisation | None:
         return None
     memo, key = request_memo(), (MEMO_KEY, user.pk)
     if memo is not None and key in memo:
-        return memo[key]  # type: ignore[no-any-return]
+        return memo[key]
     link = Applicant.objects.select_related("organisation").filter(
         user_id=user.pk, confirmed_at__isnull=False).order_by("pk").first()
     organisation = link.organisation if link is not None else None
