@@ -18,9 +18,16 @@ With --login each applicant signs in once through the sign-in form (GET /login/,
 and password, Django's PBKDF2 hash checked by the server), as a real applicant does, before its
 four requests; the sign-ins are reported as their own kind.
 
+The server runs `--processes 2 --threads 8` (the deadline-day setting for two cores); the CPU
+time of the server, of PostgreSQL's backends for the rush's database and of the clients is read
+from /proc and reported per request; `--by-kind` sends one kind of request at a time for every
+application, so that each kind's CPU is read alone; `--server-src` runs the server from another
+checkout's `src/` (a before/after in the same session).
+
     python benchmarks/rnd_deadline.py --database sqlite
     python benchmarks/rnd_deadline.py --database postgres://postgres@127.0.0.1:5432/postgres
     python benchmarks/rnd_deadline.py --database postgres://… --login
+    python benchmarks/rnd_deadline.py --database postgres://… --by-kind --processes 1 --threads 16
 
 Exit status 0 when every check holds; the figures are printed as one JSON line at the end.
 """
