@@ -282,6 +282,19 @@ def test_a_file_over_the_limit_is_refused(applicant: User, sme: Organisation, ca
         do_attach_file(applicant, application, "계획서.pdf", PDF)
 
 
+def test_an_eleventh_file_is_refused_and_leaves_no_file(applicant: User, sme: Organisation,
+                                                         call: Call, var_dir: Any) -> None:
+    # The number is counted under the row lock only: the eleventh file is written, refused
+    # there, and its file removed.
+    application = fill(applicant, call, sme)
+    for n in range(10):
+        do_attach_file(applicant, application, f"계획서{n}.pdf", PDF)
+    with pytest.raises(ValidationError, match="첨부파일은 10개까지"):
+        do_attach_file(applicant, application, "계획서10.pdf", PDF)
+    assert Attachment.objects.filter(application=application).count() == 10
+    assert len(list((var_dir / "media").rglob("*.pdf"))) == 10
+
+
 def test_a_removed_attachment_leaves_no_file(applicant: User, sme: Organisation, call: Call,
                                             var_dir: Any,
                                             django_capture_on_commit_callbacks: Any) -> None:

@@ -12,8 +12,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import Http404
 
+from rtis.lib.requestmemo import forget, request_memo
 from rtis.orgs.access import is_planner
 from rtis.orgs.models import Role
 from rtis.rnd.models import (
@@ -30,7 +33,9 @@ from rtis.rnd.queries import calls_for_user
 
 def get_call_for_user(user: Any, pk: int) -> Call:
     """Return a call the user may read or raise Http404 (drafts exist for planners only)."""
-    call = calls_for_user(user).filter(pk=pk).first()
+    # By primary key: no ORDER BY (the default ordering costs Django a compile and the database
+    # a sort for one row).
+    call = calls_for_user(user).filter(pk=pk).order_by().first()
     if call is None:
         raise Http404(f"공고 {pk}번이 없습니다 / no call {pk}")
     return call
@@ -50,13 +55,35 @@ def require_rnd_manager(user: Any) -> None:
                                "and applications")
 
 
+MEMO_KEY = "rnd.applicant_organisation"
+
+
 def applicant_organisation(user: Any) -> Organisation | None:
-    """Return the organisation an active applicant account acts for, or None."""
+    """Return the organisation an active applicant account acts for, or None.
+
+    Read once per request (rtis.lib.requestmemo): an API write asks it in the authentication,
+    the view and the action, three or four queries for one answer. A save of any applicant link
+    or organisation during the request drops the memo.
+    """
     if not getattr(user, "is_authenticated", False) or getattr(user, "role", "") != Role.APPLICANT:
         return None
+    memo, key = request_memo(), (MEMO_KEY, user.pk)
+    if memo is not None and key in memo:
+        return memo[key]
     link = Applicant.objects.select_related("organisation").filter(
-        user_id=user.pk, confirmed_at__isnull=False).first()
-    return link.organisation if link is not None else None
+        user_id=user.pk, confirmed_at__isnull=False).order_by("pk").first()
+    organisation = link.organisation if link is not None else None
+    if memo is not None:
+        memo[key] = organisation
+    return organisation
+
+
+@receiver(post_save, sender=Applicant, dispatch_uid="rnd-applicant-memo-save")
+@receiver(post_delete, sender=Applicant, dispatch_uid="rnd-applicant-memo-delete")
+@receiver(post_save, sender=Organisation, dispatch_uid="rnd-organisation-memo-save")
+@receiver(post_delete, sender=Organisation, dispatch_uid="rnd-organisation-memo-delete")
+def _forget_applicant_organisations(**_: Any) -> None:
+    forget(MEMO_KEY)
 
 
 def can_act_for(user: Any, organisation: Organisation) -> bool:
@@ -83,7 +110,7 @@ def get_application_for_user(user: Any, pk: int) -> Application:
         if own is None:
             raise Http404(f"신청 {pk}번이 없습니다 / no application {pk}")
         rows = rows.filter(organisation=own)
-    application = rows.filter(pk=pk).first()
+    application = rows.filter(pk=pk).order_by().first()
     if application is None:
         raise Http404(f"신청 {pk}번이 없습니다 / no application {pk}")
     return application
@@ -97,7 +124,7 @@ def get_attachment_for_user(user: Any, pk: int) -> Attachment:
         if own is None:
             raise Http404(f"첨부파일 {pk}번이 없습니다 / no attachment {pk}")
         rows = rows.filter(application__organisation=own)
-    attachment = rows.filter(pk=pk).first()
+    attachment = rows.filter(pk=pk).order_by().first()
     if attachment is None:
         raise Http404(f"첨부파일 {pk}번이 없습니다 / no attachment {pk}")
     return attachment

@@ -449,7 +449,8 @@ def do_save_application(actor: Any, call: Call, organisation: Organisation,
                                                      stage=stage, created_by=actor, **fields)
         except IntegrityError as exc:  # the same organisation saved at the same moment
             raise _duplicate(organisation) from exc
-        created.participants.set(team)
+        if team:  # a new draft has none yet: nothing to read back before adding
+            created.participants.add(*team)
         record_create(actor, created, fields={**field_values(created),
                                               "participants": [p.pk for p in team]})
         return created
@@ -501,13 +502,13 @@ def do_submit_application(actor: Any, application: Application,
                              "submitted_at": clock.now()})
 
 
-def _check_attachable(application: Application) -> None:
+def _check_attachable(application: Application, *, count: bool = True) -> None:
     _require_open(application.call, "첨부할", "attach a file")
     if application.status != ApplicationStatus.DRAFT:
         raise ValidationError({"file": f"작성중인 신청에만 첨부할 수 있습니다 ({application.get_status_display()}) "
                                        f"/ files can be attached to a draft only "
                                        f"({application.status})"})
-    if application.attachments.count() >= MAX_ATTACHMENTS:
+    if count and application.attachments.count() >= MAX_ATTACHMENTS:
         raise ValidationError({"file": f"첨부파일은 {MAX_ATTACHMENTS}개까지입니다 / at most "
                                        f"{MAX_ATTACHMENTS} files"})
 
@@ -521,7 +522,9 @@ def do_attach_file(actor: Any, application: Application, name: str, data: bytes)
     inside it, and the file is removed if the row is not saved.
     """
     require_act_for(actor, application.organisation)
-    _check_attachable(application)
+    # The number of files is counted once, under the row lock below (a query less per upload;
+    # an eleventh file is written, refused there and removed).
+    _check_attachable(application, count=False)
     try:
         extension = f".{check_upload(name, data, MAX_ATTACHMENT_BYTES)}"
     except FileTypeError as exc:

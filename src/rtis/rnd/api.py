@@ -228,20 +228,35 @@ def _person_out(p: Person, organisation: Organisation) -> dict[str, Any]:
             "position": p.position, "department": p.department}
 
 
-def _application_out(a: Application) -> dict[str, Any]:
+def _application_out(a: Application, participants: list[Person] | None = None,
+                     attachments: list[Attachment] | None = None) -> dict[str, Any]:
+    """The application as the API shows it; `participants` and `attachments` given when the
+    caller knows them already (a draft just created), else read."""
+    if participants is None:
+        participants = list(a.participants.all())
+    if attachments is None:
+        attachments = list(a.attachments.all())
     return {"id": a.pk, "call": a.call_id, "organisation": a.organisation.name,
             "stage": a.stage.name if a.stage else None, "title": a.title, "summary": a.summary,
             "principal_investigator": a.principal_investigator, "pi": a.pi_id,
-            "participants": [p.pk for p in a.participants.all()],
+            "participants": [p.pk for p in participants],
             "team": [_person_out(p, a.organisation) for p in
-                     ([a.pi] if a.pi is not None else []) + list(a.participants.all())],
+                     ([a.pi] if a.pi is not None else []) + participants],
             "requested_funds": a.requested_funds,
             "private_matching_won": a.private_matching_won, "period_start": a.period_start,
             "period_end": a.period_end, "science_class": a.science_class, "six_t": a.six_t,
             "development_phase": a.development_phase, "performer_type": a.performer_type,
             "indicators": a.indicators, "status": a.status, "submitted_at": a.submitted_at,
-            "attachments": [_attachment_out(f) for f in a.attachments.all()],
+            "attachments": [_attachment_out(f) for f in attachments],
             "version": a.version}
+
+
+def _one_application_out(a: Application) -> dict[str, Any]:
+    """One application's answer, its participants and files read in their own order (the
+    models' default orderings join the call and the organisation to sort one application's
+    rows; participants are all of the application's organisation)."""
+    return _application_out(a, list(a.participants.order_by("name", "pk")),
+                            list(a.attachments.order_by("uploaded_at", "pk")))
 
 
 def _page(rows: QuerySet[Any], paging: Paging) -> tuple[int, list[Any], int | None]:
@@ -333,7 +348,7 @@ def list_applications(request: HttpRequest, filters: Query[ApplicationFilter]) -
 @router.get("/applications/{application_id}", response={200: ApplicationOut, **AUTHED},
             auth=session, summary="신청 / an application")
 def read_application(request: HttpRequest, application_id: Id) -> dict[str, Any]:
-    return _application_out(get_application_for_user(request.user, application_id))
+    return _one_application_out(get_application_for_user(request.user, application_id))
 
 
 @router.post("/calls/{call_id}/applications", response={201: ApplicationOut, **WRITE},
@@ -341,9 +356,12 @@ def read_application(request: HttpRequest, application_id: Id) -> dict[str, Any]
 def create_application(request: HttpRequest, call_id: Id, body: NewApplicationIn) -> Any:
     call = get_call_for_user(request.user, call_id)
     organisation = _acting_for(request, body.organisation)
-    application = actions.do_save_application(request.user, call, organisation,
-                                               **_fields(organisation, body))
-    return Status(201, _application_out(application))
+    fields = _fields(organisation, body)
+    application = actions.do_save_application(request.user, call, organisation, **fields)
+    # A new draft has no attachments yet, and no participants unless some were given.
+    if fields["participants"]:
+        return Status(201, _one_application_out(application))
+    return Status(201, _application_out(application, [], []))
 
 
 @router.put("/applications/{application_id}", response={200: ApplicationOut, **WRITE},
@@ -354,7 +372,7 @@ def save_application(request: HttpRequest, application_id: Id,
     organisation = application.organisation
     saved = actions.do_save_application(request.user, application.call, organisation,
                                         application, body.version, **_fields(organisation, body))
-    return _application_out(saved)
+    return _one_application_out(saved)
 
 
 @router.post("/applications/{application_id}/submit", response={200: ApplicationOut, **WRITE},
@@ -362,8 +380,11 @@ def save_application(request: HttpRequest, application_id: Id,
 def submit_application(request: HttpRequest, application_id: Id,
                        body: VersionIn) -> dict[str, Any]:
     application = get_application_for_user(request.user, application_id)
-    return _application_out(actions.do_submit_application(request.user, application,
-                                                          body.version))
+    organisation, stage = application.organisation, application.stage
+    submitted = actions.do_submit_application(request.user, application, body.version)
+    # Reloading the row dropped the related objects read with it; submitting changes neither.
+    submitted.organisation, submitted.stage = organisation, stage
+    return _one_application_out(submitted)
 
 
 @router.post("/applications/{application_id}/attachments",

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from rtis.rnd.access import (
     require_rnd_manager,
 )
 from rtis.rnd.forms import PublishCallForm
-from rtis.rnd.models import ApplicationStatus, Call, CallState
+from rtis.rnd.models import ApplicationStatus, Call, CallState, EvaluationCriterion
 from rtis.rnd.queries import call_applications, calls_for_user, status_counts
 from rtis.web.language import in_language
 
@@ -37,7 +38,10 @@ def call_list(request: HttpRequest) -> HttpResponse:
 
 def _call_page(request: HttpRequest, call: Call, *, errors: list[str] | None = None,
                status: int = 200) -> HttpResponse:
-    stages = list(call.stages.prefetch_related("criteria"))
+    # In their order within this call (the models' default orderings would join the call and
+    # the stage only to sort by them).
+    stages = list(call.stages.order_by("order", "pk").prefetch_related(
+        Prefetch("criteria", queryset=EvaluationCriterion.objects.order_by("order", "pk"))))
     can_manage = can_manage_rnd(request.user)
     now = clock.now()
     return render(request, "rnd/call_detail.html", {
