@@ -24,6 +24,7 @@ for (`MIDDLEWARE` changed) — returns None: the caller hands the request to Dja
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -46,6 +47,7 @@ from rtis.web.middleware import ChosenLanguageMiddleware
 
 # The middleware this was written against: with another list, every request goes to Django.
 MIDDLEWARE = [
+    "rtis.lib.requestmemo.RequestMemoMiddleware",  # a per-request memo: these answers read none
     "django.middleware.security.SecurityMiddleware",
     "rtis.web.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files only
@@ -95,6 +97,10 @@ class ThinReads:
 
         self.api, self.plans = api, plans_api
         self.enabled = list(settings.MIDDLEWARE) == MIDDLEWARE
+        if not self.enabled:  # said once at start: a silent hand-over cost 10× in speed once
+            logging.getLogger(__name__).warning(
+                "thin reads off: settings.MIDDLEWARE differs from the list thin.py was written "
+                "against (rtis.apicache.thin.MIDDLEWARE); every public plan read goes to Django")
         source = plans_api.LineFilter.model_fields["source"].annotation
         self.sources = frozenset(typing.get_args(typing.get_args(source)[0]))
         self.max_cursor = next(m.max_length for m in plans_api.LinePageQuery.model_fields[
