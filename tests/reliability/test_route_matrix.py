@@ -307,6 +307,20 @@ API_RULES: dict[tuple[str, str], Rule] = {
     ("put", "/api/v1/rnd/applications/{application_id}"): Rule(PLANNER, "PUT"),
     ("post", "/api/v1/rnd/applications/{application_id}/submit"): Rule(PLANNER, "POST"),
     ("post", "/api/v1/rnd/applications/{application_id}/attachments"): Rule(PLANNER, "POST"),
+    # rnd-screen: the API of the rnd-pages screens (every R&D role in tests/rnd and tests/review):
+    # an evaluator's own conflicts (evaluators only), people to avoid (the applicant and R&D
+    # managers), join requests and an organisation's people (R&D managers and its applicant)
+    ("get", "/api/v1/review/my-conflicts"): Rule(NOBODY),
+    ("post", "/api/v1/review/my-conflicts/organisations"): Rule(NOBODY, "POST"),
+    ("post", "/api/v1/review/my-conflicts/applications"): Rule(NOBODY, "POST"),
+    ("get", "/api/v1/review/applications/{application_id}/avoided-people"): Rule(PLANNER),
+    ("post", "/api/v1/review/applications/{application_id}/avoided-people"): Rule(PLANNER,
+                                                                                   "POST"),
+    ("delete", "/api/v1/review/avoided-people/{avoided_id}"): Rule(PLANNER, "DELETE"),
+    ("get", "/api/v1/rnd/join-requests"): Rule(PLANNER),
+    ("post", "/api/v1/rnd/join-requests/{join_id}/decision"): Rule(PLANNER, "POST"),
+    ("get", "/api/v1/rnd/people"): Rule(PLANNER),
+    ("post", "/api/v1/rnd/people"): Rule(PLANNER, "POST"),
     # search
     ("get", "/api/v1/search"): Rule(EVERYONE),
     # ntis
@@ -395,6 +409,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
     note = Notification.objects.create(user=officer, key="matrix", kind="returned",
                                        message="확인", url="/tracking/")
     ntis_project = ntis_world()
+    rnd_pages = rnd_pages_pks(planner, rnd_apply)
     return {
         "slug": plan.slug, "code": "2-1-1", "key": KEY, "category": "corrective", "number": 2,
         "line_id": BudgetLine.objects.filter(node=unit).first().pk,  # type: ignore[union-attr]
@@ -413,7 +428,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
                                    facility.pk),
                    "lineage:node": unit.pk, "lineage:link": unit.pk, **review["pages"],
                    **facilities_ui_pks(facility),
-                   **grants, **rnd_apply, **rnd_pages_pks(planner, rnd_apply)},
+                   **grants, **rnd_apply, **rnd_pages},
         "facility_id": facility.pk, "call_id": call.pk, **FACILITIES_UI_IDS,
         "period_id": month.pk, "indicator_id": indicator.pk,
         "kind": "execution", "move": "close", "fmt": "html", "record_id": record.pk,
@@ -425,6 +440,7 @@ def world(plan: Plan, planner: User, officer: User, other_officer: User,
         # The grants API names its own objects under the same keys (application_id).
         "grants_ids": {key: grants[f"grants:{route}"] for key, route in GRANTS_IDS.items()},
         "rnd_ids": {"application_id": rnd_apply["rnd:application"]},
+        "avoided_id": rnd_pages["review:avoid_delete"], "join_id": rnd_pages["rnd:join_decide"],
     }
 
 
@@ -535,7 +551,7 @@ def test_each_api_operation_answers_each_role_by_its_rule(role: str,
             ids = {**world, **world["rnd_ids"]}
         for key in ("slug", "code", "record_id", "kind", "entry_id", "facility_id", "stage_id",
                     "panel_id", "assignment_id", "application_id", "call_id", "series_key",
-                    *GRANTS_IDS, *FACILITIES_UI_IDS):
+                    "avoided_id", "join_id", *GRANTS_IDS, *FACILITIES_UI_IDS):
             if "{" + key + "}" in path:
                 path = path.replace("{" + key + "}", str(ids[key]))
         assert "{" not in path, f"no id for a parameter of {template}"
