@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.test.utils import CaptureQueriesContext
 
 from rtis.config import clock
-from rtis.lib.requestmemo import RequestMemoMiddleware, request_memo
 from rtis.orgs.models import Role, User
 from rtis.rnd.access import applicant_organisation
 from rtis.rnd.models import Applicant, Call, Organisation
+from rtis.web.requestmemo import RequestMemoMiddleware, request_memo
 from tests.rnd.test_api import BASE, Api, new_application
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("code_lists")]

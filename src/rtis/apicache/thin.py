@@ -47,7 +47,7 @@ from rtis.web.middleware import ChosenLanguageMiddleware
 
 # The middleware this was written against: with another list, every request goes to Django.
 MIDDLEWARE = [
-    "rtis.lib.requestmemo.RequestMemoMiddleware",  # a per-request memo: these answers read none
+    "rtis.web.requestmemo.RequestMemoMiddleware",  # a per-request memo: these answers read none
     "django.middleware.security.SecurityMiddleware",
     "rtis.web.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files only

@@ -106,7 +106,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "rtis.lib.requestmemo.RequestMemoMiddleware",  # values computed once per request
+    "rtis.web.requestmemo.RequestMemoMiddleware",  # values computed once per request
     "django.middleware.security.SecurityMiddleware",
     "rtis.web.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -16,7 +16,6 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404
 
-from rtis.lib.requestmemo import forget, request_memo
 from rtis.orgs.access import is_planner
 from rtis.orgs.models import Role
 from rtis.rnd.models import (
@@ -29,6 +28,7 @@ from rtis.rnd.models import (
     Organisation,
 )
 from rtis.rnd.queries import calls_for_user
+from rtis.web.requestmemo import forget, request_memo
 
 
 def get_call_for_user(user: Any, pk: int) -> Call:
@@ -61,7 +61,7 @@ MEMO_KEY = "rnd.applicant_organisation"
 def applicant_organisation(user: Any) -> Organisation | None:
     """Return the organisation an active applicant account acts for, or None.
 
-    Read once per request (rtis.lib.requestmemo): an API write asks it in the authentication,
+    Read once per request (rtis.web.requestmemo): an API write asks it in the authentication,
     the view and the action, three or four queries for one answer. A save of any applicant link
     or organisation during the request drops the memo.
     """
