@@ -94,6 +94,10 @@ def test_an_application_not_assigned_to_the_evaluator_cannot_be_named(
     response = client_as(world, "evaluator").post(reverse("review:declare_conflict"), {
         "kind": "application", "application": other.pk, "reason": "x"})
     assert response.status_code == 400 and "배정받은 과제를 고르세요" in response.content.decode()
+    for odd in ("²", "١٢", "-1", ""):  # digits int() refuses, a sign, nothing: the same refusal
+        response = client_as(world, "evaluator").post(reverse("review:declare_conflict"), {
+            "kind": "application", "application": odd, "reason": "x"})
+        assert response.status_code == 400, odd
     assert AuditEvent.objects.count() == before and not DeclaredConflict.objects.exists()
     b = scenario.evaluators[1]
     with pytest.raises(ValidationError):

@@ -88,7 +88,8 @@ def assigned_application(evaluator: Evaluator, pk: Any, field: str = "applicatio
     refusal naming the field, never whether the application exists)."""
     from django.core.exceptions import ValidationError
 
-    key = pk if isinstance(pk, int) else int(pk) if str(pk).isdigit() else None
+    text = str(pk)  # ASCII digits only: "²" passes str.isdigit() and fails int()
+    key = pk if isinstance(pk, int) else int(text) if text.isascii() and text.isdigit() else None
     application = (Application.objects.filter(pk=key, assignments__evaluator=evaluator)
                    .distinct().first() if key else None)
     if application is None:
