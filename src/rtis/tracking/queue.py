@@ -20,7 +20,7 @@ from django.http import QueryDict
 
 from rtis.audit.models import AuditEvent
 from rtis.lib.conflict import EditConflict
-from rtis.lib.numbers import ascii_int, is_ascii_digits
+from rtis.lib.numbers import ascii_int
 from rtis.orgs.models import Department
 from rtis.tracking import actions, notify
 from rtis.tracking.models import (
@@ -179,9 +179,12 @@ class Outcome:
 
 def _parse(token: str) -> tuple[str, int, int] | None:
     parts = token.split(":")
-    if len(parts) != 3 or parts[0] not in ENTRY_KINDS or not all(is_ascii_digits(p) for p in parts[1:]):
+    if len(parts) != 3 or parts[0] not in ENTRY_KINDS:
         return None
-    return parts[0], int(parts[1]), int(parts[2])
+    pk, version = ascii_int(parts[1]), ascii_int(parts[2])
+    if pk is None or version is None:
+        return None
+    return parts[0], pk, version
 
 
 def _load(picks: list[tuple[str, int, int]]) -> dict[tuple[str, int], ApprovalEntry]:

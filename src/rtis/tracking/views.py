@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rtis.audit.models import AuditEvent
 from rtis.config import clock
 from rtis.lib.conflict import EditConflict
-from rtis.lib.numbers import is_ascii_digits
+from rtis.lib.numbers import ascii_int, is_ascii_digits
 from rtis.orgs.access import department_ids, is_internal, is_planner
 from rtis.plans.access import (
     can_edit_node,
@@ -147,10 +147,10 @@ def _choose(periods: list[ReportingPeriod], raw: str | None,
     """Return the period being edited (chosen), else the one asked for, else the one due."""
     if chosen is not None:
         return chosen
-    if raw and is_ascii_digits(raw):
-        for period in periods:
-            if period.pk == int(raw):
-                return period
+    wanted = ascii_int(raw or "")
+    for period in periods if wanted is not None else []:
+        if period.pk == wanted:
+            return period
     return queries.due_period(periods, clock.today())
 
 
