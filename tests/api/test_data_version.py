@@ -205,7 +205,9 @@ def test_an_answer_older_than_its_max_age_is_computed_again() -> None:
     assert cache.get(1, ("a",)) is None
     assert cache.put(1, ("a",), _answer(10))
     now[0] += 60
-    assert cache.get(1, ("a",)) is not None  # 60 s old: still kept
+    kept = cache.get(1, ("a",))
+    assert kept is not None and kept.stored_at == 100.0  # 60 s old: still kept
+    assert kept == _answer(10)  # the time it was stored is no part of the answer's content
     now[0] += 0.5
     assert cache.get(1, ("a",)) is None and len(cache) == 0 and cache.size == 0
     assert cache.put(1, ("a",), _answer(10)) and cache.get(1, ("a",)) is not None

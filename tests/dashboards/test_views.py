@@ -67,6 +67,9 @@ def test_an_unknown_plan_is_not_found(planner: Any) -> None:
 @pytest.mark.parametrize("params, field", [
     ({"as_of": "2019-13-01"}, "as_of"), ({"department": "x"}, "department"),
     ({"format": "pdf"}, "format"), ({"year": "12"}, "year"), ({"page": "0"}, "page"),
+    # digits str.isdigit() takes: int() refuses '²' (a 500 before) and reads '٢٠١٩' as 2019
+    ({"department": "²"}, "department"), ({"area": "²"}, "area"), ({"page": "²"}, "page"),
+    ({"year": "٢٠١٩"}, "year"),
 ])
 def test_malformed_filters_are_named_and_refused(planner: Any, params: dict[str, str],
                                                   field: str) -> None:

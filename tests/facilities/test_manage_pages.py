@@ -400,3 +400,14 @@ def test_officers_cannot_declare_or_recompute(jobs: Indicator, officer: Any) -> 
     assert client.post(reverse("facilities:computed_recompute")).status_code == 403
     assert client.get(reverse("facilities:computed_preview"),
                       {"indicator": jobs.pk, "formula": "tenants_at_year_end"}).status_code == 403
+
+
+def test_an_outcome_year_int_refuses_or_misreads_opens_last_years_blank_form(
+        occupancy: Occupancy, officer: Any) -> None:
+    from rtis.config import clock
+
+    url = reverse("facilities:outcome_edit", args=[occupancy.pk])
+    for odd in ("²", "٢٠٢١"):  # int() refuses the first and reads the second as 2021
+        response = client_for(officer).get(url, {"year": odd})
+        assert response.status_code == 200, odd
+        assert response.context["form"].initial["year"] == clock.today().year - 1, odd

@@ -48,3 +48,29 @@ def test_a_malformed_mapping_keeps_my_choices(planner: Any) -> None:
     assert "<option selected>천원</option>" in body and '<option value="national" selected>' in body
     batch.refresh_from_db()
     assert batch.mapping[0]["unit"] != "천원"
+
+
+def test_a_mapping_with_a_version_int_refuses_is_a_conflict_and_keeps_my_choices(
+        planner: Any) -> None:
+    client = client_for(planner)
+    upload(client, xlsx_bytes(BUDGET))
+    batch = ImportBatch.objects.get()
+    before = batch.mapping
+    response = client.post(reverse("ingest:batch", args=[batch.pk]), {
+        "action": "map", "version": "²", "t0_unit": "천원", "t0_source": "city"})
+    assert response.status_code == 409  # as for a missing version: never overwrites
+    assert "<option selected>천원</option>" in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.mapping == before
+
+
+def test_a_year_column_in_another_scripts_digits_is_not_mapped(planner: Any) -> None:
+    client = client_for(planner)
+    upload(client, xlsx_bytes(BUDGET))
+    batch = ImportBatch.objects.get()
+    response = client.post(reverse("ingest:batch", args=[batch.pk]), {
+        "action": "map", "version": batch.version, "t0_row_1": "1-1-1",
+        "t0_col_1": "٢٠٢١", "t0_col_2": "2022"})  # int() would read the first as 2021
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.mapping[0]["columns"] == {"2": 2022}

@@ -122,3 +122,12 @@ def test_any_valid_amount_and_target_round_trip(plan: Plan, amount: int, target:
     text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     imported = import_plan_text(None, text, "h.json", replace=True)
     assert dumps(export_plan(imported)) == text
+
+
+def test_a_target_year_in_digits_int_refuses_or_misreads_is_named_not_a_crash(db: Any) -> None:
+    doc = sample_plan_doc()
+    doc["indicators"][0]["targets"] = {"²": 1, "٢٠١٩": 2}  # int() refuses '²', reads 2019
+    problems = problems_of(doc)
+    assert "1990~2100" in problems["$.indicators[0].targets.²"]
+    assert "$.indicators[0].targets.٢٠١٩" in problems
+    assert Plan.objects.count() == 0

@@ -279,3 +279,17 @@ def test_a_hostile_xlsx_is_refused(refdata: Any, tmp_path: Path, kind: str) -> N
     assert not report.written and Project.objects.count() == 0
     assert {"zip bomb": "압축 폭탄", "dtd in a part": "DOCTYPE",
             "not a zip": "XLSX(ZIP)"}[kind] in report.refused
+
+
+def test_an_output_year_in_digits_int_refuses_is_a_named_problem(refdata: Any,
+                                                                  tmp_path: Path) -> None:
+    from rtis.ntis.models import Output
+    from rtis.ntis.outputs import do_import_outputs
+
+    path = tmp_path / "papers.csv"
+    path.write_text("성과발생년도,과제고유번호,논문명,학술지명,SCI여부\n"
+                    "²٠١٦,1711000001,수소 전지 연구,한국수소학회지,SCI\n"  # int() refuses '²'
+                    "٢٠١٧,1711000001,수소 전지 후속 연구,Energy,비SCI\n", encoding="utf-8")
+    report = do_import_outputs(None, path, "paper")
+    assert [p.split(" ", 1)[0] for p in report.problems] == ["2행", "3행"]
+    assert all("연도가 아님" in p for p in report.problems) and not Output.objects.exists()

@@ -118,3 +118,12 @@ def test_project_search_is_for_staff_and_shows_the_chain(hand: None, client: Cli
     assert "1711000001" in page.content.decode() and "1711000002" not in page.content.decode()
     detail = client.get("/ntis/projects/1711000004/2016/").content.decode()
     assert "1711000001" in detail and "홍길동" in detail  # the chain's first year, the PI
+
+
+def test_a_year_bound_in_digits_int_refuses_or_misreads_is_ignored_like_any_other(
+        hand: None, client: Client) -> None:
+    for odd in ("²٠١٥", "٢٠١٦"):  # int() refuses the first and reads the second as 2016
+        response = client.get("/ntis/stats/download.csv", {"dim": "performer", "from": odd})
+        assert response.status_code == 200, odd
+        lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert lines[1][:2] == ["2015", "대학"], odd  # no lower bound: 2015 is still there

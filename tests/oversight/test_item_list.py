@@ -3,6 +3,7 @@ statuses in colour with their word."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pytest
@@ -81,6 +82,11 @@ def test_filters_combine_and_stay_in_the_page_links(long_session: Any) -> None:
     response = client.get(url(), {"department": department.pk, "status": "추진중"})
     assert numbers(response) == [("corrective", n) for n in range(1, 71, 4)]
     assert client.get(url(), {"department": "x"}).status_code == 400
+    arabic = str(department.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    for odd in ("²", arabic):  # int() refuses '²' (a 500 before) and reads the other as the id
+        response = client.get(url(), {"department": odd})
+        assert response.status_code == 400, odd
+        assert f"department: '{odd}'" in html.unescape(response.text), odd
 
 
 def test_statuses_are_coloured_and_written_out(long_session: Any) -> None:

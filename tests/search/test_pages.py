@@ -21,6 +21,8 @@ HOSTILE = [
     ({"q": "허브", "per_page": "-1"}, "per_page"),
     ({"q": "허브", "page": "99999999999999999999"}, "page"),
     ({"q": "허브", "page": "1 OR 1=1"}, "page"),
+    ({"q": "허브", "page": "9" * 5000}, "page"),  # more digits than int() reads: ValueError
+    ({"q": "허브", "per_page": "²"}, "per_page"),
     ({"q": "허브", "kind": "node'; DROP TABLE search_tokens; --"}, "kind"),
     ({"q": "허브", "order": "id"}, "order"),
     ({"q": "허브", "cursor": "eyJpZCI6IDF9"}, "cursor"),

@@ -743,3 +743,35 @@ def test_saved_text_that_looks_like_a_formula_stays_text(
     cell = load_workbook(io.BytesIO(data))["성과지표"]["I4"]
     assert (cell.data_type, cell.value) == ("s", '=HYPERLINK("http://example.invalid","보기")')
     assert submit(officer, data) == (0, [])  # read back as the same text: unchanged
+
+
+# --- digits str.isdigit() takes and int() refuses ('²') are bad cells, not a 500 -----------------
+
+
+def test_an_indicator_number_in_digits_int_refuses_is_reported_and_nothing_is_saved(
+        wide_plan: Plan, officer: User, wide_month: ReportingPeriod,
+        quarter: ReportingPeriod) -> None:
+    houses = indicator(wide_plan, "허브 입주기업수")
+    data = fill(template_for(wide_plan, "신성장산업과", wide_month),
+                {houses.pk: {"indicator": "²", "value": 3}}, INDICATORS)
+    saved, problems = submit(officer, data)
+    assert saved == 0 and [(p.row, p.column) for p in problems] == [(3, "B 지표번호")]
+    assert "지표번호 '²'" in problems[0].reason and not IndicatorReport.objects.exists()
+
+
+def test_a_department_number_in_digits_int_refuses_or_misreads_is_refused(
+        plan: Plan, officer: User, month: ReportingPeriod) -> None:
+    from rtis.tracking.bulk import KEY_ROWS
+
+    own = department("신성장산업과").pk
+    for odd in ("²", str(own).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))):
+        book = load_workbook(io.BytesIO(fill(template_for(plan, "신성장산업과", month),
+                                             {"2-1-1": AMOUNTS})))
+        book[README].cell(KEY_ROWS["department"], 2).value = odd
+        buffer = io.BytesIO()
+        book.save(buffer)
+        before = counts()
+        saved, problems = submit(officer, buffer.getvalue())
+        assert saved == 0 and counts() == before, odd
+        assert [(p.sheet, p.column) for p in problems] == [(README, "B 부서 번호")], odd
+        assert "부서를 찾을 수 없습니다" in problems[0].reason, odd

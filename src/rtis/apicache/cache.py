@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 Key = tuple[Any, ...]
@@ -23,11 +23,13 @@ Key = tuple[Any, ...]
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """A response as the WSGI server got it from Django: status line, headers, body."""
+    """A response as the WSGI server got it from Django: status line, headers, body; once
+    stored, the cache's clock reading when it was stored (for max_age)."""
 
     status: str
     headers: tuple[tuple[str, str], ...]
     body: bytes
+    stored_at: float = field(default=0.0, compare=False)
 
     @property
     def size(self) -> int:
@@ -40,7 +42,6 @@ class AnswerCache:
         self.max_bytes, self.max_answer_bytes = max_bytes, min(max_answer_bytes, max_bytes)
         self.max_age, self._clock = max_age, clock
         self._answers: OrderedDict[Key, Answer] = OrderedDict()
-        self._stored_at: dict[Key, float] = {}
         self._bytes = 0
         self._version: int | None = None
         self._lock = threading.Lock()
@@ -58,7 +59,6 @@ class AnswerCache:
         if version != self._version:
             self.dropped += len(self._answers)
             self._answers.clear()
-            self._stored_at.clear()
             self._bytes = 0
             self._version = version
 
@@ -66,8 +66,8 @@ class AnswerCache:
         with self._lock:
             self._adopt(version)
             answer = self._answers.get(key)
-            if answer is not None and self._clock() - self._stored_at[key] > self.max_age:
-                del self._answers[key], self._stored_at[key]
+            if answer is not None and self._clock() - answer.stored_at > self.max_age:
+                del self._answers[key]
                 self._bytes -= answer.size
                 answer = None
             if answer is None:
@@ -87,12 +87,10 @@ class AnswerCache:
             old = self._answers.pop(key, None)
             if old is not None:
                 self._bytes -= old.size
-            self._answers[key] = answer
-            self._stored_at[key] = self._clock()
+            self._answers[key] = replace(answer, stored_at=self._clock())
             self._bytes += size
             while self._bytes > self.max_bytes:
-                evicted_key, evicted = self._answers.popitem(last=False)
-                del self._stored_at[evicted_key]
+                _, evicted = self._answers.popitem(last=False)
                 self._bytes -= evicted.size
             self.stored += 1
             return True
@@ -115,6 +113,5 @@ class AnswerCache:
     def clear(self) -> None:
         with self._lock:
             self._answers.clear()
-            self._stored_at.clear()
             self._bytes = 0
             self._version = None

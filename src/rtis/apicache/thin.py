@@ -98,7 +98,11 @@ class ThinReads:
         self.api, self.plans = api, plans_api
         self.enabled = list(settings.MIDDLEWARE) == MIDDLEWARE
         if not self.enabled:  # said once at start: a silent hand-over cost 10× in speed once
+            # Operators' start-up lines are "한국어 / English" in one line (as in rtis.cli), not
+            # gettext: the log is read by whoever runs the server, whatever RTIS_LANGUAGE says.
             logging.getLogger(__name__).warning(
+                "빠른 읽기 꺼짐: settings.MIDDLEWARE가 thin.py의 기준 목록"
+                "(rtis.apicache.thin.MIDDLEWARE)과 달라 공개 계획 조회를 모두 Django가 처리합니다 / "
                 "thin reads off: settings.MIDDLEWARE differs from the list thin.py was written "
                 "against (rtis.apicache.thin.MIDDLEWARE); every public plan read goes to Django")
         source = plans_api.LineFilter.model_fields["source"].annotation

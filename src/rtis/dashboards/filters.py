@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest
 
 from rtis.config import clock
 from rtis.dashboards.queries import Scope
+from rtis.lib.numbers import ascii_int
 from rtis.plans.access import plans_for_user
 from rtis.plans.models import MAX_YEAR, MIN_YEAR
 
@@ -84,8 +85,9 @@ def _number(name: str, raw: str, errors: list[str], low: int = 0,
             high: int = 2**31 - 1) -> int | None:
     if not raw:
         return None
-    if raw.isdigit() and low <= int(raw) <= high:
-        return int(raw)
+    number = ascii_int(raw)
+    if number is not None and low <= number <= high:
+        return number
     errors.append(f"{name}: '{raw}'은(는) {low}~{high} 사이의 정수여야 합니다 / "
                   f"{name}: '{raw}' must be a whole number within {low}–{high}")
     return None

@@ -32,6 +32,7 @@ from rtis.facilities.forms import ComputedForm, MoveOutForm, OutcomeForm, Tenanc
 from rtis.facilities.models import ComputedIndicator, ExitKind, Formula, Occupancy, Tenant
 from rtis.facilities.queries import graduate_survival, in_force_on
 from rtis.lib.conflict import EditConflict
+from rtis.lib.numbers import ascii_int
 from rtis.orgs.access import is_planner
 from rtis.plans.models import Indicator, IndicatorActual, Plan
 from rtis.web.language import in_language
@@ -159,7 +160,8 @@ def outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         year = request.GET.get("year", "")
         chosen = next((o for o in outcomes if str(o.year) == year), None)
-        initial: dict[str, Any] = {"year": int(year) if year.isdigit() else clock.today().year - 1,
+        asked = ascii_int(year)
+        initial: dict[str, Any] = {"year": asked if asked is not None else clock.today().year - 1,
                                    "sales_won": 0, "employees": 0, "investment_won": 0,
                                    "patents": 0}
         if chosen is not None:

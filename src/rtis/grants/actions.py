@@ -47,6 +47,7 @@ from rtis.grants.models import (
     TargetKind,
 )
 from rtis.lib.money import MAX_WON
+from rtis.lib.numbers import ascii_int
 from rtis.rnd.access import require_rnd_manager
 from rtis.rnd.models import Application, ApplicationStatus
 
@@ -102,7 +103,7 @@ def _amounts(raw: Mapping[Any, Any], starts_on: dt.date, ends_on: dt.date,
         errors["amounts"] = "연도별·재원별 금액이 필요합니다 / amounts by year and source needed"
         return clean
     for raw_year, by_source in raw.items():
-        year = int(raw_year) if str(raw_year).isdigit() else None
+        year = ascii_int(str(raw_year))
         if year is None or not starts_on.year <= year <= ends_on.year:
             errors["amounts"] = (f"금액의 연도는 협약기간({starts_on.year}~{ends_on.year}년) 안이어야 "
                                  f"합니다: {raw_year!r} / the years of the amounts must be within "

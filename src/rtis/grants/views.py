@@ -44,6 +44,7 @@ from rtis.grants.models import (
     SurveyState,
 )
 from rtis.lib.conflict import EditConflict
+from rtis.lib.numbers import ascii_int
 from rtis.rnd.access import can_manage_rnd, require_rnd_manager
 from rtis.rnd.models import Application, ApplicationStatus
 from rtis.web.language import in_language
@@ -267,8 +268,8 @@ def survey_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def survey_list(request: HttpRequest) -> HttpResponse:
     require_rnd_manager(request.user)
     today = clock.today()
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today.year
+    asked = ascii_int(request.GET.get("year", ""))
+    year = asked if asked is not None and 2000 <= asked <= 2100 else today.year
     return render(request, "grants/survey_list.html", {
         "year": year, "years": range(today.year - 2, today.year + 6),
         "surveys": queries.surveys_due_in(year), "late": queries.non_responses(today),

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, WithJsonSchema
 
 from rtis.lib.claims import FIGURE_CLAIM_MODELS, TABLE_CLAIM_MODELS, validate_claims
+from rtis.lib.numbers import ascii_int
 from rtis.lib.org_history import HistoryFields, ReorganisationDoc, span_problems
 
 FORMAT = "rtis-plan/1"
@@ -246,7 +247,8 @@ def _semantic_problems(doc: PlanDoc, known_sources: set[str],
             problems.append((f"{path}.name", f"지표명이 중복됩니다 '{ind.name}' / duplicate name"))
         seen_indicators.add((ind.node, ind.name))
         for year in ind.targets:
-            if not (year.isdigit() and 1990 <= int(year) <= 2100):
+            number = ascii_int(year)
+            if number is None or not 1990 <= number <= 2100:
                 problems.append((f"{path}.targets.{year}", "목표 연도는 1990~2100이어야 합니다 / "
                                                            "a target's key must be a year 1990–2100"))
         for period in ind.actuals:

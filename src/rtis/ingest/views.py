@@ -21,6 +21,7 @@ from rtis.ingest.staging import (
     preview_import,
 )
 from rtis.lib.conflict import EditConflict
+from rtis.lib.numbers import ascii_int, is_ascii_digits
 from rtis.plans.access import require_planner
 from rtis.plans.models import FundingSource, Plan
 from rtis.web.language import in_language
@@ -83,7 +84,7 @@ def _mapping_from_post(batch: ImportBatch, post: Any) -> list[dict[str, Any]]:
             "header_row": post.get(f"t{i}_header_row", 0) or 0,
             "label_column": post.get(f"t{i}_label_column", 0) or 0,
             "rows": {k: v for k, v in rows.items() if v},
-            "columns": {k: v for k, v in columns.items() if v.strip().isdigit()},
+            "columns": {k: v for k, v in columns.items() if is_ascii_digits(v.strip())},
         })
     return mapping
 
@@ -100,7 +101,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if action == "map":
                 raw_version = request.POST.get("version", "")
                 do_set_import_mapping(request.user, batch, _mapping_from_post(batch, request.POST),
-                                      int(raw_version) if raw_version.isdigit() else None)
+                                      ascii_int(raw_version))
                 messages.success(request, _("대응을 저장했습니다. 아래 검증 결과를 확인하십시오."))
             elif action == "commit":
                 count = do_commit_import(request.user, batch)

@@ -6,6 +6,8 @@ from typing import Any
 
 import yaml
 
+from rtis.lib.numbers import ascii_int
+
 
 class YamlError(Exception):
     """A YAML file that does not parse; the message names file, line and column."""
@@ -19,8 +21,9 @@ def _walk(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...], i
             # Keys such as 2018 are ints once loaded; index both spellings.
             lines[(*path, key)] = key_node.start_mark.line + 1
             _walk(value_node, (*path, key), lines)
-            if isinstance(key, str) and key.lstrip("-").isdigit():
-                _walk(value_node, (*path, int(key)), lines)
+            number = ascii_int(key, signed=True) if isinstance(key, str) else None
+            if number is not None:
+                _walk(value_node, (*path, number), lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk(item, (*path, index), lines)

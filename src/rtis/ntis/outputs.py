@@ -14,6 +14,7 @@ from django.db import transaction
 
 from rtis.audit.log import record_create
 from rtis.config import clock
+from rtis.lib.numbers import is_ascii_digits
 from rtis.ntis.access import require_ntis_import
 from rtis.ntis.fields import OUTPUT_COMMON, OUTPUT_KINDS
 from rtis.ntis.importer import sha256_of
@@ -108,7 +109,7 @@ def do_import_outputs(actor: Any | None, path: Path, kind: str, *,
             report.problems.append(f"{where}행 과제고유번호 '{number}': 숫자 10자리가 아님 / not "
                                    f"10 digits")
             continue
-        if not (year.isdigit() and len(year) == 4):
+        if not (is_ascii_digits(year) and len(year) == 4):
             report.problems.append(f"{where}행 성과발생년도 '{year}': 연도가 아님 / not a year")
             continue
         amount = None

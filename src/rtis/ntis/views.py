@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from rtis.lib.numbers import ascii_int
 from rtis.ntis import queries, series, stats
 from rtis.ntis.access import can_search_projects
 from rtis.ntis.queries import share_table
@@ -22,7 +23,7 @@ DIMS = ("year", "ministry", "performer", "field", "stage")
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) == 4 else None
+    return ascii_int(value) if value and len(value) == 4 else None
 
 
 def _params(request: HttpRequest) -> tuple[str, int | None, int | None]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rtis.config import clock
 from rtis.lib.conflict import EditConflict
+from rtis.lib.numbers import ascii_int
 from rtis.orgs.access import is_internal
 from rtis.oversight import actions
 from rtis.oversight.access import (
@@ -151,8 +152,9 @@ def _chosen_department(request: HttpRequest, known: set[int]) -> tuple[int | Non
     raw = request.GET.get("department", "")
     if not raw:
         return None, ""
-    if raw.isdigit() and int(raw) in known:
-        return int(raw), ""
+    chosen = ascii_int(raw)
+    if chosen is not None and chosen in known:
+        return chosen, ""
     return None, (f"department: '{raw}'은(는) 이 회기 지적사항의 부서가 아닙니다 / "
                   f"department: '{raw}' is not a department of this session's items")
 

@@ -18,6 +18,7 @@ from rtis.audit.log import history_for_node
 from rtis.audit.present import present
 from rtis.lib.conflict import EditConflict
 from rtis.lib.money import MoneyError, to_won
+from rtis.lib.numbers import ascii_int
 from rtis.orgs.access import is_internal
 from rtis.plans import actions, sources
 from rtis.plans.access import (
@@ -59,7 +60,8 @@ AREA_COLUMNS_MAX = 12  # more areas than this: the by-area table has an area a r
 
 
 def _page_number(raw: str) -> int:
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+    number = ascii_int(raw)
+    return number if number is not None and 0 < number < 100_000 else 1
 
 
 def _budget_context(request: HttpRequest, plan: Plan, unit: str) -> dict[str, Any]:
@@ -188,9 +190,8 @@ def _node_context(request: HttpRequest, plan: Plan, node: Node) -> dict[str, obj
 
 def _line_form_for(request: HttpRequest, node: Node, lines: list[BudgetLine]) -> BudgetLineForm:
     """Return the budget form, filled with the node's line chosen by ?edit=<id> (and its version)."""
-    raw = request.GET.get("edit", "")
-    line = next((x for x in lines
-                 if raw.isdigit() and x.pk == int(raw) and x.node_id == node.pk), None)
+    chosen = ascii_int(request.GET.get("edit", ""))
+    line = next((x for x in lines if x.pk == chosen and x.node_id == node.pk), None)
     if line is None:
         return BudgetLineForm(sources=_sources(), initial={"unit": "원"})
     return BudgetLineForm(sources=_sources(), initial={

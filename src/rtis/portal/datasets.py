@@ -18,6 +18,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from rtis.config import clock
+from rtis.lib.numbers import is_ascii_digits
 from rtis.orgs.models import DepartmentKind
 from rtis.orgs.queries import hierarchy_on
 from rtis.oversight.models import AuditItem, Category, Status
@@ -46,7 +47,7 @@ def _int_filter(params: QueryDict, name: str) -> int | None:
     raw = params.get(name, "")
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 4:
+    if not is_ascii_digits(raw) or len(raw) > 4:
         raise TabularError(f"{name}={raw[:20]!r}: 연도(숫자 4자리)여야 합니다 / must be a year")
     return int(raw)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from rtis.config import clock
+from rtis.lib.numbers import ascii_int
 from rtis.orgs.access import is_internal, is_planner
 from rtis.orgs.models import Role
 from rtis.portal import actions
@@ -134,10 +135,11 @@ def data_index(request: HttpRequest) -> HttpResponse:
 
 def _page_number(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    number = ascii_int(raw)
+    if number is None or not 1 <= number <= MAX_PAGE:
         raise TabularError(f"page={raw[:20]!r}: 1 이상의 쪽 번호여야 합니다 / page must be a "
                            "positive number")
-    return int(raw)
+    return number
 
 
 @require_GET

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from rtis.lib.numbers import ascii_int
 from rtis.orgs.models import Role
 from rtis.review.models import Assignment, Evaluator, Result
 from rtis.rnd.access import applicant_organisation, can_manage_rnd, require_rnd_manager
@@ -88,8 +89,7 @@ def assigned_application(evaluator: Evaluator, pk: Any, field: str = "applicatio
     refusal naming the field, never whether the application exists)."""
     from django.core.exceptions import ValidationError
 
-    text = str(pk)  # ASCII digits only: "²" passes str.isdigit() and fails int()
-    key = pk if isinstance(pk, int) else int(text) if text.isascii() and text.isdigit() else None
+    key = pk if isinstance(pk, int) else ascii_int(str(pk))
     application = (Application.objects.filter(pk=key, assignments__evaluator=evaluator)
                    .distinct().first() if key else None)
     if application is None:

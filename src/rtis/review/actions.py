@@ -42,6 +42,7 @@ from rtis.audit.versioned import update_versioned
 from rtis.config import clock
 from rtis.lib import review_rules as rules
 from rtis.lib.korean import particle
+from rtis.lib.numbers import ascii_int
 from rtis.orgs.models import Role
 from rtis.review.access import is_applicant_of, require_own_assignment
 from rtis.review.models import (
@@ -478,7 +479,8 @@ def _clean_sheet(assignment: Assignment, scores: Mapping[Any, Any], comments: Ma
     by_key = {c.pk: c for c in criteria}
     parsed: dict[int, Any] = {}
     for raw, value in scores.items():
-        key = int(raw) if str(raw).isdigit() else -1
+        key = ascii_int(str(raw))
+        key = -1 if key is None else key
         parsed[key] = None if value in (None, "") else value
     missing, bad, unknown = rules.missing_or_out_of_range(
         {k: v for k, v in parsed.items() if v is not None},
@@ -499,7 +501,8 @@ def _clean_sheet(assignment: Assignment, scores: Mapping[Any, Any], comments: Ma
         raise ValidationError(errors)
     clean_comments = {}
     for raw, text in comments.items():
-        key = int(raw) if str(raw).isdigit() else -1
+        key = ascii_int(str(raw))
+        key = -1 if key is None else key
         if key not in by_key:
             raise ValidationError({"comments": f"이 단계에 없는 평가항목입니다: {raw!r} / not a "
                                                f"criterion of this stage: {raw!r}"})

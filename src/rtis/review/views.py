@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rtis.lib.conflict import EditConflict
+from rtis.lib.numbers import ascii_int
 from rtis.review import actions
 from rtis.review.access import (
     assignments_for_user,
@@ -49,7 +50,7 @@ def _refusal(exc: Exception) -> list[str]:
 
 def _int(value: Any) -> int | None:
     text = str(value or "").strip()
-    return int(text) if text.lstrip("-").isdigit() else None
+    return ascii_int(text, signed=True)
 
 
 # --- managers ---------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from rtis.lib.filesig import FileTypeError, check_upload, safe_display_name
 from rtis.lib.kdate import MAX_YEAR, MIN_YEAR
 from rtis.lib.korean import josa, particle
 from rtis.lib.money import MAX_WON
+from rtis.lib.numbers import ascii_int
 from rtis.orgs.models import Role
 from rtis.plans.models import Node
 from rtis.refdata.queries import PERFORMER, RND_STAGE, SCIENCE_CLASS, SIX_T, resolve
@@ -274,7 +275,7 @@ def _requested_funds(call: Call, funds: Mapping[Any, Any], errors: dict[str, str
     clean: dict[str, int] = {}
     last = call.year + MAX_FUNDED_YEARS - 1
     for raw_year, amount in funds.items():
-        year = int(raw_year) if str(raw_year).isdigit() else None
+        year = ascii_int(str(raw_year))
         if year is None or not call.year <= year <= last:
             errors["requested_funds"] = (f"신청 시비의 연도는 {call.year}~{last}년이어야 합니다: "
                                          f"{raw_year!r} / the years of the requested funds must be "

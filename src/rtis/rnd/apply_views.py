@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rtis.config import clock
 from rtis.ingest.tables import MAX_FILE_BYTES
 from rtis.lib.conflict import EditConflict
+from rtis.lib.numbers import ascii_int
 from rtis.rnd import actions
 from rtis.rnd.access import (
     applicant_organisation,
@@ -166,7 +167,8 @@ def _organisation_for_new(request: HttpRequest) -> tuple[Organisation | None, An
     if can_manage_rnd(request.user):
         organisations = Organisation.objects.order_by("name")
         raw = request.POST.get("organisation") or request.GET.get("organisation") or ""
-        chosen = organisations.filter(pk=int(raw)).first() if raw.isdigit() else None
+        chosen_id = ascii_int(raw)
+        chosen = organisations.filter(pk=chosen_id).first() if chosen_id is not None else None
         return chosen, organisations
     return _own_organisation(request), None
 
@@ -229,7 +231,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     raw = request.POST.get("version", "")
     try:
         actions.do_submit_application(request.user, application,
-                                      int(raw) if raw.isdigit() else 0)
+                                      ascii_int(raw) or 0)
     except (EditConflict, ValidationError) as exc:
         application.refresh_from_db()
         texts = [in_language(str(exc))] if isinstance(exc, EditConflict) else _messages(exc)
@@ -307,7 +309,7 @@ def call_close(request: HttpRequest, pk: int) -> HttpResponse:
     require_rnd_manager(request.user)
     raw = request.POST.get("version", "")
     try:
-        actions.do_close_call(request.user, call, int(raw) if raw.isdigit() else 0)
+        actions.do_close_call(request.user, call, ascii_int(raw) or 0)
     except EditConflict as exc:
         messages.error(request, in_language(str(exc)))
     except ValidationError as exc:

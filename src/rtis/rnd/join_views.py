@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rtis.lib.bizno import format_business_number
 from rtis.lib.conflict import EditConflict
+from rtis.lib.numbers import ascii_int
 from rtis.rnd import actions
 from rtis.rnd.access import get_join_request_for_user, join_requests_for_user
 from rtis.rnd.models import Applicant, JoinRequest, JoinState
@@ -102,7 +103,7 @@ def join_decide(request: HttpRequest, pk: int) -> HttpResponse:
     raw = request.POST.get("version", "")
     try:
         join = actions.do_decide_join_request(
-            request.user, join, int(raw) if raw.isdigit() else 0,
+            request.user, join, ascii_int(raw) or 0,
             approve=request.POST.get("decision") == "approve",
             reason=request.POST.get("reason", ""))
     except EditConflict as exc:

@@ -10,6 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from rtis.lib.bigrams import MAX_QUERY_CHARS, QueryTerm, query_terms
+from rtis.lib.numbers import ascii_int
 from rtis.search import backend
 from rtis.search.models import SearchEntry
 from rtis.search.registry import AUDIENCES, KINDS, audiences_for
@@ -39,10 +40,11 @@ def _integer(params: dict[str, str], name: str, default: int, low: int, high: in
     raw = params.get(name, "")
     if raw == "":
         return default
-    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+    number = ascii_int(raw)
+    if number is None or not low <= number <= high:
         raise SearchInputError(f"{name}: {low}~{high} 사이의 정수여야 합니다: '{raw[:20]}' / "
                                f"{name} must be a whole number from {low} to {high}: '{raw[:20]}'")
-    return int(raw)
+    return number
 
 
 def parse_request(params: dict[str, str]) -> SearchRequest:

@@ -43,6 +43,7 @@ from rtis.audit.models import AuditEvent
 from rtis.ingest import tables as safety
 from rtis.lib.conflict import EditConflict
 from rtis.lib.korean import josa
+from rtis.lib.numbers import ascii_int
 from rtis.orgs.access import department_ids, is_planner
 from rtis.orgs.models import Department
 from rtis.plans.access import plans_for_user
@@ -751,8 +752,9 @@ def _workbook_key(user: Any, book: Any) -> tuple[Plan, Department, ReportingPeri
     if plan is None:
         raise bad("plan", "계획을 찾을 수 없습니다", "unknown plan")
     department_text = _key_value(readme, "department")
-    department = (Department.objects.filter(pk=int(department_text)).first()
-                  if department_text.isdigit() else None)
+    department_id = ascii_int(department_text)
+    department = (Department.objects.filter(pk=department_id).first()
+                  if department_id is not None else None)
     if department is None:
         raise bad("department", "부서를 찾을 수 없습니다", "unknown department")
     require_department_access(user, department)
@@ -1035,7 +1037,8 @@ class _IndicatorChecker(_Checker):
         if node is None:
             return None
         text = cell_text(cells["indicator"].value) if "indicator" in cells else ""
-        indicator = self.indicators.get(int(text)) if text.isdigit() else None
+        number = ascii_int(text)
+        indicator = self.indicators.get(number) if number is not None else None
         if indicator is None or indicator.node_id != node.pk:
             self.problem(row, "indicator", f"과제 '{node.code}'에 지표번호 '{text}'{josa(text, '이가')} 없습니다 / "
                                            f"node '{node.code}' has no indicator '{text}'")

@@ -37,6 +37,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 
+from rtis.lib.numbers import ascii_int
 from rtis.orgs.actions import find_department
 from rtis.orgs.models import Role, User
 from rtis.plans.models import BudgetLine, Indicator, IndicatorTarget, Node, Plan, StatedTable
@@ -438,8 +439,9 @@ def _settle_past_notices() -> None:
         read_at__isnull=True, kind__in=[NotificationKind.APPROVED, NotificationKind.SUBMITTED])
     for note_id, key in unread.values_list("id", "key"):
         parts = key.split(":")
-        if len(parts) == 4 and parts[2].isdigit():
-            notes.setdefault(parts[1], {}).setdefault(int(parts[2]), []).append(note_id)
+        entry = ascii_int(parts[2]) if len(parts) == 4 else None
+        if entry is not None:
+            notes.setdefault(parts[1], {}).setdefault(entry, []).append(note_id)
     settled: list[int] = []
     for label, by_entry in notes.items():
         locked = apps.get_model(label).objects.filter(

@@ -20,6 +20,7 @@ from django.http import QueryDict
 
 from rtis.audit.models import AuditEvent
 from rtis.lib.conflict import EditConflict
+from rtis.lib.numbers import ascii_int
 from rtis.orgs.models import Department
 from rtis.tracking import actions, notify
 from rtis.tracking.models import (
@@ -55,7 +56,7 @@ class QueueFilters:
         department = query.get("department", "")
         kind = query.get("kind", "")
         return cls(plan=query.get("plan", "").strip(),
-                   department=int(department) if department.isdigit() else None,
+                   department=ascii_int(department),
                    kind=kind if kind in ENTRY_KINDS else "",
                    period=query.get("period", "").strip())
 
@@ -178,9 +179,12 @@ class Outcome:
 
 def _parse(token: str) -> tuple[str, int, int] | None:
     parts = token.split(":")
-    if len(parts) != 3 or parts[0] not in ENTRY_KINDS or not all(p.isdigit() for p in parts[1:]):
+    if len(parts) != 3 or parts[0] not in ENTRY_KINDS:
         return None
-    return parts[0], int(parts[1]), int(parts[2])
+    pk, version = ascii_int(parts[1]), ascii_int(parts[2])
+    if pk is None or version is None:
+        return None
+    return parts[0], pk, version
 
 
 def _load(picks: list[tuple[str, int, int]]) -> dict[tuple[str, int], ApprovalEntry]:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rtis.audit.models import AuditEvent
 from rtis.config import clock
 from rtis.lib.conflict import EditConflict
+from rtis.lib.numbers import ascii_int, is_ascii_digits
 from rtis.orgs.access import department_ids, is_internal, is_planner
 from rtis.plans.access import (
     can_edit_node,
@@ -138,7 +139,7 @@ PAGE_PARAMS = ("period", "iperiod", "mperiod")  # the three sections' periods, b
 
 def _page_state(request: HttpRequest) -> dict[str, str]:
     """Return the periods the page shows (?period=&iperiod=&mperiod=), valid ids only."""
-    return {k: request.GET[k] for k in PAGE_PARAMS if request.GET.get(k, "").isdigit()}
+    return {k: request.GET[k] for k in PAGE_PARAMS if is_ascii_digits(request.GET.get(k, ""))}
 
 
 def _choose(periods: list[ReportingPeriod], raw: str | None,
@@ -146,10 +147,10 @@ def _choose(periods: list[ReportingPeriod], raw: str | None,
     """Return the period being edited (chosen), else the one asked for, else the one due."""
     if chosen is not None:
         return chosen
-    if raw and raw.isdigit():
-        for period in periods:
-            if period.pk == int(raw):
-                return period
+    wanted = ascii_int(raw or "")
+    for period in periods if wanted is not None else []:
+        if period.pk == wanted:
+            return period
     return queries.due_period(periods, clock.today())
 
 
