@@ -130,27 +130,30 @@ static int is_ascii(span_t s) {
     return 1;
 }
 
-/* Strict UTF-8, as Python's decoder: no overlongs, surrogates or code points past U+10FFFF. */
+/* Strict UTF-8, as Python's decoder: no overlongs, surrogates or code points past U+10FFFF.
+ * ASCII runs go eight bytes at a time; Hangul (three bytes each) is the next common case. */
 static int valid_utf8(const unsigned char *s, Py_ssize_t n) {
     Py_ssize_t i = 0;
     while (i < n) {
-        if (i + 8 <= n) {
+        while (i + 8 <= n) {
             uint64_t w;
             memcpy(&w, s + i, 8);
-            if (!(w & 0x8080808080808080ULL)) { i += 8; continue; }
+            if (w & 0x8080808080808080ULL) break;
+            i += 8;
         }
+        while (i < n && s[i] < 0x80) i++;
+        while (i + 2 < n && (s[i] & 0xF0) == 0xE0) {
+            unsigned char c = s[i], c1 = s[i + 1], c2 = s[i + 2];
+            if ((c1 & 0xC0) != 0x80 || (c2 & 0xC0) != 0x80) return 0;
+            if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F)) return 0;
+            i += 3;
+        }
+        if (i >= n) break;
         unsigned char c = s[i];
-        if (c < 0x80) { i++; continue; }
+        if (c < 0x80) continue;
         if (c >= 0xC2 && c <= 0xDF) {
             if (i + 1 >= n || (s[i + 1] & 0xC0) != 0x80) return 0;
             i += 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            if (i + 2 >= n) return 0;
-            unsigned char c1 = s[i + 1], c2 = s[i + 2];
-            if ((c1 & 0xC0) != 0x80 || (c2 & 0xC0) != 0x80) return 0;
-            if (c == 0xE0 && c1 < 0xA0) return 0;
-            if (c == 0xED && c1 > 0x9F) return 0;
-            i += 3;
         } else if (c >= 0xF0 && c <= 0xF4) {
             if (i + 3 >= n) return 0;
             unsigned char c1 = s[i + 1], c2 = s[i + 2], c3 = s[i + 3];
@@ -159,7 +162,7 @@ static int valid_utf8(const unsigned char *s, Py_ssize_t n) {
             if (c == 0xF4 && c1 > 0x8F) return 0;
             i += 4;
         } else {
-            return 0;
+            return 0; /* a continuation byte, C0/C1, F5–FF, or a three-byte lead cut short */
         }
     }
     return 1;
@@ -284,7 +287,7 @@ typedef struct {
 } reader_t;
 
 enum { R_RECORD = 1, R_END = 0, R_MORE = -2, R_ABORT = -3, R_NOMEM = -4 };
-static const char *abort_reason = "";
+static _Thread_local const char *abort_reason = "";
 
 static int reader_fill(reader_t *r) {
     if (r->pos > 0) {
@@ -1002,19 +1005,21 @@ static PyObject *ingest(PyObject *self, PyObject *args, PyObject *kwargs) {
         PyErr_SetString(AbortError, "not inside a transaction on an open connection");
         return NULL;
     }
-    static target_t stage, direct_rows; /* one import at a time: the GIL is held to start */
-    memset(&stage, 0, sizeof(stage));
-    memset(&direct_rows, 0, sizeof(direct_rows));
-    flusher_t flusher = {db, &c, {&stage, &direct_rows}};
-    if (sq_prepare(db, stage_sql, -1, &stage.one, NULL) != SQLITE_OK ||
-        sq_prepare(db, stage_many_sql, -1, &stage.many, NULL) != SQLITE_OK ||
-        sq_prepare(db, direct_sql, -1, &direct_rows.one, NULL) != SQLITE_OK ||
-        sq_prepare(db, direct_many_sql, -1, &direct_rows.many, NULL) != SQLITE_OK) {
+    /* on the heap, one pair per call: imports in two threads each have their own */
+    target_t *targets = calloc(2, sizeof(target_t));
+    if (!targets) return PyErr_NoMemory();
+    target_t *stage = &targets[0], *direct_rows = &targets[1];
+    flusher_t flusher = {db, &c, {stage, direct_rows}};
+    if (sq_prepare(db, stage_sql, -1, &stage->one, NULL) != SQLITE_OK ||
+        sq_prepare(db, stage_many_sql, -1, &stage->many, NULL) != SQLITE_OK ||
+        sq_prepare(db, direct_sql, -1, &direct_rows->one, NULL) != SQLITE_OK ||
+        sq_prepare(db, direct_many_sql, -1, &direct_rows->many, NULL) != SQLITE_OK) {
         PyErr_Format(AbortError, "prepare: %s", sq_errmsg(db));
-        sq_finalize(stage.one);
-        sq_finalize(stage.many);
-        sq_finalize(direct_rows.one);
-        sq_finalize(direct_rows.many);
+        sq_finalize(stage->one);
+        sq_finalize(stage->many);
+        sq_finalize(direct_rows->one);
+        sq_finalize(direct_rows->many);
+        free(targets);
         return NULL;
     }
     reader_t r;
@@ -1099,7 +1104,7 @@ static PyObject *ingest(PyObject *self, PyObject *args, PyObject *kwargs) {
         }
         if (problems && !quarantine) { Py_XDECREF(tuple); continue; }
         int to_stage = year >= 0 && year < 4096 && held_years[year];
-        target_t *target = to_stage ? &stage : &direct_rows;
+        target_t *target = to_stage ? stage : direct_rows;
         target->tuples[target->n] = tuple; /* the batch owns the reference */
         if (!tuple) target->rows[target->n] = row;
         target->n++;
@@ -1155,13 +1160,14 @@ done:
     code_free(&c.codes);
     for (int l = 0; l < N_LISTS; l++) Py_XDECREF(c.list_names[l]);
     for (int k = 0; k < BATCH; k++) {
-        Py_CLEAR(stage.tuples[k]);
-        Py_CLEAR(direct_rows.tuples[k]);
+        Py_CLEAR(stage->tuples[k]);
+        Py_CLEAR(direct_rows->tuples[k]);
     }
-    sq_finalize(stage.one);
-    sq_finalize(stage.many);
-    sq_finalize(direct_rows.one);
-    sq_finalize(direct_rows.many);
+    sq_finalize(stage->one);
+    sq_finalize(stage->many);
+    sq_finalize(direct_rows->one);
+    sq_finalize(direct_rows->many);
+    free(targets);
     return result;
 }
 
