@@ -1122,11 +1122,14 @@ static PyObject *ingest(PyObject *self, PyObject *args, PyObject *kwargs) {
             direct++;
             direct_years[year] = 1;
         }
-        if (progress != Py_None && records % 10000 == 0) {
+        if (records % 10000 == 0) { /* Ctrl-C is seen here, and the progress bar moves */
             hold_gil(&c);
-            PyObject *ok = PyObject_CallFunction(progress, "L", records);
-            if (!ok) goto done;
-            Py_DECREF(ok);
+            if (PyErr_CheckSignals()) goto done;
+            if (progress != Py_None) {
+                PyObject *ok = PyObject_CallFunction(progress, "L", records);
+                if (!ok) goto done;
+                Py_DECREF(ok);
+            }
         }
         drop_gil(&c);
     }
