@@ -101,8 +101,12 @@ def ingest(raw_connection: Any, path: Path, offset: int, line: int, positions: d
     `stage_sql` and `direct_sql` are INSERT statements ending in `VALUES `; `row_sql` is one
     row's value group (`(?, …)`), repeated for the multi-row statements."""
     assert _ntisfast is not None
-    batch = ", ".join([row_sql] * _ntisfast.BATCH)
     import _sqlite3  # the library the sqlite3 module loaded: the C side calls the same one
+    import sqlite3
+
+    if not isinstance(raw_connection, sqlite3.Connection):  # the C side reads its handle
+        raise Abort("not a sqlite3 connection")
+    batch = ", ".join([row_sql] * _ntisfast.BATCH)
 
     try:
         return dict(_ntisfast.ingest(
