@@ -327,7 +327,7 @@ static int push_field(reader_t *r, const char *p, Py_ssize_t n) {
 }
 
 static int arena_reserve(reader_t *r, size_t more) {
-    if (r->arena_len + more <= r->arena_cap) return 0;
+    if (r->arena && r->arena_len + more <= r->arena_cap) return 0;
     size_t cap = r->arena_cap ? r->arena_cap : 1 << 16;
     while (cap < r->arena_len + more) cap *= 2;
     char *a = realloc(r->arena, cap);
@@ -696,9 +696,11 @@ static int convert(context_t *c, reader_t *r, row_t *row) {
     }
     row->number = number;
     span_t y = row->text[F_YEAR];
-    if (y.n == 0 || y.n > 12) return C_DEFER;
+    Py_ssize_t lead = 0;
+    while (lead < y.n && y.p[lead] == '0') lead++; /* '02017' is 2017, as int() reads it */
+    if (y.n == 0 || y.n - lead > 4) return C_DEFER;
     int year = 0;
-    for (Py_ssize_t i = 0; i < y.n; i++) {
+    for (Py_ssize_t i = lead; i < y.n; i++) {
         if (y.p[i] < '0' || y.p[i] > '9') return C_DEFER;
         year = year * 10 + (y.p[i] - '0');
     }
