@@ -352,6 +352,17 @@ static int field_too_long(const char *p, Py_ssize_t n) {
     return char_count(s) > MAX_FIELD_CHARS;
 }
 
+/* Where unquoted text from b[i] ends (a comma, a line end or the buffer's end); SIZE_MAX on a
+ * NUL, which the C path leaves to Python. */
+static size_t unquoted_end(const char *b, size_t i, size_t n) {
+    size_t k = i;
+    while (k < n && b[k] != ',' && b[k] != '\n' && b[k] != '\r') {
+        if (b[k] == '\0') { abort_reason = "NUL"; return SIZE_MAX; }
+        k++;
+    }
+    return k;
+}
+
 /* Parse one record from buf[pos..len). R_MORE when the buffer ends inside it (not at EOF). */
 static int parse_record(reader_t *r) {
     const char *b = r->buf;
@@ -436,11 +447,8 @@ static int parse_record(reader_t *r) {
                     memcpy(r->arena + r->arena_len, b + start, stop - start);
                     r->arena_len += stop - start;
                 }
-                size_t k = i;
-                while (k < n && b[k] != ',' && b[k] != '\n' && b[k] != '\r') {
-                    if (b[k] == '\0') { abort_reason = "NUL"; return R_ABORT; }
-                    k++;
-                }
+                size_t k = unquoted_end(b, i, n);
+                if (k == SIZE_MAX) return R_ABORT;
                 if (k - start > MAX_FIELD_BYTES) { abort_reason = "cell too long"; return R_ABORT; }
                 if (k >= n && !r->eof) return R_MORE;
                 if (arena_reserve(r, k - i)) return R_NOMEM;
@@ -456,11 +464,8 @@ static int parse_record(reader_t *r) {
                 break;
             }
         } else {
-            size_t k = i;
-            while (k < n && b[k] != ',' && b[k] != '\n' && b[k] != '\r') {
-                if (b[k] == '\0') { abort_reason = "NUL"; return R_ABORT; }
-                k++;
-            }
+            size_t k = unquoted_end(b, i, n);
+            if (k == SIZE_MAX) return R_ABORT;
             if (k - i > MAX_FIELD_BYTES) { abort_reason = "cell too long"; return R_ABORT; }
             if (k >= n && !r->eof) return R_MORE;
             if (field_too_long(b + i, (Py_ssize_t)(k - i))) {
@@ -974,6 +979,16 @@ static int write_all(void *arg) {
     return write_batch(f, f->targets[0]) || write_batch(f, f->targets[1]);
 }
 
+/* The two targets' statements and any Python rows still held (with the GIL). */
+static void targets_free(target_t *targets) {
+    for (int t = 0; t < 2; t++) {
+        for (int k = 0; k < BATCH; k++) Py_CLEAR(targets[t].tuples[k]);
+        sq_finalize(targets[t].one);
+        sq_finalize(targets[t].many);
+    }
+    free(targets);
+}
+
 static PyObject *ingest(PyObject *self, PyObject *args, PyObject *kwargs) {
     static char *keywords[] = {"connection", "library", "path", "offset", "line", "positions",
                                "limits", "years", "won_digits", "held", "stage_sql",
@@ -1039,11 +1054,7 @@ static PyObject *ingest(PyObject *self, PyObject *args, PyObject *kwargs) {
         sq_prepare(db, direct_sql, -1, &direct_rows->one, NULL) != SQLITE_OK ||
         sq_prepare(db, direct_many_sql, -1, &direct_rows->many, NULL) != SQLITE_OK) {
         PyErr_Format(AbortError, "prepare: %s", sq_errmsg(db));
-        sq_finalize(stage->one);
-        sq_finalize(stage->many);
-        sq_finalize(direct_rows->one);
-        sq_finalize(direct_rows->many);
-        free(targets);
+        targets_free(targets);
         return NULL;
     }
     reader_t r;
@@ -1192,15 +1203,7 @@ done:
     free(keys.slots);
     code_free(&c.codes);
     for (int l = 0; l < N_LISTS; l++) Py_XDECREF(c.list_names[l]);
-    for (int k = 0; k < BATCH; k++) {
-        Py_CLEAR(stage->tuples[k]);
-        Py_CLEAR(direct_rows->tuples[k]);
-    }
-    sq_finalize(stage->one);
-    sq_finalize(stage->many);
-    sq_finalize(direct_rows->one);
-    sq_finalize(direct_rows->many);
-    free(targets);
+    targets_free(targets);
     return result;
 }
 
