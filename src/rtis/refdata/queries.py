@@ -22,7 +22,8 @@ from rtis.lib.refdata_schema import fold
 from rtis.refdata.models import Code as CodeRow
 from rtis.refdata.models import CodeListVersion
 
-__all__ = ["Code", "CodeIndex", "choices", "index", "list_names", "resolve", "version_on"]
+__all__ = ["Code", "CodeIndex", "choices", "in_force", "index", "list_names", "resolve",
+           "version_index", "version_on", "versions"]
 
 # The lists the seed provides (seed/refdata/).
 SCIENCE_CLASS = "science_class"
@@ -62,7 +63,21 @@ def version_on(list_name: str, on: dt.date | None = None) -> CodeListVersion | N
     day = on or clock.today()
     return (CodeListVersion.objects.filter(code_list__name=list_name, valid_from__lte=day)
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-            .order_by("-valid_from").first())
+            .order_by("-valid_from", "-pk").first())
+
+
+def versions(list_name: str) -> list[CodeListVersion]:
+    """Every version of a list, latest start first (one query; `in_force` picks from them)."""
+    return list(CodeListVersion.objects.filter(code_list__name=list_name)
+                .order_by("-valid_from", "-pk"))
+
+
+def in_force(candidates: list[CodeListVersion], day: dt.date) -> CodeListVersion | None:
+    """version_on's choice among `versions()`, in memory."""
+    for version in candidates:
+        if version.valid_from <= day and (version.valid_to is None or version.valid_to >= day):
+            return version
+    return None
 
 
 def index(list_name: str, on: dt.date | None = None) -> CodeIndex:
@@ -70,6 +85,11 @@ def index(list_name: str, on: dt.date | None = None) -> CodeIndex:
     version = version_on(list_name, on)
     if version is None:
         return CodeIndex(list_name, "")
+    return version_index(list_name, version)
+
+
+def version_index(list_name: str, version: CodeListVersion) -> CodeIndex:
+    """One version's codes in memory."""
     result = CodeIndex(list_name, version.version)
     rows = CodeRow.objects.filter(list_version=version).order_by("sort", "code")
     for row in rows:
