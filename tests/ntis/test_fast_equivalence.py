@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import os
 import shutil
 import sysconfig
 from collections.abc import Iterable, Sequence
@@ -30,11 +31,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from rtis.audit.models import AuditEvent
+from rtis.ingest.seed import SEED_DIR
 from rtis.ntis.fields import FIELDS
 from rtis.ntis.importer import ImportReport, do_import_projects
-from rtis.ntis.models import ImportBatch
+from rtis.ntis.models import ImportBatch, Project
 from rtis.ntis.rows import COLUMNS, TEXT_LIMITS
 from rtis.ntis.synth import Synth
+from rtis.refdata.seed import load_refdata
 
 pytestmark = pytest.mark.django_db
 
@@ -90,19 +93,23 @@ def _fast_available() -> tuple[bool, str]:
     return bool(fastcsv.available()), "fastcsv.available() is False"
 
 
-@pytest.fixture
-def fast_path(refdata: Any) -> None:
-    """The reference lists loaded and the C path built; skip only where it cannot be built."""
+def require_fast_path() -> None:
+    """Skip on PostgreSQL and where the extension cannot be built; fail where it could be."""
     if connection.vendor != "sqlite":
         pytest.skip("the C path is SQLite only (PostgreSQL: see the tests at the end)")
     ready, why = _fast_available()
     if ready:
         return
-        return
     if not _can_build():
         pytest.skip(f"the C extension is not built and cannot be here: no C compiler (cc) or "
                     f"no Python.h ({why})")
     pytest.fail(f"a C compiler and Python.h exist but the C extension is not built: {why}")
+
+
+@pytest.fixture
+def fast_path(refdata: Any) -> None:
+    """The reference lists loaded and the C path built (see require_fast_path)."""
+    require_fast_path()
 
 
 @dataclasses.dataclass
@@ -151,7 +158,7 @@ def import_once(path: Path, *, fast: bool | None, quarantine: bool, encoding: st
                   {k: v for k, v in e.changes.items() if k not in ("id", "at")})
                  for e in AuditEvent.objects.filter(id__gt=audit_from).order_by("id")]
         return Outcome(
-            earlier=earlier, report=report_fields(report), fast=bool(getattr(report, "fast")),
+            earlier=earlier, report=report_fields(report), fast=bool(report.fast),
             table=dump_table(), rejects=rejects.read_bytes() if rejects.exists() else None,
             batches=list(ImportBatch.objects.order_by("id").values_list(*BATCH_FIELDS)),
             audit=audit)
@@ -427,6 +434,17 @@ def test_awkward_values(fast_path: None, tmp_path: Path, case: str) -> None:
     assert_same(write(tmp_path, case, csv_bytes(with_values(field, values))))
 
 
+@pytest.mark.parametrize("year", ["4294969315", "8589936611", "429496731619"])
+def test_a_year_past_a_32_bit_integer_is_not_a_year_by_either_path(fast_path: None,
+                                                                    tmp_path: Path,
+                                                                    year: str) -> None:
+    """2**32 + 2019 is not 2019: the Python path refuses it ('기준년도 오류')."""
+    path = write(tmp_path, f"year-{year}",
+                 f"과제고유번호,기준년도,과제명\n1700000001,{year},x\n".encode())
+    outcome = assert_same(path, modes=(False,))[0]
+    assert outcome.report["problem_count"] == 1 and not outcome.table
+
+
 def test_science_names_when_the_code_column_is_absent(fast_path: None, tmp_path: Path) -> None:
     keep = [i for i, name in enumerate(NAMES) if name != "science_code"]
     records = [[cells[i] for i in keep] for cells in with_values("science_name", SCIENCE_NAMES)]
@@ -441,19 +459,26 @@ def test_science_names_beside_an_empty_code(fast_path: None, tmp_path: Path) -> 
     assert_same(write(tmp_path, "science-names-empty-code", csv_bytes(records)))
 
 
-@pytest.mark.parametrize("pad", STRIPPED + KEPT, ids=lambda c: f"U+{ord(c):04X}")
-def test_whitespace_at_cell_ends(fast_path: None, tmp_path: Path, pad: str) -> None:
+PAD_GROUPS = {"ascii": tuple(c for c in STRIPPED if c.isascii()),
+              "unicode": tuple(c for c in STRIPPED if not c.isascii()), "kept": KEPT}
+
+
+@pytest.mark.parametrize("group", sorted(PAD_GROUPS))
+def test_whitespace_at_cell_ends(fast_path: None, tmp_path: Path, group: str) -> None:
+    pads = PAD_GROUPS[group]
     records = []
-    for i, row in enumerate(POOL[:len(NAMES)]):
+    for i, row in enumerate(POOL[:len(NAMES)]):  # one field padded per record, each field once
         cells = cells_of(row)
-        cells[i] = pad + cells[i] + pad  # one field padded per record, every field once
+        pad = pads[i % len(pads)]
+        cells[i] = pad + cells[i] + pads[(i + 1) % len(pads)]
         records.append(cells)
-    everything = cells_of(POOL[len(NAMES)])
-    records.append([pad + c + pad * 2 for c in everything])
-    only = cells_of(POOL[len(NAMES) + 1])
-    only[NAMES.index("title_en")] = pad * 3
-    records.append(only)
-    assert_same(write(tmp_path, f"pad-{ord(pad):04x}", csv_bytes(records)))
+    for k, pad in enumerate(pads):  # every field padded; a text field of nothing but the pad
+        everything = cells_of(POOL[len(NAMES) + 2 * k])
+        records.append([pad + c + pad * 2 for c in everything])
+        only = cells_of(POOL[len(NAMES) + 2 * k + 1])
+        only[NAMES.index("title_en")] = pad * 3
+        records.append(only)
+    assert_same(write(tmp_path, f"pad-{group}", csv_bytes(records)))
 
 
 def test_text_limits_at_the_limit_and_one_over(fast_path: None, tmp_path: Path) -> None:
@@ -560,6 +585,29 @@ def test_reimporting_the_same_file_changes_nothing_by_either_path(fast_path: Non
     assert_same(path, before=[path])
 
 
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_c_path_runs_and_commits_the_same(tmp_path: Path) -> None:
+    """As `rtis ntis import` runs it: no enclosing atomic block, the import's own commit."""
+    require_fast_path()
+    load_refdata(None, sorted((SEED_DIR / "refdata").glob("*.yaml")))
+    bad = cells_of(POOL[9])
+    bad[NAMES.index("region")] = "아틀란티스"
+    path = write(tmp_path, "committed", csv_bytes([*plain(8), bad]))
+    seen = []
+    for fast in (False, True):
+        assert not connection.in_atomic_block
+        rejects = tmp_path / f"rejects-{fast}.csv"
+        report = do_import_projects(None, path, quarantine=True, reject_path=rejects, fast=fast)
+        seen.append((report.fast, report_fields(report), dump_table(), rejects.read_bytes(),
+                     list(ImportBatch.objects.values_list(*BATCH_FIELDS))))
+        Project.objects.all().delete()
+        ImportBatch.objects.all().delete()
+    (slow_fast, *slow), (fast_fast, *fast) = seen
+    assert (slow_fast, fast_fast) == (False, True)
+    assert fast == slow
+    assert slow[0]["added"] == 8 and slow[0]["problem_count"] == 1
+
+
 # --- generated files (Hypothesis) ---------------------------------------------------------------
 
 AWKWARD = (*STRIPPED[:8], *KEPT, ",", '"', "\n", "\r", "\r\n", "\x00", "0", "1", "9", "١", "²",
@@ -576,11 +624,18 @@ GEN_POOL = POOL[:24]
 awkward_text = st.lists(st.sampled_from(AWKWARD), max_size=6).map("".join)
 
 
+NUMERIC = ("0", "1", "2", "9", "0", ",", ".", "-", "+", "/", " ", "٢", "²", "\u3000")
+numeric_text = st.lists(st.sampled_from(NUMERIC), max_size=22).map("".join)
+
+
 @st.composite
 def cell_values(draw: st.DrawFn, name: str, value: str) -> str:
-    how = draw(st.sampled_from(["keep", "keep", "keep", "value", "pad", "text", "around"]))
+    how = draw(st.sampled_from(["keep", "keep", "keep", "value", "value", "other", "pad",
+                                "text", "around", "number"]))
     if how == "value" and name in FIELD_VALUES:
         return draw(st.sampled_from(FIELD_VALUES[name]))
+    if how == "other":  # a value meant for another field
+        return draw(st.sampled_from(FIELD_VALUES[draw(st.sampled_from(sorted(FIELD_VALUES)))]))
     if how == "pad":
         return draw(st.sampled_from(STRIPPED + KEPT)) + value + draw(
             st.sampled_from(("", *STRIPPED, *KEPT)))
@@ -588,6 +643,9 @@ def cell_values(draw: st.DrawFn, name: str, value: str) -> str:
         return draw(awkward_text)
     if how == "around":
         return draw(awkward_text) + value + draw(awkward_text)
+    if how == "number":  # digits, signs and separators: years, numbers, amounts, dates
+        return draw(st.one_of(numeric_text, st.integers(-10**20, 10**20).map(str),
+                              st.integers(0, 2**64).map(lambda n: str(n * 2**32 + 2019))))
     return value
 
 
@@ -645,7 +703,7 @@ def csv_files(draw: st.DrawFn) -> tuple[bytes, bool, list[bytes]]:
     return data, draw(st.booleans()), held
 
 
-GENERATED = settings(max_examples=100, deadline=None, database=None, print_blob=True,
+GENERATED = settings(max_examples=int(os.environ.get("RTIS_NTIS_EQUIV_EXAMPLES", "100")), deadline=None, database=None, print_blob=True,
                      suppress_health_check=[HealthCheck.function_scoped_fixture,
                                             HealthCheck.too_slow, HealthCheck.data_too_large])
 
