@@ -107,9 +107,10 @@ def require_fast_path() -> None:
 
 
 @pytest.fixture
-def fast_path(refdata: Any) -> None:
-    """The reference lists loaded and the C path built (see require_fast_path)."""
+def fast_path(db: Any, request: pytest.FixtureRequest) -> None:
+    """The C path built (see require_fast_path), then the reference lists loaded."""
     require_fast_path()
+    request.getfixturevalue("refdata")
 
 
 @dataclasses.dataclass
@@ -519,6 +520,66 @@ def test_a_bad_record_before_a_duplicate_of_it(fast_path: None, tmp_path: Path) 
     bad = list(rows[0])
     bad[NAMES.index("region")] = "아틀란티스"
     assert_same(write(tmp_path, "bad-then-dup", csv_bytes([bad, *rows, rows[0]])))
+
+
+# --- the C reader's buffer boundary ---------------------------------------------------------
+
+READ_BUFFER = 8 << 20  # _ntisfast.c reader_open: the first read after the header holds this much
+SPLIT = "§"  # where the boundary falls: the byte after it is the first of the next read
+BOUNDARY_CASES = {
+    "crlf-ending": ("x", "\r" + SPLIT + "\n"),
+    "cr-ending": ("x", "\r" + SPLIT),
+    "cr-in-quotes": ('"a\r' + SPLIT + 'b"', "\r\n"),
+    "crlf-in-quotes": ('"a\r' + SPLIT + '\nb"', "\r\n"),
+    "doubled-quote": ('"a"' + SPLIT + '"b"', "\r\n"),
+    "text-after-quote": ('"a"' + SPLIT + 'b', "\r\n"),
+    "quote-then-comma": ('"a"' + SPLIT, "\r\n"),
+    "comma": ("a" + SPLIT, "\r\n"),
+    "utf8": ("\uac00" + SPLIT, "\r\n"),  # split inside 가's three bytes (below)
+}
+
+
+@pytest.mark.parametrize("case", sorted(BOUNDARY_CASES))
+def test_a_record_across_the_c_readers_buffer_boundary(fast_path: None, tmp_path: Path,
+                                                       case: str) -> None:
+    """A record straddling the end of the C reader's first 8 MiB read (files of real size)."""
+    content, eol = BOUNDARY_CASES[case]
+    head = (line(HEADERS) + "\r\n").encode()
+    filler_row = dict(POOL[0])
+    filler_row["goal"] = "x" * 50_000
+    data = bytearray(head)
+    number = 1_800_000_000
+    while True:
+        filler_row["project_no"] = str(number + 1)
+        filler = (line(cells_of(filler_row)) + "\r\n").encode()
+        if len(data) + len(filler) > len(head) + READ_BUFFER - 10_000:
+            break
+        data += filler
+        number += 1
+    target = dict(POOL[1])
+    cells = cells_of(target)
+    goal, at = NAMES.index("goal"), NAMES.index("content")
+
+    def target_bytes(pad: int) -> tuple[bytes, int]:
+        cells[goal] = "y" * pad
+        cells[at] = Raw("§CONTENT§")
+        raw = (line(cells).replace("§CONTENT§", content) + eol).encode()
+        split = raw.index(SPLIT.encode())
+        raw = raw.replace(SPLIT.encode(), b"")
+        if case == "utf8":
+            split -= 2  # after the first byte of 가 (EA B0 80)
+        return raw, split
+
+    _raw, split = target_bytes(0)
+    pad = len(head) + READ_BUFFER - len(data) - split
+    assert 0 <= pad < 100_000
+    raw, split = target_bytes(pad)
+    assert len(data) + split == len(head) + READ_BUFFER
+    data += raw
+    data += (line(cells_of(POOL[2])) + "\r\n").encode()
+    outcome = assert_same(write(tmp_path, f"boundary-{case}", bytes(data)), modes=(True,))[0]
+    assert outcome.fast and outcome.report["problem_count"] == 0
+    assert outcome.report["added"] == number - 1_800_000_000 + 2
 
 
 # --- encodings ----------------------------------------------------------------------------------
