@@ -130,27 +130,30 @@ static int is_ascii(span_t s) {
     return 1;
 }
 
-/* Strict UTF-8, as Python's decoder: no overlongs, surrogates or code points past U+10FFFF. */
+/* Strict UTF-8, as Python's decoder: no overlongs, surrogates or code points past U+10FFFF.
+ * ASCII runs go eight bytes at a time; Hangul (three bytes each) is the next common case. */
 static int valid_utf8(const unsigned char *s, Py_ssize_t n) {
     Py_ssize_t i = 0;
     while (i < n) {
-        if (i + 8 <= n) {
+        while (i + 8 <= n) {
             uint64_t w;
             memcpy(&w, s + i, 8);
-            if (!(w & 0x8080808080808080ULL)) { i += 8; continue; }
+            if (w & 0x8080808080808080ULL) break;
+            i += 8;
         }
+        while (i < n && s[i] < 0x80) i++;
+        while (i + 2 < n && (s[i] & 0xF0) == 0xE0) {
+            unsigned char c = s[i], c1 = s[i + 1], c2 = s[i + 2];
+            if ((c1 & 0xC0) != 0x80 || (c2 & 0xC0) != 0x80) return 0;
+            if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F)) return 0;
+            i += 3;
+        }
+        if (i >= n) break;
         unsigned char c = s[i];
-        if (c < 0x80) { i++; continue; }
+        if (c < 0x80) continue;
         if (c >= 0xC2 && c <= 0xDF) {
             if (i + 1 >= n || (s[i + 1] & 0xC0) != 0x80) return 0;
             i += 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            if (i + 2 >= n) return 0;
-            unsigned char c1 = s[i + 1], c2 = s[i + 2];
-            if ((c1 & 0xC0) != 0x80 || (c2 & 0xC0) != 0x80) return 0;
-            if (c == 0xE0 && c1 < 0xA0) return 0;
-            if (c == 0xED && c1 > 0x9F) return 0;
-            i += 3;
         } else if (c >= 0xF0 && c <= 0xF4) {
             if (i + 3 >= n) return 0;
             unsigned char c1 = s[i + 1], c2 = s[i + 2], c3 = s[i + 3];
@@ -159,7 +162,7 @@ static int valid_utf8(const unsigned char *s, Py_ssize_t n) {
             if (c == 0xF4 && c1 > 0x8F) return 0;
             i += 4;
         } else {
-            return 0;
+            return 0; /* a continuation byte, C0/C1, F5–FF, or a three-byte lead cut short */
         }
     }
     return 1;
@@ -284,7 +287,7 @@ typedef struct {
 } reader_t;
 
 enum { R_RECORD = 1, R_END = 0, R_MORE = -2, R_ABORT = -3, R_NOMEM = -4 };
-static const char *abort_reason = "";
+static _Thread_local const char *abort_reason = "";
 
 static int reader_fill(reader_t *r) {
     if (r->pos > 0) {
@@ -324,7 +327,7 @@ static int push_field(reader_t *r, const char *p, Py_ssize_t n) {
 }
 
 static int arena_reserve(reader_t *r, size_t more) {
-    if (r->arena_len + more <= r->arena_cap) return 0;
+    if (r->arena && r->arena_len + more <= r->arena_cap) return 0;
     size_t cap = r->arena_cap ? r->arena_cap : 1 << 16;
     while (cap < r->arena_len + more) cap *= 2;
     char *a = realloc(r->arena, cap);
@@ -478,11 +481,13 @@ static int parse_record(reader_t *r) {
     return R_RECORD;
 }
 
-/* The next record, reading more of the file as needed. */
-static int next_record(reader_t *r) {
+/* The next record, reading more of the file as needed; `before_fill` runs before the buffer
+ * moves (rows waiting to be written point into it). */
+static int next_record(reader_t *r, int (*before_fill)(void *), void *arg) {
     for (;;) {
         int got = parse_record(r);
         if (got != R_MORE) return got;
+        if (before_fill && before_fill(arg)) return R_ABORT;
         if (reader_fill(r)) { abort_reason = "read error"; return R_ABORT; }
     }
 }
@@ -691,9 +696,11 @@ static int convert(context_t *c, reader_t *r, row_t *row) {
     }
     row->number = number;
     span_t y = row->text[F_YEAR];
-    if (y.n == 0 || y.n > 12) return C_DEFER;
+    Py_ssize_t lead = 0;
+    while (lead < y.n && y.p[lead] == '0') lead++; /* '02017' is 2017, as int() reads it */
+    if (y.n == 0 || y.n - lead > 4) return C_DEFER;
     int year = 0;
-    for (Py_ssize_t i = 0; i < y.n; i++) {
+    for (Py_ssize_t i = lead; i < y.n; i++) {
         if (y.p[i] < '0' || y.p[i] > '9') return C_DEFER;
         year = year * 10 + (y.p[i] - '0');
     }
@@ -751,58 +758,65 @@ static int bind_span(sqlite3_stmt *st, int i, const char *p, Py_ssize_t n) {
     return sq_bind_text(st, i, p, (int)n, SQLITE_STATIC);
 }
 
-static int bind_row(sqlite3_stmt *st, row_t *row) {
+static int bind_row(sqlite3_stmt *st, int base, row_t *row);
+static int bind_tuple(sqlite3_stmt *st, int base, PyObject *tuple);
+
+static int bind_at(sqlite3_stmt *st, int base, row_t *row, PyObject *tuple) {
+    return tuple ? bind_tuple(st, base, tuple) : bind_row(st, base, row);
+}
+
+static int bind_row(sqlite3_stmt *st, int b, row_t *row) {
     int rc = 0;
     span_t *t = row->text;
-    rc |= bind_span(st, 1, t[F_NO].p, t[F_NO].n);
-    rc |= sq_bind_int64(st, 2, row->year);
-    rc |= bind_span(st, 3, t[F_TITLE].p, t[F_TITLE].n);
-    rc |= bind_span(st, 4, t[F_TITLE_EN].p, t[F_TITLE_EN].n);
-    rc |= bind_span(st, 5, t[F_MINISTRY].p, t[F_MINISTRY].n);
-    rc |= bind_span(st, 6, row->codes[L_MINISTRY], row->code_n[L_MINISTRY]);
-    rc |= bind_span(st, 7, t[F_BUSINESS].p, t[F_BUSINESS].n);
-    rc |= bind_span(st, 8, t[F_SUB_BUSINESS].p, t[F_SUB_BUSINESS].n);
-    rc |= bind_span(st, 9, t[F_MANAGER].p, t[F_MANAGER].n);
-    rc |= bind_span(st, 10, t[F_ORGANISATION].p, t[F_ORGANISATION].n);
-    rc |= bind_span(st, 11, t[F_AGENCY].p, t[F_AGENCY].n);
-    rc |= bind_span(st, 12, t[F_GOAL].p, t[F_GOAL].n);
-    rc |= bind_span(st, 13, t[F_CONTENT].p, t[F_CONTENT].n);
-    rc |= bind_span(st, 14, t[F_EFFECT].p, t[F_EFFECT].n);
-    rc |= bind_span(st, 15, t[F_KEYWORDS].p, t[F_KEYWORDS].n);
-    rc |= sq_bind_int64(st, 16, row->total);
-    rc |= sq_bind_int64(st, 17, row->gov);
-    rc |= sq_bind_int64(st, 18, row->private_);
-    rc |= bind_span(st, 19, t[F_CONTINUING].p, t[F_CONTINUING].n);
-    rc |= bind_span(st, 20, t[F_PREVIOUS].p, t[F_PREVIOUS].n);
-    rc |= bind_span(st, 21, t[F_DETAIL].p, t[F_DETAIL].n);
-    rc |= bind_span(st, 22, row->codes[L_STAGE], row->code_n[L_STAGE]);
-    rc |= bind_span(st, 23, row->codes[L_PERFORMER], row->code_n[L_PERFORMER]);
-    rc |= bind_span(st, 24, row->codes[L_REGION], row->code_n[L_REGION]);
-    rc |= bind_span(st, 25, row->science, row->science_n);
-    rc |= bind_span(st, 26, row->codes[L_SCIENCE], row->code_n[L_SCIENCE]);
-    rc |= bind_span(st, 27, row->codes[L_SIX_T], row->code_n[L_SIX_T]);
-    rc |= row->has_start ? bind_span(st, 28, row->start, 10) : sq_bind_null(st, 28);
-    rc |= row->has_end ? bind_span(st, 29, row->end, 10) : sq_bind_null(st, 29);
+    rc |= bind_span(st, b + 1, t[F_NO].p, t[F_NO].n);
+    rc |= sq_bind_int64(st, b + 2, row->year);
+    rc |= bind_span(st, b + 3, t[F_TITLE].p, t[F_TITLE].n);
+    rc |= bind_span(st, b + 4, t[F_TITLE_EN].p, t[F_TITLE_EN].n);
+    rc |= bind_span(st, b + 5, t[F_MINISTRY].p, t[F_MINISTRY].n);
+    rc |= bind_span(st, b + 6, row->codes[L_MINISTRY], row->code_n[L_MINISTRY]);
+    rc |= bind_span(st, b + 7, t[F_BUSINESS].p, t[F_BUSINESS].n);
+    rc |= bind_span(st, b + 8, t[F_SUB_BUSINESS].p, t[F_SUB_BUSINESS].n);
+    rc |= bind_span(st, b + 9, t[F_MANAGER].p, t[F_MANAGER].n);
+    rc |= bind_span(st, b + 10, t[F_ORGANISATION].p, t[F_ORGANISATION].n);
+    rc |= bind_span(st, b + 11, t[F_AGENCY].p, t[F_AGENCY].n);
+    rc |= bind_span(st, b + 12, t[F_GOAL].p, t[F_GOAL].n);
+    rc |= bind_span(st, b + 13, t[F_CONTENT].p, t[F_CONTENT].n);
+    rc |= bind_span(st, b + 14, t[F_EFFECT].p, t[F_EFFECT].n);
+    rc |= bind_span(st, b + 15, t[F_KEYWORDS].p, t[F_KEYWORDS].n);
+    rc |= sq_bind_int64(st, b + 16, row->total);
+    rc |= sq_bind_int64(st, b + 17, row->gov);
+    rc |= sq_bind_int64(st, b + 18, row->private_);
+    rc |= bind_span(st, b + 19, t[F_CONTINUING].p, t[F_CONTINUING].n);
+    rc |= bind_span(st, b + 20, t[F_PREVIOUS].p, t[F_PREVIOUS].n);
+    rc |= bind_span(st, b + 21, t[F_DETAIL].p, t[F_DETAIL].n);
+    rc |= bind_span(st, b + 22, row->codes[L_STAGE], row->code_n[L_STAGE]);
+    rc |= bind_span(st, b + 23, row->codes[L_PERFORMER], row->code_n[L_PERFORMER]);
+    rc |= bind_span(st, b + 24, row->codes[L_REGION], row->code_n[L_REGION]);
+    rc |= bind_span(st, b + 25, row->science, row->science_n);
+    rc |= bind_span(st, b + 26, row->codes[L_SCIENCE], row->code_n[L_SCIENCE]);
+    rc |= bind_span(st, b + 27, row->codes[L_SIX_T], row->code_n[L_SIX_T]);
+    rc |= row->has_start ? bind_span(st, b + 28, row->start, 10) : sq_bind_null(st, b + 28);
+    rc |= row->has_end ? bind_span(st, b + 29, row->end, 10) : sq_bind_null(st, b + 29);
     return rc;
 }
 
 /* A row the Python converter returned (a tuple in COLUMNS order). Needs the GIL. */
-static int bind_tuple(sqlite3_stmt *st, PyObject *tuple) {
+static int bind_tuple(sqlite3_stmt *st, int base, PyObject *tuple) {
     Py_ssize_t n = PyTuple_GET_SIZE(tuple);
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *v = PyTuple_GET_ITEM(tuple, i);
         int rc;
         if (v == Py_None) {
-            rc = sq_bind_null(st, (int)i + 1);
+            rc = sq_bind_null(st, base + (int)i + 1);
         } else if (PyLong_Check(v)) {
             long long x = PyLong_AsLongLong(v);
             if (x == -1 && PyErr_Occurred()) return -1;
-            rc = sq_bind_int64(st, (int)i + 1, x);
+            rc = sq_bind_int64(st, base + (int)i + 1, x);
         } else if (PyUnicode_Check(v)) {
             Py_ssize_t len;
             const char *text = PyUnicode_AsUTF8AndSize(v, &len);
             if (!text) return -1;
-            rc = sq_bind_text(st, (int)i + 1, text, (int)len, SQLITE_TRANSIENT);
+            rc = sq_bind_text(st, base + (int)i + 1, text, (int)len, SQLITE_TRANSIENT);
         } else {
             PyErr_SetString(PyExc_TypeError, "unexpected value in a converted row");
             return -1;
@@ -852,7 +866,7 @@ static PyObject *head(PyObject *self, PyObject *args) {
     while (r.len < 3 && !r.eof) if (reader_fill(&r)) goto failed;
     if (r.len >= 3 && memcmp(r.buf, "\xEF\xBB\xBF", 3) == 0) { bom = 1; r.pos = 3; }
     for (int k = 0; k < count; k++) {
-        int got = next_record(&r);
+        int got = next_record(&r, NULL, NULL);
         if (got == R_END) break;
         if (got == R_NOMEM) { PyErr_NoMemory(); goto failed; }
         if (got == R_ABORT ||
@@ -876,10 +890,6 @@ failed:
     return NULL;
 }
 
-typedef struct {
-    sqlite3_stmt *stage, *direct;
-} statements;
-
 static int step(sqlite3 *db, sqlite3_stmt *st) {
     int rc = sq_step(st);
     sq_reset(st);
@@ -890,21 +900,72 @@ static int step(sqlite3 *db, sqlite3_stmt *st) {
     return 0;
 }
 
+/* Rows wait in a batch of BATCH and are written with one multi-row INSERT (one statement run
+ * instead of BATCH: the statement's own work, AUTOINCREMENT's bookkeeping among it, is paid
+ * once). Their text points into the read buffer, so a batch is written before the buffer moves;
+ * a row whose cells were unquoted into the arena (reused by the next record) is written at
+ * once, after the rows before it. */
+#define BATCH 16
+#define COLUMN_COUNT 29
+
+typedef struct {
+    sqlite3_stmt *one, *many;
+    row_t rows[BATCH];
+    PyObject *tuples[BATCH]; /* a row from the Python converter, or NULL */
+    int n;
+} target_t;
+
+typedef struct {
+    sqlite3 *db;
+    context_t *c;
+    target_t *targets[2];
+} flusher_t;
+
+static int bind_at(sqlite3_stmt *st, int base, row_t *row, PyObject *tuple);
+
+static int write_batch(flusher_t *f, target_t *t) {
+    if (t->n == 0) return 0;
+    int has_tuples = 0;
+    for (int k = 0; k < t->n; k++) has_tuples |= t->tuples[k] != NULL;
+    if (has_tuples) hold_gil(f->c);
+    int failed = 0;
+    if (t->n == BATCH) {
+        for (int k = 0; k < BATCH && !failed; k++)
+            failed = bind_at(t->many, k * COLUMN_COUNT, &t->rows[k], t->tuples[k]) != 0;
+        if (!failed) failed = step(f->db, t->many);
+    } else {
+        for (int k = 0; k < t->n && !failed; k++) {
+            failed = bind_at(t->one, 0, &t->rows[k], t->tuples[k]) != 0;
+            if (!failed) failed = step(f->db, t->one);
+        }
+    }
+    if (has_tuples) {
+        for (int k = 0; k < t->n; k++) Py_CLEAR(t->tuples[k]);
+    }
+    t->n = 0;
+    return failed;
+}
+
+static int write_all(void *arg) {
+    flusher_t *f = arg;
+    return write_batch(f, f->targets[0]) || write_batch(f, f->targets[1]);
+}
+
 static PyObject *ingest(PyObject *self, PyObject *args, PyObject *kwargs) {
     static char *keywords[] = {"connection", "library", "path", "offset", "line", "positions",
                                "limits", "years", "won_digits", "held", "stage_sql",
-                               "direct_sql", "resolve", "slow", "duplicate", "progress",
-                               "quarantine", NULL};
+                               "direct_sql", "stage_many_sql", "direct_many_sql", "resolve",
+                               "slow", "duplicate", "progress", "quarantine", NULL};
     PyObject *conn, *positions, *limits, *held, *resolve, *slow, *duplicate, *progress;
-    const char *library, *path, *stage_sql, *direct_sql;
+    const char *library, *path, *stage_sql, *direct_sql, *stage_many_sql, *direct_many_sql;
     long long offset;
     long line;
     int min_year, max_year, won_digits, quarantine;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OssLlOO(ii)iOssOOOOp", keywords, &conn,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OssLlOO(ii)iOssssOOOOp", keywords, &conn,
                                      &library, &path, &offset, &line, &positions, &limits,
                                      &min_year, &max_year, &won_digits, &held, &stage_sql,
-                                     &direct_sql, &resolve, &slow, &duplicate, &progress,
-                                     &quarantine))
+                                     &direct_sql, &stage_many_sql, &direct_many_sql, &resolve,
+                                     &slow, &duplicate, &progress, &quarantine))
         return NULL;
     if (load_sqlite(library)) {
         PyErr_SetString(AbortError, "the sqlite3 library could not be found");
@@ -946,12 +1007,21 @@ static PyObject *ingest(PyObject *self, PyObject *args, PyObject *kwargs) {
         PyErr_SetString(AbortError, "not inside a transaction on an open connection");
         return NULL;
     }
-    statements st = {NULL, NULL};
-    if (sq_prepare(db, stage_sql, -1, &st.stage, NULL) != SQLITE_OK ||
-        sq_prepare(db, direct_sql, -1, &st.direct, NULL) != SQLITE_OK) {
+    /* on the heap, one pair per call: imports in two threads each have their own */
+    target_t *targets = calloc(2, sizeof(target_t));
+    if (!targets) return PyErr_NoMemory();
+    target_t *stage = &targets[0], *direct_rows = &targets[1];
+    flusher_t flusher = {db, &c, {stage, direct_rows}};
+    if (sq_prepare(db, stage_sql, -1, &stage->one, NULL) != SQLITE_OK ||
+        sq_prepare(db, stage_many_sql, -1, &stage->many, NULL) != SQLITE_OK ||
+        sq_prepare(db, direct_sql, -1, &direct_rows->one, NULL) != SQLITE_OK ||
+        sq_prepare(db, direct_many_sql, -1, &direct_rows->many, NULL) != SQLITE_OK) {
         PyErr_Format(AbortError, "prepare: %s", sq_errmsg(db));
-        sq_finalize(st.stage);
-        sq_finalize(st.direct);
+        sq_finalize(stage->one);
+        sq_finalize(stage->many);
+        sq_finalize(direct_rows->one);
+        sq_finalize(direct_rows->many);
+        free(targets);
         return NULL;
     }
     reader_t r;
@@ -967,7 +1037,7 @@ static PyObject *ingest(PyObject *self, PyObject *args, PyObject *kwargs) {
     }
     drop_gil(&c);
     for (;;) {
-        int got = next_record(&r);
+        int got = next_record(&r, write_all, &flusher);
         if (got == R_END) break;
         if (got == R_NOMEM) { hold_gil(&c); PyErr_NoMemory(); goto done; }
         if (got == R_ABORT) {
@@ -1036,19 +1106,16 @@ static PyObject *ingest(PyObject *self, PyObject *args, PyObject *kwargs) {
         }
         if (problems && !quarantine) { Py_XDECREF(tuple); continue; }
         int to_stage = year >= 0 && year < 4096 && held_years[year];
-        sqlite3_stmt *target = to_stage ? st.stage : st.direct;
-        int rc;
-        if (tuple) {
-            rc = bind_tuple(target, tuple);
-            Py_DECREF(tuple);
-            if (rc < 0) goto done;
-        } else {
-            rc = bind_row(target, &row);
-        }
-        if (rc || step(db, target)) {
-            if (rc) abort_reason = sq_errmsg(db);
+        target_t *target = to_stage ? stage : direct_rows;
+        target->tuples[target->n] = tuple; /* the batch owns the reference */
+        if (!tuple) target->rows[target->n] = row;
+        target->n++;
+        /* a full batch, or a row whose text lies in the arena (reused by the next record) */
+        if ((target->n == BATCH && write_batch(&flusher, target)) ||
+            (r.arena_len && write_all(&flusher))) {
             hold_gil(&c);
-            PyErr_Format(AbortError, "line %ld: %s", r.rec_line, abort_reason);
+            if (!PyErr_Occurred())
+                PyErr_Format(AbortError, "line %ld: %s", r.rec_line, abort_reason);
             goto done;
         }
         if (to_stage) {
@@ -1057,13 +1124,21 @@ static PyObject *ingest(PyObject *self, PyObject *args, PyObject *kwargs) {
             direct++;
             direct_years[year] = 1;
         }
-        if (progress != Py_None && records % 10000 == 0) {
+        if (records % 10000 == 0) { /* Ctrl-C is seen here, and the progress bar moves */
             hold_gil(&c);
-            PyObject *ok = PyObject_CallFunction(progress, "L", records);
-            if (!ok) goto done;
-            Py_DECREF(ok);
+            if (PyErr_CheckSignals()) goto done;
+            if (progress != Py_None) {
+                PyObject *ok = PyObject_CallFunction(progress, "L", records);
+                if (!ok) goto done;
+                Py_DECREF(ok);
+            }
         }
         drop_gil(&c);
+    }
+    if (write_all(&flusher)) {
+        hold_gil(&c);
+        if (!PyErr_Occurred()) PyErr_Format(AbortError, "end: %s", abort_reason);
+        goto done;
     }
     hold_gil(&c);
     {
@@ -1089,8 +1164,15 @@ done:
     free(keys.slots);
     code_free(&c.codes);
     for (int l = 0; l < N_LISTS; l++) Py_XDECREF(c.list_names[l]);
-    sq_finalize(st.stage);
-    sq_finalize(st.direct);
+    for (int k = 0; k < BATCH; k++) {
+        Py_CLEAR(stage->tuples[k]);
+        Py_CLEAR(direct_rows->tuples[k]);
+    }
+    sq_finalize(stage->one);
+    sq_finalize(stage->many);
+    sq_finalize(direct_rows->one);
+    sq_finalize(direct_rows->many);
+    free(targets);
     return result;
 }
 
@@ -1114,5 +1196,6 @@ PyMODINIT_FUNC PyInit__ntisfast(void) {
     for (int f = 0; f < N_FIELDS; f++)
         PyTuple_SET_ITEM(fields, f, PyUnicode_FromString(FIELD_NAMES[f]));
     if (PyModule_AddObject(m, "FIELDS", fields)) return NULL;
+    if (PyModule_AddIntConstant(m, "BATCH", BATCH)) return NULL;
     return m;
 }

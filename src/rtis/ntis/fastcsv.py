@@ -91,14 +91,22 @@ def header(path: Path) -> tuple[dict[str, int], list[str], int, int]:
 
 
 def ingest(raw_connection: Any, path: Path, offset: int, line: int, positions: dict[str, int],
-           *, held: set[int], stage_sql: str, direct_sql: str,
+           *, held: set[int], stage_sql: str, direct_sql: str, row_sql: str,
            resolve: Callable[[str, str, int], str | None],
            slow: Callable[[int, list[str]], tuple[Any, ...] | None],
            duplicate: Callable[[int, list[str], str, int], None],
            progress: Callable[[int], None] | None, quarantine: bool) -> dict[str, Any]:
-    """Read the records after the header into SQLite (see the module). Abort: use Python."""
+    """Read the records after the header into SQLite (see the module). Abort: use Python.
+
+    `stage_sql` and `direct_sql` are INSERT statements ending in `VALUES `; `row_sql` is one
+    row's value group (`(?, …)`), repeated for the multi-row statements."""
     assert _ntisfast is not None
     import _sqlite3  # the library the sqlite3 module loaded: the C side calls the same one
+    import sqlite3
+
+    if not isinstance(raw_connection, sqlite3.Connection):  # the C side reads its handle
+        raise Abort("not a sqlite3 connection")
+    batch = ", ".join([row_sql] * _ntisfast.BATCH)
 
     try:
         return dict(_ntisfast.ingest(
@@ -107,7 +115,9 @@ def ingest(raw_connection: Any, path: Path, offset: int, line: int, positions: d
             positions=tuple(positions.get(name, -1) for name in FIELD_NAMES),
             limits=tuple(TEXT_LIMITS.get(name, 0) for name in FIELD_NAMES),
             years=(MIN_YEAR, MAX_YEAR), won_digits=MAX_WON_DIGITS, held=frozenset(held),
-            stage_sql=stage_sql, direct_sql=direct_sql, resolve=resolve, slow=slow,
+            stage_sql=stage_sql + row_sql, direct_sql=direct_sql + row_sql,
+            stage_many_sql=stage_sql + batch, direct_many_sql=direct_sql + batch,
+            resolve=resolve, slow=slow,
             duplicate=duplicate, progress=progress, quarantine=quarantine))
     except _ntisfast.Abort as exc:
         raise Abort(str(exc)) from None

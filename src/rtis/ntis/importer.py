@@ -291,9 +291,9 @@ def _run_fast(actor: Any | None, path: Path, report: ImportReport, quarantine: b
     try:
         result = fastcsv.ingest(
             connection.connection, path, offset, line, positions, held=held,
-            stage_sql=f"INSERT INTO temp.{STAGE} ({_STAGE_COLUMNS}) VALUES ({marks})",
-            direct_sql=(f"INSERT INTO ntis_project ({_STAGE_COLUMNS}, batch_id) "
-                        f"VALUES ({marks}, {int(batch.pk)})"),
+            stage_sql=f"INSERT INTO temp.{STAGE} ({_STAGE_COLUMNS}, batch_id) VALUES ",
+            direct_sql=f"INSERT INTO ntis_project ({_STAGE_COLUMNS}, batch_id) VALUES ",
+            row_sql=f"({marks}, {int(batch.pk)})",
             resolve=resolver, slow=slow, duplicate=duplicate, progress=progress,
             quarantine=quarantine)
     finally:
@@ -399,6 +399,7 @@ _COLUMN_TYPES = {"year": "integer", "total_funds": "bigint", "gov_funds": "bigin
 
 def _create_stage(vendor: str) -> None:
     columns = ", ".join(f"{c} {_COLUMN_TYPES.get(c, 'text')}" for c in COLUMNS)
+    columns += ", batch_id bigint"  # the C path writes the same value group to both tables
     with connection.cursor() as cursor:
         if vendor == "sqlite":
             cursor.execute(f"DROP TABLE IF EXISTS temp.{STAGE}")

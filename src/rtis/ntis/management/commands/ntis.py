@@ -31,6 +31,9 @@ class Command(BaseCommand):
                          help="올바른 행만 적재하고 거부 행은 거부 파일로 / load valid rows, "
                               "write rejected ones to the reject file")
         imp.add_argument("--reject-file", help="거부 파일 경로 (기본: FILE.rejects.csv)")
+        imp.add_argument("--no-fast", action="store_true",
+                         help="C 경로 없이 Python 경로로만 읽기 (결과는 같고 느림) / read with the "
+                              "Python path only (same result, slower)")
         imp.add_argument("--no-columnar", action="store_true",
                          help="통계용 사본을 다시 만들지 않음 / skip the columnar rebuild")
         out = sub.add_parser("outputs", help="성과 파일 가져오기 (논문·특허·사업화·기술료) / "
@@ -110,7 +113,8 @@ class Command(BaseCommand):
             started = time.perf_counter()
             report = do_import_projects(None, path, quarantine=options["quarantine"],
                                         encoding=options["encoding"], reject_path=reject,
-                                        progress=self._progress(path.name))
+                                        progress=self._progress(path.name),
+                                        fast=False if options["no_fast"] else None)
             elapsed = time.perf_counter() - started
             if sys.stderr.isatty():
                 sys.stderr.write("\n")
@@ -124,8 +128,9 @@ class Command(BaseCommand):
 
     def _print_report(self, report: Any, elapsed: float, reject: Path | None) -> None:
         w = self.stdout.write
+        path = "C" if report.fast else "Python"
         w(f"{report.file_name}: {report.file_format} {report.encoding} · {report.mode} · "
-          f"{report.records:,}건 ({elapsed:.1f}s)")
+          f"{report.records:,}건 ({elapsed:.1f}s, {path})")
         if report.unknown_columns:
             w(f"  모르는 열 무시 / unknown columns ignored: {', '.join(report.unknown_columns)}")
         if report.refused:
