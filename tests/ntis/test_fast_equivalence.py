@@ -534,6 +534,9 @@ BOUNDARY_CASES = {
     "quote-then-comma": ('"a"' + SPLIT, "\r\n"),
     "comma": ("a" + SPLIT, "\r\n"),
     "utf8": ("\uac00" + SPLIT, "\r\n"),  # split inside 가's three bytes (below)
+    # 8 MiB more after it: the next read overwrites the buffer where rows read before the
+    # boundary lay (rows waiting to be written must be written before the buffer moves)
+    "crlf-ending-then-8-mib": ("x", "\r" + SPLIT + "\n"),
 }
 
 
@@ -577,9 +580,17 @@ def test_a_record_across_the_c_readers_buffer_boundary(fast_path: None, tmp_path
     after = cells_of(POOL[3])
     after[NAMES.index("region")] = "아틀란티스"  # a rejected record: its line is reported
     data += (line(cells_of(POOL[2])) + "\r\n" + line(after) + "\r\n").encode()
+    added = number - 1_800_000_000 + 2
+    if case.endswith("-then-8-mib"):
+        while len(data) < len(head) + 2 * READ_BUFFER + 100_000:
+            number += 1
+            filler_row["project_no"] = str(number)
+            filler_row["goal"] = chr(0xAC00 + number % 1000) * 17_000  # not what lay there
+            data += (line(cells_of(filler_row)) + "\r\n").encode()
+            added += 1
     outcome = assert_same(write(tmp_path, f"boundary-{case}", bytes(data)), modes=(True,))[0]
     assert outcome.fast and outcome.report["problem_count"] == 1
-    assert outcome.report["added"] == number - 1_800_000_000 + 2
+    assert outcome.report["added"] == added
 
 
 # --- encodings ----------------------------------------------------------------------------------
