@@ -704,6 +704,11 @@ GEN_POOL = POOL[:24]
 awkward_text = st.lists(st.sampled_from(AWKWARD), max_size=6).map("".join)
 
 
+# CSV syntax written as is into a cell's place: quotes, doubled quotes, text after a closing
+# quote, line ends inside quotes (each counts as a line for the records after it).
+SYNTAX = ('"a\rb"', '"a\r\nb"', '"a\nb"', '"a\n\rb"', '"\r"', '"\r\r\n"', '"a""b"', '"a"b"c',
+          '"a" b', '"a"\u3000', 'a"b', '""', '""""', '"a,b"c', '"a\r"b', '"2019"', '"1,234"',
+          '"\u3000 2019\u3000"', '"a""\r\nb"x"y')
 NUMERIC = ("0", "1", "2", "9", "0", ",", ".", "-", "+", "/", " ", "٢", "²", "\u3000")
 numeric_text = st.lists(st.sampled_from(NUMERIC), max_size=22).map("".join)
 
@@ -711,7 +716,9 @@ numeric_text = st.lists(st.sampled_from(NUMERIC), max_size=22).map("".join)
 @st.composite
 def cell_values(draw: st.DrawFn, name: str, value: str) -> str:
     how = draw(st.sampled_from(["keep", "keep", "keep", "value", "value", "other", "pad",
-                                "text", "around", "number"]))
+                                "text", "around", "number", "syntax"]))
+    if how == "syntax":
+        return Raw(draw(st.sampled_from(SYNTAX)))
     if how == "value" and name in FIELD_VALUES:
         return draw(st.sampled_from(FIELD_VALUES[name]))
     if how == "other":  # a value meant for another field
@@ -744,7 +751,7 @@ def records(draw: st.DrawFn, columns: Sequence[str]) -> Sequence[str] | str:
         value = str(row.get(name, "")) if name in NAMES else draw(awkward_text)
         if mutate:
             new = draw(cell_values(name, value))
-            value = Raw(new) if unquoted and new != value else new
+            value = Raw(new) if unquoted and new != value and not isinstance(new, Raw) else new
         cells.append(value)
     if shape == "raw":
         return draw(awkward_text) + line(cells)
