@@ -315,7 +315,8 @@ def test_mixed_line_endings_in_one_file(fast_path: None, tmp_path: Path) -> None
 @pytest.mark.parametrize("kind", ["bom", "bom-crlf-no-final", "no-final-newline",
                                   "blank-lines", "commas-only", "spaces-only", "ragged-short",
                                   "ragged-long", "eof-in-quote", "eof-in-quote-no-newline",
-                                  "nul", "header-quoted", "lone-quote-line"])
+                                  "nul", "header-quoted", "lone-quote-line", "repeated-header",
+                                  "many-fields", "big-arena"])
 def test_file_shapes(fast_path: None, tmp_path: Path, kind: str) -> None:
     cells = plain(5)
     rows: list[Sequence[str] | str] = list(cells)
@@ -347,6 +348,16 @@ def test_file_shapes(fast_path: None, tmp_path: Path, kind: str) -> None:
         options["header"] = [Raw(f'"{h}"') for h in HEADERS]
     elif kind == "lone-quote-line":
         rows.insert(2, '"')
+    elif kind == "repeated-header":  # exports pasted one after another
+        rows.insert(3, HEADERS)
+    elif kind == "many-fields":  # the C reader's field list grows past its first 64
+        rows.insert(1, [*cells[1], *(["x"] * 300)])
+        rows[2] = [*cells[2], *(['"a""b"'] * 100)]
+        rows.insert(3, "," * 5000)
+    elif kind == "big-arena":  # unquoted text past the C reader's first 64 KiB of scratch
+        for k in (10, 11, 12):
+            cells[1][k] = 'a"' * 20_000
+        cells[2][13] = '"' * 99_999
     assert_same(write(tmp_path, kind, csv_bytes(rows, **options)))
 
 
@@ -422,8 +433,7 @@ VALUE_CASES: dict[str, tuple[str, Sequence[str]]] = {
     "science-codes": ("science_code", SCIENCE),
     **{f"codes-{name}": (name, values) for name, values in CODED.items()},
     "titles": ("title", ("", " ", "\u3000", "\u200b", "가" * 500, "가" * 501,
-                         " " + "가" * 500 + "\u3000", "가" * 499 + "\u200b\u200b", "a" * 41,
-                         "제목\x00")),
+                         " " + "가" * 500 + "\u3000", "가" * 499 + "\u200b\u200b", "a" * 41)),
 }
 
 
