@@ -268,6 +268,8 @@ def test_a_plain_utf8_csv_takes_the_c_path_and_gives_the_same(fast_path: None,
     outcomes = assert_same(path)
     assert all(o.fast for o in outcomes), "a plain UTF-8 CSV must be taken by the C path"
     assert outcomes[0].report["added"] == 12 and outcomes[0].report["written"]
+    default = import_once(path, fast=None, quarantine=True, encoding=None, before=())
+    assert default == outcomes[1]  # fast=None: the C path where it applies, as fast=True
 
 
 def test_a_file_that_is_not_csv_never_takes_the_c_path(fast_path: None, tmp_path: Path) -> None:
