@@ -67,6 +67,10 @@ static const char *LIST_NAMES[N_LISTS] = {"ministry", "rnd_stage", "performer", 
                                           "six_t", "science_class"};
 
 #define MAX_FIELD_CHARS 100000 /* csv.field_size_limit in rtis.ntis.reader */
+/* A field's raw bytes beyond this hold more than MAX_FIELD_CHARS characters (4 bytes at most a
+ * character, a doubled quote 2 bytes for 1, 2 quotes around): csv.reader refuses it, so the C
+ * path stops there instead of reading on into memory looking for the field's end. */
+#define MAX_FIELD_BYTES (4 * MAX_FIELD_CHARS + 2)
 
 /* --- text helpers ---------------------------------------------------------------------- */
 
@@ -389,6 +393,10 @@ static int parse_record(reader_t *r) {
                     }
                 }
                 if (!q) {
+                    if (n - start > MAX_FIELD_BYTES) {
+                        abort_reason = "cell too long";
+                        return R_ABORT;
+                    }
                     if (!r->eof) return R_MORE;
                     abort_reason = "end of file inside quotes";
                     return R_ABORT;
@@ -433,6 +441,7 @@ static int parse_record(reader_t *r) {
                     if (b[k] == '\0') { abort_reason = "NUL"; return R_ABORT; }
                     k++;
                 }
+                if (k - start > MAX_FIELD_BYTES) { abort_reason = "cell too long"; return R_ABORT; }
                 if (k >= n && !r->eof) return R_MORE;
                 if (arena_reserve(r, k - i)) return R_NOMEM;
                 memcpy(r->arena + r->arena_len, b + i, k - i);
@@ -452,6 +461,7 @@ static int parse_record(reader_t *r) {
                 if (b[k] == '\0') { abort_reason = "NUL"; return R_ABORT; }
                 k++;
             }
+            if (k - i > MAX_FIELD_BYTES) { abort_reason = "cell too long"; return R_ABORT; }
             if (k >= n && !r->eof) return R_MORE;
             if (field_too_long(b + i, (Py_ssize_t)(k - i))) {
                 abort_reason = "cell too long";
@@ -758,12 +768,7 @@ static int bind_span(sqlite3_stmt *st, int i, const char *p, Py_ssize_t n) {
     return sq_bind_text(st, i, p, (int)n, SQLITE_STATIC);
 }
 
-static int bind_row(sqlite3_stmt *st, int base, row_t *row);
-static int bind_tuple(sqlite3_stmt *st, int base, PyObject *tuple);
 
-static int bind_at(sqlite3_stmt *st, int base, row_t *row, PyObject *tuple) {
-    return tuple ? bind_tuple(st, base, tuple) : bind_row(st, base, row);
-}
 
 static int bind_row(sqlite3_stmt *st, int b, row_t *row) {
     int rc = 0;
@@ -862,6 +867,7 @@ static PyObject *head(PyObject *self, PyObject *args) {
     }
     PyObject *out = PyList_New(0);
     int bom = 0;
+    if (!out) goto failed;
     if (reader_fill(&r)) goto failed;
     while (r.len < 3 && !r.eof) if (reader_fill(&r)) goto failed;
     if (r.len >= 3 && memcmp(r.buf, "\xEF\xBB\xBF", 3) == 0) { bom = 1; r.pos = 3; }
@@ -921,25 +927,42 @@ typedef struct {
     target_t *targets[2];
 } flusher_t;
 
-static int bind_at(sqlite3_stmt *st, int base, row_t *row, PyObject *tuple);
+static int bind_row(sqlite3_stmt *st, int base, row_t *row);
+static int bind_tuple(sqlite3_stmt *st, int base, PyObject *tuple);
+
+/* Bind rows [from, from + count) of a batch at the statement's parameter `base`; a row from
+ * Python is bound with the GIL (its text copied) and released at once. */
+static int bind_rows(flusher_t *f, sqlite3_stmt *st, target_t *t, int from, int count) {
+    for (int k = from; k < from + count; k++) {
+        int base = (k - from) * COLUMN_COUNT;
+        if (t->tuples[k]) {
+            hold_gil(f->c);
+            int rc = bind_tuple(st, base, t->tuples[k]);
+            Py_CLEAR(t->tuples[k]);
+            if (rc < 0) return -1; /* a Python exception is set */
+            if (rc) { abort_reason = sq_errmsg(f->db); return -1; }
+        } else if (bind_row(st, base, &t->rows[k])) {
+            abort_reason = sq_errmsg(f->db);
+            return -1;
+        }
+    }
+    drop_gil(f->c); /* SQLite works without it, as the sqlite3 module lets it */
+    return 0;
+}
 
 static int write_batch(flusher_t *f, target_t *t) {
     if (t->n == 0) return 0;
-    int has_tuples = 0;
-    for (int k = 0; k < t->n; k++) has_tuples |= t->tuples[k] != NULL;
-    if (has_tuples) hold_gil(f->c);
     int failed = 0;
     if (t->n == BATCH) {
-        for (int k = 0; k < BATCH && !failed; k++)
-            failed = bind_at(t->many, k * COLUMN_COUNT, &t->rows[k], t->tuples[k]) != 0;
-        if (!failed) failed = step(f->db, t->many);
+        failed = bind_rows(f, t->many, t, 0, BATCH) || step(f->db, t->many);
     } else {
-        for (int k = 0; k < t->n && !failed; k++) {
-            failed = bind_at(t->one, 0, &t->rows[k], t->tuples[k]) != 0;
-            if (!failed) failed = step(f->db, t->one);
-        }
+        for (int k = 0; k < t->n && !failed; k++)
+            failed = bind_rows(f, t->one, t, k, 1) || step(f->db, t->one);
     }
-    if (has_tuples) {
+    int left = 0;
+    for (int k = 0; k < t->n; k++) left |= t->tuples[k] != NULL;
+    if (left) { /* rows a failure left unbound */
+        hold_gil(f->c);
         for (int k = 0; k < t->n; k++) Py_CLEAR(t->tuples[k]);
     }
     t->n = 0;
@@ -987,7 +1010,6 @@ static PyObject *ingest(PyObject *self, PyObject *args, PyObject *kwargs) {
     c.max_year = max_year;
     c.max_won_digits = won_digits;
     c.resolve = resolve;
-    for (int l = 0; l < N_LISTS; l++) c.list_names[l] = PyUnicode_FromString(LIST_NAMES[l]);
     /* years already held go to the staging table: a bitmap over the converter's year range */
     unsigned char held_years[4096];
     memset(held_years, 0, sizeof(held_years));
@@ -1031,18 +1053,24 @@ static PyObject *ingest(PyObject *self, PyObject *args, PyObject *kwargs) {
     memset(direct_years, 0, sizeof(direct_years));
     PyObject *result = NULL;
     row_t row;
+    memset(&r, 0, sizeof(r));
+    r.fd = -1; /* reader_close at `done` is safe before reader_open */
+    for (int l = 0; l < N_LISTS; l++) {
+        c.list_names[l] = PyUnicode_FromString(LIST_NAMES[l]);
+        if (!c.list_names[l]) goto done;
+    }
     if (reader_open(&r, path, offset, line)) {
         PyErr_SetFromErrnoWithFilename(PyExc_OSError, path);
         goto done;
     }
-    drop_gil(&c);
     for (;;) {
+        drop_gil(&c); /* every path through a record, `continue` included, comes back here */
         int got = next_record(&r, write_all, &flusher);
         if (got == R_END) break;
         if (got == R_NOMEM) { hold_gil(&c); PyErr_NoMemory(); goto done; }
         if (got == R_ABORT) {
             hold_gil(&c);
-            PyErr_Format(AbortError, "line %ld: %s", r.line, abort_reason);
+            if (!PyErr_Occurred()) PyErr_Format(AbortError, "line %ld: %s", r.line, abort_reason);
             goto done;
         }
         int blank = 1;
@@ -1050,6 +1078,10 @@ static PyObject *ingest(PyObject *self, PyObject *args, PyObject *kwargs) {
             if (r.fields[i].n) { blank = 0; break; }
         if (blank) continue;
         records++;
+        if (records % 10000 == 0) { /* Ctrl-C is seen here, whatever becomes of the record */
+            hold_gil(&c);
+            if (PyErr_CheckSignals()) goto done;
+        }
         if (!valid_utf8((unsigned char *)r.buf + r.rec_start, r.rec_end - r.rec_start)) {
             hold_gil(&c);
             PyErr_Format(AbortError, "line %ld: not UTF-8", r.rec_line);
@@ -1124,16 +1156,12 @@ static PyObject *ingest(PyObject *self, PyObject *args, PyObject *kwargs) {
             direct++;
             direct_years[year] = 1;
         }
-        if (records % 10000 == 0) { /* Ctrl-C is seen here, and the progress bar moves */
+        if (progress != Py_None && records % 10000 == 0) { /* as the Python path: written rows */
             hold_gil(&c);
-            if (PyErr_CheckSignals()) goto done;
-            if (progress != Py_None) {
-                PyObject *ok = PyObject_CallFunction(progress, "L", records);
-                if (!ok) goto done;
-                Py_DECREF(ok);
-            }
+            PyObject *ok = PyObject_CallFunction(progress, "L", records);
+            if (!ok) goto done;
+            Py_DECREF(ok);
         }
-        drop_gil(&c);
     }
     if (write_all(&flusher)) {
         hold_gil(&c);
