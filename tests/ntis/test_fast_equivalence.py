@@ -511,6 +511,12 @@ def test_a_cell_at_and_over_the_size_limit(fast_path: None, tmp_path: Path, size
     records = plain(4)
     records[1][NAMES.index("content")] = "x" * size  # unquoted
     assert_same(write(tmp_path, f"cell-plain-{size}", csv_bytes(records)))
+    # four bytes a character: 100,000 of them are 400,000 bytes (+ 2 quotes), still allowed
+    records = plain(4)
+    records[1][NAMES.index("goal")] = "\U0001F600" * size  # unquoted
+    records[2][NAMES.index("effect")] = "\U0001F600" * (size - 1) + ","  # quoted
+    records[3][NAMES.index("content")] = '"' * size  # quoted: every quote doubled
+    assert_same(write(tmp_path, f"cell-wide-{size}", csv_bytes(records)))
 
 
 def test_duplicate_keys_in_one_file(fast_path: None, tmp_path: Path) -> None:
