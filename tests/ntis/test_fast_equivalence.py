@@ -634,10 +634,13 @@ def test_bytes_in_no_encoding_and_a_truncated_utf8_character(fast_path: None,
     assert_same(write(tmp_path, "surrogate", data + b"\xed\xa0\x80,x\r\n"))
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "UTF8", "utf-8-sig", "cp949", "euc-kr",
-                                      "latin-1"])
-def test_a_named_encoding(fast_path: None, tmp_path: Path, encoding: str) -> None:
-    path = write(tmp_path, f"named-{encoding}", csv_bytes(plain(3), bom=encoding == "utf-8-sig"))
+@pytest.mark.parametrize(("encoding", "bom"), [("utf-8", False), ("UTF8", False),
+                                               ("utf-8", True), ("utf-8-sig", True),
+                                               ("utf-8-sig", False), ("cp949", False),
+                                               ("euc-kr", False), ("latin-1", False),
+                                               ("no-such-codec", False)])
+def test_a_named_encoding(fast_path: None, tmp_path: Path, encoding: str, bom: bool) -> None:
+    path = write(tmp_path, f"named-{encoding}-{bom}", csv_bytes(plain(3), bom=bom))
     assert_same(path, encoding=encoding)
 
 
