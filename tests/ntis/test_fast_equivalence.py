@@ -680,6 +680,23 @@ def test_a_file_mixing_held_and_new_years(fast_path: None, tmp_path: Path) -> No
     assert_same(write(tmp_path, "mixed-years", csv_bytes(mixed)), before=[first])
 
 
+def test_a_large_replacement_fills_whole_batches_of_both_tables(fast_path: None,
+                                                                tmp_path: Path) -> None:
+    """Enough rows that the C path writes full multi-row batches to the staging table (held
+    years) and to the table (new years), with changed, unchanged and removed rows."""
+    first = write(tmp_path, "held-many", csv_bytes([cells_of(r) for r in POOL[:60]]))
+    later = [dict(r) for r in POOL[5:75]] + pool(40, years=(2021,), seed=13)
+    for i, row in enumerate(later[:50]):
+        if i % 3 == 0:
+            row["gov_funds"] = int(row["gov_funds"]) + 1
+            row["private_funds"] = int(row["private_funds"]) - 1
+        if i % 7 == 0:
+            row["six_t"] = ""
+    outcome = assert_same(write(tmp_path, "replace-many", csv_bytes(
+        [cells_of(r) for r in later])), before=[first])
+    assert outcome[0].report["replaced_years"] == [2019, 2020] and outcome[0].fast
+
+
 def test_reimporting_the_same_file_changes_nothing_by_either_path(fast_path: None,
                                                                   tmp_path: Path) -> None:
     path = write(tmp_path, "same", csv_bytes(plain(8)))
