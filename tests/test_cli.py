@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -86,10 +87,9 @@ def test_manage_help_lists_the_rtis_management_commands(tmp_path: Path) -> None:
 # --- a command against a real (fresh) database -----------------------------------------------
 
 
-def test_exporting_a_plan_that_does_not_exist_fails_naming_the_slug(tmp_path: Path) -> None:
-    database = {"RTIS_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
-    migrated = run_rtis(tmp_path, "migrate", "--noinput", **database)
-    assert migrated.returncode == 0, migrated.stderr
+def test_exporting_a_plan_that_does_not_exist_fails_naming_the_slug(
+        tmp_path: Path, migrated_sqlite: Callable[[Path], Path]) -> None:
+    database = {"RTIS_DATABASE_URL": f"sqlite:///{migrated_sqlite(tmp_path / 'x.sqlite3')}"}
 
     result = run_rtis(tmp_path, "export", "plan", "nope", **database)
 

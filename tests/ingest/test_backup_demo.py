@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,7 @@ def entries(path: Path) -> dict[str, Any]:
 
 
 def test_the_demo_database_survives_export_and_import_into_a_new_database(
-    db: Any, tmp_path: Path,
+    db: Any, tmp_path: Path, migrated_sqlite: Callable[[Path], Path],
 ) -> None:
     call_command("rtis_demo", no_serve=True, stdout=io.StringIO())
     approved = approve_a_month()
@@ -87,8 +88,7 @@ def test_the_demo_database_survives_export_and_import_into_a_new_database(
     with first.open("wb") as stream:
         write_backup(stream)
 
-    target = tmp_path / "restored.sqlite3"
-    rtis(tmp_path, target, "migrate")
+    target = migrated_sqlite(tmp_path / "restored.sqlite3")  # what `rtis migrate` makes
     restored = rtis(tmp_path, target, "import", "all", str(first))
     assert "가져옴 / restored" in restored.stdout
     assert "changepassword" in restored.stderr
