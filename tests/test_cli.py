@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,24 +63,34 @@ def test_it_refuses_an_unknown_command_with_status_2(capsys: pytest.CaptureFixtu
 
 # --- subcommand help ------------------------------------------------------------------------
 
+@pytest.fixture(scope="module")
+def help_of(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Any]:
+    """`rtis NAME --help` in a child, run once per command for the module's tests (each child
+    starts Python and Django: about a second of CPU), not once per test asking about it."""
+    folder = tmp_path_factory.mktemp("help")
+    return functools.cache(lambda name: run_rtis(folder, name, "--help"))
+
+
 # Django's own commands (migrate, manage) print Django's help after rtis's bilingual line.
 @pytest.mark.parametrize("name", list(COMMANDS))
-def test_each_subcommand_help_runs_and_reads_in_korean(tmp_path: Path, name: str) -> None:
-    result = run_rtis(tmp_path, name, "--help")
+def test_each_subcommand_help_runs_and_reads_in_korean(help_of: Callable[[str], Any],
+                                                       name: str) -> None:
+    result = help_of(name)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
     assert HANGUL.search(result.stdout), result.stdout
 
 
 @pytest.mark.parametrize("name", [n for n in COMMANDS if n != "manage"])
-def test_each_subcommand_help_names_itself_as_an_rtis_command(tmp_path: Path, name: str) -> None:
-    result = run_rtis(tmp_path, name, "--help")
+def test_each_subcommand_help_names_itself_as_an_rtis_command(help_of: Callable[[str], Any],
+                                                             name: str) -> None:
+    result = help_of(name)
     assert result.returncode == 0, result.stderr
     assert f"usage: rtis {name} " in result.stdout
 
 
-def test_manage_help_lists_the_rtis_management_commands(tmp_path: Path) -> None:
-    result = run_rtis(tmp_path, "manage", "--help")
+def test_manage_help_lists_the_rtis_management_commands(help_of: Callable[[str], Any]) -> None:
+    result = help_of("manage")
     assert result.returncode == 0, result.stderr
     for command in ("check_data", "export_plan", "import_plan", "load_seed", "createuser"):
         assert command in result.stdout
