@@ -58,8 +58,10 @@ def main() -> None:
               "127.0.0.1:5432). The suite ran on SQLite only.")
         return
     # The second leg leaves out the tests that cannot see its database (tests/conftest.py,
-    # DATABASE_FREE: rtis.lib's and the child-process start-up tests without `db`); every test
-    # that uses the database runs on both.
+    # DATABASE_FREE: rtis.lib's and the child-process start-up tests without `db`) and the
+    # browser flows not marked each_database (what they check is the page in Chromium; the code
+    # under it runs through Django's client on both legs); every other test that uses the
+    # database runs on both.
     run("pytest on PostgreSQL", [str(BIN / "pytest"), *extra],
         {"RTIS_DATABASE_URL": url, "RTIS_TEST_SECOND_LEG": "1"})
     print("\n=== make test: ruff, mypy, SQLite and PostgreSQL legs all passed")

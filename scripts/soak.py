@@ -25,6 +25,7 @@ import os
 import random
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -406,7 +407,10 @@ def run_child(step: str, env: dict[str, str], payload: Any = None) -> Any:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def soak(database: str, clients: int, seconds: float, kinds: list[str]) -> dict[str, Any]:
+def soak(database: str, clients: int, seconds: float, kinds: list[str],
+         migrated: Path | None = None) -> dict[str, Any]:
+    """The soak on `database` ("sqlite": a file of its own). `migrated`: an SQLite file `rtis
+    migrate` made, copied instead of migrating again (the test suite's; SQLite only)."""
     work = Path(tempfile.mkdtemp(prefix="rtis-soak-"))
     drop = None
     if database == "sqlite":
@@ -419,8 +423,11 @@ def soak(database: str, clients: int, seconds: float, kinds: list[str]) -> dict[
                [str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")])}
     server = None
     try:
-        subprocess.run([sys.executable, "-m", "rtis", "migrate", "--verbosity", "0"],
-                       env=env, cwd=ROOT, check=True)
+        if migrated is not None and database == "sqlite":
+            shutil.copyfile(migrated, work / "soak.sqlite3")
+        else:
+            subprocess.run([sys.executable, "-m", "rtis", "migrate", "--verbosity", "0"],
+                           env=env, cwd=ROOT, check=True)
         world = run_child("setup", env)
         before = run_child("start", env, {"world": world})
         port = free_port()

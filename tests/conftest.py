@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import importlib
 import json
 import os
+import shutil
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -298,17 +306,78 @@ DATABASE_FREE = ("tests/lib/", "tests/config/test_settings.py", "tests/test_cli.
                  "tests/web/test_csp.py", "tests/web/test_i18n.py")
 
 
+def _first_leg_only(item: Any) -> bool:
+    """A browser flow not marked each_database: what it checks is the page in Chromium (scripts,
+    layout, forms, the policy), and the server-side code under it is tested through Django's
+    client on both legs. Flows whose outcome rests on the database (two people's version
+    conflict, a month's approval and lock, a queue approved at once, full-text search) are
+    marked each_database and run on both."""
+    return "browser" in item.keywords and item.get_closest_marker("each_database") is None
+
+
 def _deselect_database_free(config: Any, items: list[Any]) -> None:
     """The second database leg of `make test` (scripts/run_tests.py sets RTIS_TEST_SECOND_LEG=1)
     leaves out the DATABASE_FREE tests without database access: the first leg ran exactly the same
-    code against nothing that differs between the legs."""
+    code against nothing that differs between the legs; and the browser flows not marked
+    each_database (_first_leg_only)."""
     root = str(config.rootpath)
-    gone = [item for item in items if _django_order(item) == 2
-            and os.path.relpath(str(item.path), root).replace(os.sep, "/").startswith(DATABASE_FREE)]
+    gone = [item for item in items if _first_leg_only(item) or (
+        _django_order(item) == 2
+        and os.path.relpath(str(item.path), root).replace(os.sep, "/").startswith(DATABASE_FREE))]
     if gone:
         ids = {id(item) for item in gone}
         items[:] = [item for item in items if id(item) not in ids]
         config.hook.pytest_deselected(items=gone)
+
+
+def _migrations_digest() -> str:
+    """A digest of every migration file: a migrated template is reused only for the same ones."""
+    root = Path(__file__).resolve().parents[1] / "src" / "rtis"
+    digest = hashlib.sha256()
+    for path in sorted(root.glob("*/migrations/*.py")):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: Any) -> Callable[[Path], Path]:
+    """Put a freshly migrated SQLite database at a path, for tests whose `rtis` child processes
+    need one: `rtis migrate` runs once per test session in a child process (as the tests did
+    each time, several seconds of CPU apiece), shared by the xdist workers through a lock, and
+    each test gets a copy of its file."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # this session's folder, the same for each of its workers
+    template = shared / f"migrated-{_migrations_digest()}.sqlite3"
+
+    def build() -> None:
+        building = template.with_suffix(".building")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{building}{suffix}").unlink(missing_ok=True)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("RTIS_", "DJANGO_"))}
+        env.update({"RTIS_DATABASE_URL": f"sqlite:///{building}", "RTIS_DEBUG": "1",
+                    "RTIS_VAR_DIR": str(shared / "migrated-var")})
+        result = subprocess.run([sys.executable, "-m", "rtis", "migrate", "--noinput", "-v", "0"],
+                                env=env, cwd=shared, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, f"rtis migrate:\n{result.stdout}\n{result.stderr}"
+        with contextlib.closing(sqlite3.connect(building)) as connection:
+            # Everything into the one file (WAL mode stays set in it, as migrate left it).
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        building.rename(template)
+
+    def copy_to(path: Path) -> Path:
+        if not template.exists():
+            with (shared / "migrated.lock").open("w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not template.exists():
+                    build()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(template, path)
+        return path
+
+    return copy_to
 
 
 def _user(username: str, role: str, departments: list[str] | None = None) -> User:

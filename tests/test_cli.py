@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,24 +63,34 @@ def test_it_refuses_an_unknown_command_with_status_2(capsys: pytest.CaptureFixtu
 
 # --- subcommand help ------------------------------------------------------------------------
 
+@pytest.fixture(scope="module")
+def help_of(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Any]:
+    """`rtis NAME --help` in a child, run once per command for the module's tests (each child
+    starts Python and Django: about a second of CPU), not once per test asking about it."""
+    folder = tmp_path_factory.mktemp("help")
+    return functools.cache(lambda name: run_rtis(folder, name, "--help"))
+
+
 # Django's own commands (migrate, manage) print Django's help after rtis's bilingual line.
 @pytest.mark.parametrize("name", list(COMMANDS))
-def test_each_subcommand_help_runs_and_reads_in_korean(tmp_path: Path, name: str) -> None:
-    result = run_rtis(tmp_path, name, "--help")
+def test_each_subcommand_help_runs_and_reads_in_korean(help_of: Callable[[str], Any],
+                                                       name: str) -> None:
+    result = help_of(name)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
     assert HANGUL.search(result.stdout), result.stdout
 
 
 @pytest.mark.parametrize("name", [n for n in COMMANDS if n != "manage"])
-def test_each_subcommand_help_names_itself_as_an_rtis_command(tmp_path: Path, name: str) -> None:
-    result = run_rtis(tmp_path, name, "--help")
+def test_each_subcommand_help_names_itself_as_an_rtis_command(help_of: Callable[[str], Any],
+                                                             name: str) -> None:
+    result = help_of(name)
     assert result.returncode == 0, result.stderr
     assert f"usage: rtis {name} " in result.stdout
 
 
-def test_manage_help_lists_the_rtis_management_commands(tmp_path: Path) -> None:
-    result = run_rtis(tmp_path, "manage", "--help")
+def test_manage_help_lists_the_rtis_management_commands(help_of: Callable[[str], Any]) -> None:
+    result = help_of("manage")
     assert result.returncode == 0, result.stderr
     for command in ("check_data", "export_plan", "import_plan", "load_seed", "createuser"):
         assert command in result.stdout
@@ -86,10 +99,9 @@ def test_manage_help_lists_the_rtis_management_commands(tmp_path: Path) -> None:
 # --- a command against a real (fresh) database -----------------------------------------------
 
 
-def test_exporting_a_plan_that_does_not_exist_fails_naming_the_slug(tmp_path: Path) -> None:
-    database = {"RTIS_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
-    migrated = run_rtis(tmp_path, "migrate", "--noinput", **database)
-    assert migrated.returncode == 0, migrated.stderr
+def test_exporting_a_plan_that_does_not_exist_fails_naming_the_slug(
+        tmp_path: Path, migrated_sqlite: Callable[[Path], Path]) -> None:
+    database = {"RTIS_DATABASE_URL": f"sqlite:///{migrated_sqlite(tmp_path / 'x.sqlite3')}"}
 
     result = run_rtis(tmp_path, "export", "plan", "nope", **database)
 

@@ -15,6 +15,7 @@ from tests.tracking.conftest import AMOUNTS, open_month
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.each_database
 def test_a_planner_selects_several_entries_and_approves_them(
     browser: Any, live_server: Any, plan: Any, planner: Any, officer: Any
 ) -> None:

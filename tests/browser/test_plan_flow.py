@@ -40,6 +40,7 @@ def test_an_officer_edits_their_task_and_sees_it_in_the_history(
     assert "2단계 확장 공사 착수" in page.get_by_test_id("history").inner_text()
 
 
+@pytest.mark.each_database
 def test_two_people_editing_the_same_task_the_second_is_shown_the_first_change(
     browser: Any, live_server: Any, officer: Any, planner: Any
 ) -> None:

@@ -65,6 +65,7 @@ def citizen_searches(page: Any, live_server: Any, *, phone: bool = False) -> Non
     assert "홍릉 서울바이오허브 조성" in page.locator("h1").inner_text()
 
 
+@pytest.mark.each_database
 def test_a_citizen_searches_two_syllables_and_a_noun_with_a_particle(
         page: Any, live_server: Any, searchable: None) -> None:
     citizen_searches(page, live_server)
@@ -74,6 +75,7 @@ def test_the_same_on_a_390_px_phone(phone: Any, live_server: Any, searchable: No
     citizen_searches(phone, live_server, phone=True)
 
 
+@pytest.mark.each_database
 def test_the_page_refuses_a_hostile_query_with_a_message(page: Any, live_server: Any,
                                                         searchable: None) -> None:
     response = page.goto(f"{live_server.url}/search/?q={'x' * 10_000}")  # 10,000 characters

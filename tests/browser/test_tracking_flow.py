@@ -32,6 +32,7 @@ def _context_page(browser: Any, live_server: Any, username: str) -> tuple[Any, A
     return context, page
 
 
+@pytest.mark.each_database
 def test_execution_is_entered_returned_fixed_approved_and_locked(
     browser: Any, live_server: Any, plan: Any, planner: Any, officer: Any
 ) -> None:
@@ -95,6 +96,7 @@ def test_execution_is_entered_returned_fixed_approved_and_locked(
         planner_ctx.close()
 
 
+@pytest.mark.each_database
 def test_two_people_saving_the_same_month_see_a_conflict(
     browser: Any, live_server: Any, plan: Any, planner: Any, officer: Any
 ) -> None:

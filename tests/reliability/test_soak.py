@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,15 +46,19 @@ def test_the_judge_names_each_kind_of_lost_or_phantom_write(
     assert any(says in p for p in problems), problems
 
 
-def test_a_short_soak_loses_nothing_on_this_database() -> None:
+def test_a_short_soak_loses_nothing_on_this_database(
+        tmp_path: Path, migrated_sqlite: Callable[[Path], Path]) -> None:
     engine = settings.DATABASES["default"]["ENGINE"]
+    migrated = None
     if engine.endswith("postgresql"):
         import os
 
         database = os.environ.get("RTIS_DATABASE_URL", "")
     else:
         database = "sqlite"
-    figures = soak_script.soak(database, clients=4, seconds=4, kinds=list(soak_script.KINDS))
+        migrated = migrated_sqlite(tmp_path / "migrated.sqlite3")
+    figures = soak_script.soak(database, clients=4, seconds=4, kinds=list(soak_script.KINDS),
+                               migrated=migrated)
     assert figures["server_errors"] == {}, figures["errors"]
     assert figures["problems"] == []
     assert sum(figures["successes"].values()) >= len(soak_script.KINDS), figures

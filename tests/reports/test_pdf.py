@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from decimal import Decimal
 from typing import Any
@@ -293,6 +294,18 @@ def test_a_character_the_font_lacks_is_printed_as_its_substitute() -> None:
 WORDS = st.text(alphabet="가나다라마바사 아자차카타파하 abcdefghij 0123456789 ·※()\n", max_size=400)
 
 
+@functools.cache
+def _bound_document() -> Any:
+    """One document with a page for every example of the bound's property: the dry run and the
+    measuring write nothing to it (the current font is set per example), and a new document
+    parses both 4.7 MB fonts again (half a second each example)."""
+    from rtis.reports.render import pdf as renderer
+
+    document = renderer._new_document(sample_report())
+    document.add_page()
+    return document
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(WORDS, st.floats(min_value=0.5, max_value=180.0), st.sampled_from(["", "B"]),
        st.sampled_from([6.0, 7.5, 9.0]))
@@ -302,8 +315,7 @@ def test_the_bound_of_a_cells_lines_is_never_below_its_wrapped_lines(
     never be below the lines the dry run gives."""
     from rtis.reports.render import pdf as renderer
 
-    document = renderer._new_document(sample_report())
-    document.add_page()
+    document = _bound_document()
     document.set_font(renderer.FAMILY, style, size)
     line = size * renderer.PT * 1.35
     wrapped = renderer._wrapped(document, text, width, line)

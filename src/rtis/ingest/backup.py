@@ -76,7 +76,7 @@ EXCLUDED_MODELS: dict[str, str] = {
 
 # Tables `rtis migrate` fills: in a new database their rows give way to the archive's (whose
 # labels may have been edited in /admin/). Any other table must be empty. A new data migration
-# of an rtis app must be named here (tests/ingest/test_backup_demo.py restores into a new one).
+# of an rtis app must be named here (tests/web/test_demo.py restores the demo into a new one).
 MIGRATION_FILLED: dict[str, str] = {
     "plans.fundingsource": "migration plans/0002_funding_sources",
     "grants.printedfigure": "migration grants/0002_printed_figures",
