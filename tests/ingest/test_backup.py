@@ -490,3 +490,30 @@ def test_notifications_of_the_approval_travel_with_the_backup(tracked: Execution
     data = archive_bytes()
     kept = {(n["user_id"], n["key"]) for n in rows_of(data, "tracking.notification")}
     assert kept == set(Notification.objects.values_list("user_id", "key"))
+
+
+def test_an_archive_of_a_later_zip_version_is_refused_as_damaged(small_archive: bytes) -> None:
+    from tests.lib.test_zip_versions import later_version
+
+    before = counts()
+    with pytest.raises(BackupError) as refused:
+        restore(later_version(small_archive), dry_run=True)
+    assert str(refused.value).startswith("backup.zip") and "ZIP" in str(refused.value)
+    assert counts() == before
+
+
+@pytest.mark.parametrize("key", [0, -3])
+def test_an_automatic_key_below_one_is_refused_with_its_place(small_archive: bytes,
+                                                               key: int) -> None:
+    """PostgreSQL cannot set a key sequence below 1: such a key was a database error after the
+    rows were written; now it is refused where it stands, on both databases."""
+    def spoil(found: list[dict[str, Any]]) -> None:
+        found[0]["id"] = key
+
+    before = counts()
+    with pytest.raises(BackupError) as refused:
+        restore(rebuild(small_archive, table="plans.node", change=spoil), dry_run=True)
+    message = str(refused.value)
+    assert message.startswith("backup.zip") and "1행" in message and "id" in message
+    assert "1 이상" in message and "1 or more" in message
+    assert counts() == before

@@ -363,3 +363,11 @@ def test_other_formats_are_refused() -> None:
 
     hwp5 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024)
     assert refused(hwp5, "옛.hwp").code == "legacy-format"
+
+
+def test_a_zip_of_a_later_version_is_refused_as_not_a_workbook() -> None:
+    from tests.lib.test_zip_versions import later_version
+
+    error = refused(later_version(workbook_bytes(two_sheets)), "새버전.xlsx")
+    assert error.code == "not-zip"
+    assert "손상" in str(error) and "damaged" in str(error)

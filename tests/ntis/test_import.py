@@ -293,3 +293,16 @@ def test_an_output_year_in_digits_int_refuses_is_a_named_problem(refdata: Any,
     report = do_import_outputs(None, path, "paper")
     assert [p.split(" ", 1)[0] for p in report.problems] == ["2행", "3행"]
     assert all("연도가 아님" in p for p in report.problems) and not Output.objects.exists()
+
+
+def test_an_xlsx_of_a_later_zip_version_is_refused_and_nothing_written(refdata: Any,
+                                                                       tmp_path: Path) -> None:
+    from tests.lib.test_zip_versions import later_version
+
+    good = tmp_path / "good.xlsx"
+    write_xlsx(iter(synth_rows(5)), good)
+    path = tmp_path / "later.xlsx"
+    path.write_bytes(later_version(good.read_bytes()))
+    report = do_import_projects(None, path)
+    assert not report.written and "XLSX" in report.refused and "damaged" in report.refused
+    assert Project.objects.count() == 0

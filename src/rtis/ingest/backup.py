@@ -39,10 +39,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import DatabaseError, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 from django.utils.duration import duration_string
 
 import rtis
+from rtis.lib.filesig import ZIP_OPEN_ERRORS
 
 logger = logging.getLogger("rtis.ingest")
 
@@ -192,6 +194,9 @@ def decode_value(f: models.Field[Any, Any], value: Any) -> Any:
                          f"{type(value).__name__}")
     try:
         result = f.to_python(value)
+        if isinstance(f, AutoFieldMixin) and isinstance(result, int) and result < 1:
+            # the database numbers rows from 1; PostgreSQL cannot set its sequence below that
+            raise ValueError("자동 번호는 1 이상이어야 합니다 / an automatic key is 1 or more")
         if isinstance(result, dt.datetime) and timezone.is_naive(result):
             raise ValueError("시간대가 없는 일시입니다 / a date-time without a time zone")
         if result is None and not f.null:
@@ -381,11 +386,11 @@ def _parse_manifest(raw: bytes, where: str) -> Manifest:
 def _open_archive(source: str | Path | IO[bytes], label: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
-        raise _fail(label, f"손상되었거나 잘린 ZIP 파일입니다 / a damaged or truncated ZIP "
-                           f"archive ({exc})") from None
     except OSError as exc:
         raise _fail(label, f"읽을 수 없습니다 / cannot read ({exc})") from None
+    except ZIP_OPEN_ERRORS as exc:
+        raise _fail(label, f"손상되었거나 잘린 ZIP 파일입니다 / a damaged or truncated ZIP "
+                           f"archive ({exc})") from None
 
 
 _DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError,

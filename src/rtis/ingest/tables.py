@@ -31,7 +31,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -40,6 +39,8 @@ from typing import Any
 from xml.parsers import expat
 
 from lxml import etree
+
+from rtis.lib.filesig import ZIP_OPEN_ERRORS
 
 __all__ = [
     "MAX_CELLS",
@@ -137,8 +138,7 @@ def extract_tables(data: bytes, file_name: str) -> list[ExtractedTable]:
                     f"{entries:,} entries or more (limit {MAX_ENTRIES:,})")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-            struct.error) as exc:
+    except ZIP_OPEN_ERRORS as exc:
         raise TableImportError(
             file_name, f"ZIP 파일이 아니거나 손상되었습니다 (HWPX·XLSX가 아님) / not a ZIP archive "
                        f"or a damaged one, so not HWPX or XLSX ({exc})", code="not-zip") from exc

@@ -10,14 +10,20 @@ types (HWPX, DOCX, XLSX) are told apart by their entries, read from the central 
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 
-__all__ = ["ALLOWED", "FileTypeError", "check_upload", "safe_display_name"]
+__all__ = ["ALLOWED", "ZIP_OPEN_ERRORS", "FileTypeError", "check_upload", "safe_display_name"]
 
 ALLOWED = ("pdf", "hwp", "hwpx", "docx", "xlsx", "zip")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 MAX_ZIP_ENTRIES = 10_000
+# What zipfile.ZipFile(...) raises on a damaged archive: besides BadZipFile, a field it reads as a
+# later ZIP version than it supports is NotImplementedError ("zip file version 10.9"), a cut
+# directory EOFError or struct.error, a bad name ValueError.
+ZIP_OPEN_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+                   struct.error, NotImplementedError)
 
 
 class FileTypeError(ValueError):
@@ -30,7 +36,7 @@ def _zip_names(data: bytes) -> set[str] | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return set(archive.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+    except ZIP_OPEN_ERRORS:
         return None
 
 

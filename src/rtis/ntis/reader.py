@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
 
+from rtis.lib.filesig import ZIP_OPEN_ERRORS
 from rtis.ntis.fields import FIELDS, KEY_HEADERS, header_map
 
 MAX_CELL_CHARS = 100_000  # one cell; a longer one refuses the file (hostile or broken)
@@ -215,7 +216,7 @@ csv.field_size_limit(MAX_CELL_CHARS)
 def _check_zip(path: Path) -> None:
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except ZIP_OPEN_ERRORS as exc:
         raise FileRefused(f"XLSX(ZIP)가 아니거나 손상되었습니다 ({exc}) / not an XLSX (zip) or "
                           f"damaged ({exc})", code="corrupt-zip") from None
     with archive:
