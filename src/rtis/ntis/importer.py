@@ -234,7 +234,8 @@ def _begin(actor: Any | None, path: Path, report: ImportReport,
 
 def _set_indexes_aside(path: Path) -> list[str]:
     """SQLite: when the file may hold at least as many rows as the table, drop the table's
-    secondary indexes (not the key's) and return their SQL; _finish creates them again before
+    secondary indexes (not the key's, nor the batch's, whose new entries all go at its end) and
+    return their SQL; _finish creates them again before
     the staged years are compared. Sorting a million keys once costs less than keeping two
     indexes ordered row by row. Inside the import's transaction: a rollback restores them."""
     if connection.vendor != "sqlite" or not path.exists():
@@ -246,7 +247,12 @@ def _set_indexes_aside(path: Path) -> list[str]:
             return []
         cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
                        "tbl_name = 'ntis_project' AND sql IS NOT NULL ORDER BY name")
-        found = cursor.fetchall()
+        found = []
+        for name, sql in cursor.fetchall():
+            cursor.execute(f"SELECT name FROM pragma_index_info('{name}')")
+            if [column for (column,) in cursor.fetchall()] == ["batch_id"]:
+                continue  # every new row has the newest batch: appended at the end, cheap
+            found.append((name, sql))
         for name, _sql in found:
             cursor.execute(f'DROP INDEX "{name}"')
     return [sql for _name, sql in found]
