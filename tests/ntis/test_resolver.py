@@ -33,3 +33,23 @@ def test_the_resolver_reads_each_version_once_and_answers_as_the_lists_do(refdat
                 assert resolve(list_name, spelling, year) == (found.code if found else None)
     versions = {key[1] for key in resolve.versions}
     assert len(resolve.versions) == len(versions) < len(LISTS) * 21 * 2
+
+
+def test_a_preloaded_resolver_answers_the_same_without_the_database(
+        refdata: Any, django_assert_num_queries: Any) -> None:
+    """The C path's reading thread resolves codes with no connection of its own: after
+    preload(), every answer comes from memory, and a list it was not given is an error."""
+    plain, preloaded = CodeResolver(), CodeResolver()
+    from rtis.ntis.importer import CODE_LISTS
+
+    assert set(CODE_LISTS) == set(LISTS)
+    preloaded.preload(CODE_LISTS)
+    spellings = {s for code, name in Code.objects.values_list("code", "name") for s in (code, name)}
+    questions = [(list_name, spelling, year) for list_name in LISTS
+                 for spelling in [*sorted(spellings)[:40], "없는값"]
+                 for year in (1995, 2005, 2017, 2018, 2024)]
+    expected = [plain(*question) for question in questions]
+    with django_assert_num_queries(0):
+        assert [preloaded(*question) for question in questions] == expected
+        with pytest.raises(RuntimeError):
+            preloaded("not_a_list", "x", 2020)

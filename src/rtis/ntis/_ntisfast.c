@@ -22,9 +22,11 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct sqlite3 sqlite3;
@@ -767,73 +769,124 @@ static int convert(context_t *c, reader_t *r, row_t *row) {
     return C_OK;
 }
 
-/* --- binding ------------------------------------------------------------------------- */
+/* --- rows handed from the reading thread to the writing one ------------------------------ */
 
-static int bind_span(sqlite3_stmt *st, int i, const char *p, Py_ssize_t n) {
-    return sq_bind_text(st, i, p, (int)n, SQLITE_STATIC);
+/* A row's 29 values, self-contained: text is copied into its batch's arena, so the reader can
+ * reuse its buffer at once. */
+#define COLUMN_COUNT 29
+enum { V_TEXT, V_INT, V_NULL };
+
+typedef struct {
+    int kind;
+    int n;
+    long long i;  /* V_INT */
+    size_t off;   /* V_TEXT: in the batch's arena */
+} val_t;
+
+#define QROWS 1024 /* rows handed over at a time */
+
+typedef struct {
+    int nrows;
+    unsigned char stage[QROWS]; /* 1: the staging table (a year already held) */
+    val_t vals[QROWS][COLUMN_COUNT];
+    char *arena;
+    size_t arena_len, arena_cap;
+} qbatch_t;
+
+static int put_text(qbatch_t *b, val_t *v, const char *p, Py_ssize_t n) {
+    if (b->arena_len + (size_t)n > b->arena_cap) {
+        size_t cap = b->arena_cap ? b->arena_cap : 1 << 20;
+        while (cap < b->arena_len + (size_t)n) cap *= 2;
+        char *a = realloc(b->arena, cap);
+        if (!a) return -1;
+        b->arena = a;
+        b->arena_cap = cap;
+    }
+    if (n) memcpy(b->arena + b->arena_len, p, n);
+    v->kind = V_TEXT;
+    v->n = (int)n;
+    v->off = b->arena_len;
+    b->arena_len += n;
+    return 0;
 }
 
+static void put_int(val_t *v, long long i) {
+    v->kind = V_INT;
+    v->i = i;
+}
 
-
-static int bind_row(sqlite3_stmt *st, int b, row_t *row) {
-    int rc = 0;
+/* A converted record, in COLUMNS order. */
+static int put_row(qbatch_t *b, val_t *v, row_t *row) {
     span_t *t = row->text;
-    rc |= bind_span(st, b + 1, t[F_NO].p, t[F_NO].n);
-    rc |= sq_bind_int64(st, b + 2, row->year);
-    rc |= bind_span(st, b + 3, t[F_TITLE].p, t[F_TITLE].n);
-    rc |= bind_span(st, b + 4, t[F_TITLE_EN].p, t[F_TITLE_EN].n);
-    rc |= bind_span(st, b + 5, t[F_MINISTRY].p, t[F_MINISTRY].n);
-    rc |= bind_span(st, b + 6, row->codes[L_MINISTRY], row->code_n[L_MINISTRY]);
-    rc |= bind_span(st, b + 7, t[F_BUSINESS].p, t[F_BUSINESS].n);
-    rc |= bind_span(st, b + 8, t[F_SUB_BUSINESS].p, t[F_SUB_BUSINESS].n);
-    rc |= bind_span(st, b + 9, t[F_MANAGER].p, t[F_MANAGER].n);
-    rc |= bind_span(st, b + 10, t[F_ORGANISATION].p, t[F_ORGANISATION].n);
-    rc |= bind_span(st, b + 11, t[F_AGENCY].p, t[F_AGENCY].n);
-    rc |= bind_span(st, b + 12, t[F_GOAL].p, t[F_GOAL].n);
-    rc |= bind_span(st, b + 13, t[F_CONTENT].p, t[F_CONTENT].n);
-    rc |= bind_span(st, b + 14, t[F_EFFECT].p, t[F_EFFECT].n);
-    rc |= bind_span(st, b + 15, t[F_KEYWORDS].p, t[F_KEYWORDS].n);
-    rc |= sq_bind_int64(st, b + 16, row->total);
-    rc |= sq_bind_int64(st, b + 17, row->gov);
-    rc |= sq_bind_int64(st, b + 18, row->private_);
-    rc |= bind_span(st, b + 19, t[F_CONTINUING].p, t[F_CONTINUING].n);
-    rc |= bind_span(st, b + 20, t[F_PREVIOUS].p, t[F_PREVIOUS].n);
-    rc |= bind_span(st, b + 21, t[F_DETAIL].p, t[F_DETAIL].n);
-    rc |= bind_span(st, b + 22, row->codes[L_STAGE], row->code_n[L_STAGE]);
-    rc |= bind_span(st, b + 23, row->codes[L_PERFORMER], row->code_n[L_PERFORMER]);
-    rc |= bind_span(st, b + 24, row->codes[L_REGION], row->code_n[L_REGION]);
-    rc |= bind_span(st, b + 25, row->science, row->science_n);
-    rc |= bind_span(st, b + 26, row->codes[L_SCIENCE], row->code_n[L_SCIENCE]);
-    rc |= bind_span(st, b + 27, row->codes[L_SIX_T], row->code_n[L_SIX_T]);
-    rc |= row->has_start ? bind_span(st, b + 28, row->start, 10) : sq_bind_null(st, b + 28);
-    rc |= row->has_end ? bind_span(st, b + 29, row->end, 10) : sq_bind_null(st, b + 29);
-    return rc;
+    int rc = 0;
+    rc |= put_text(b, &v[0], t[F_NO].p, t[F_NO].n);
+    put_int(&v[1], row->year);
+    rc |= put_text(b, &v[2], t[F_TITLE].p, t[F_TITLE].n);
+    rc |= put_text(b, &v[3], t[F_TITLE_EN].p, t[F_TITLE_EN].n);
+    rc |= put_text(b, &v[4], t[F_MINISTRY].p, t[F_MINISTRY].n);
+    rc |= put_text(b, &v[5], row->codes[L_MINISTRY], row->code_n[L_MINISTRY]);
+    rc |= put_text(b, &v[6], t[F_BUSINESS].p, t[F_BUSINESS].n);
+    rc |= put_text(b, &v[7], t[F_SUB_BUSINESS].p, t[F_SUB_BUSINESS].n);
+    rc |= put_text(b, &v[8], t[F_MANAGER].p, t[F_MANAGER].n);
+    rc |= put_text(b, &v[9], t[F_ORGANISATION].p, t[F_ORGANISATION].n);
+    rc |= put_text(b, &v[10], t[F_AGENCY].p, t[F_AGENCY].n);
+    rc |= put_text(b, &v[11], t[F_GOAL].p, t[F_GOAL].n);
+    rc |= put_text(b, &v[12], t[F_CONTENT].p, t[F_CONTENT].n);
+    rc |= put_text(b, &v[13], t[F_EFFECT].p, t[F_EFFECT].n);
+    rc |= put_text(b, &v[14], t[F_KEYWORDS].p, t[F_KEYWORDS].n);
+    put_int(&v[15], row->total);
+    put_int(&v[16], row->gov);
+    put_int(&v[17], row->private_);
+    rc |= put_text(b, &v[18], t[F_CONTINUING].p, t[F_CONTINUING].n);
+    rc |= put_text(b, &v[19], t[F_PREVIOUS].p, t[F_PREVIOUS].n);
+    rc |= put_text(b, &v[20], t[F_DETAIL].p, t[F_DETAIL].n);
+    rc |= put_text(b, &v[21], row->codes[L_STAGE], row->code_n[L_STAGE]);
+    rc |= put_text(b, &v[22], row->codes[L_PERFORMER], row->code_n[L_PERFORMER]);
+    rc |= put_text(b, &v[23], row->codes[L_REGION], row->code_n[L_REGION]);
+    rc |= put_text(b, &v[24], row->science, row->science_n);
+    rc |= put_text(b, &v[25], row->codes[L_SCIENCE], row->code_n[L_SCIENCE]);
+    rc |= put_text(b, &v[26], row->codes[L_SIX_T], row->code_n[L_SIX_T]);
+    if (row->has_start) rc |= put_text(b, &v[27], row->start, 10);
+    else v[27].kind = V_NULL;
+    if (row->has_end) rc |= put_text(b, &v[28], row->end, 10);
+    else v[28].kind = V_NULL;
+    return rc ? -1 : 0;
 }
 
 /* A row the Python converter returned (a tuple in COLUMNS order). Needs the GIL. */
-static int bind_tuple(sqlite3_stmt *st, int base, PyObject *tuple) {
-    Py_ssize_t n = PyTuple_GET_SIZE(tuple);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *v = PyTuple_GET_ITEM(tuple, i);
-        int rc;
-        if (v == Py_None) {
-            rc = sq_bind_null(st, base + (int)i + 1);
-        } else if (PyLong_Check(v)) {
-            long long x = PyLong_AsLongLong(v);
-            if (x == -1 && PyErr_Occurred()) return -1;
-            rc = sq_bind_int64(st, base + (int)i + 1, x);
-        } else if (PyUnicode_Check(v)) {
+static int put_tuple(qbatch_t *b, val_t *v, PyObject *tuple) {
+    for (Py_ssize_t i = 0; i < COLUMN_COUNT; i++) {
+        PyObject *x = PyTuple_GET_ITEM(tuple, i);
+        if (x == Py_None) {
+            v[i].kind = V_NULL;
+        } else if (PyLong_Check(x)) {
+            long long n = PyLong_AsLongLong(x);
+            if (n == -1 && PyErr_Occurred()) return -1;
+            put_int(&v[i], n);
+        } else if (PyUnicode_Check(x)) {
             Py_ssize_t len;
-            const char *text = PyUnicode_AsUTF8AndSize(v, &len);
+            const char *text = PyUnicode_AsUTF8AndSize(x, &len);
             if (!text) return -1;
-            rc = sq_bind_text(st, base + (int)i + 1, text, (int)len, SQLITE_TRANSIENT);
+            if (put_text(b, &v[i], text, len)) { PyErr_NoMemory(); return -1; }
         } else {
             PyErr_SetString(PyExc_TypeError, "unexpected value in a converted row");
             return -1;
         }
-        if (rc != SQLITE_OK) return rc;
     }
     return 0;
+}
+
+static int bind_vals(sqlite3_stmt *st, int base, qbatch_t *b, val_t *v) {
+    int rc = 0;
+    for (int i = 0; i < COLUMN_COUNT; i++) {
+        if (v[i].kind == V_TEXT)
+            rc |= sq_bind_text(st, base + i + 1, b->arena + v[i].off, v[i].n, SQLITE_STATIC);
+        else if (v[i].kind == V_INT)
+            rc |= sq_bind_int64(st, base + i + 1, v[i].i);
+        else
+            rc |= sq_bind_null(st, base + i + 1);
+    }
+    return rc;
 }
 
 /* --- entry points ----------------------------------------------------------------------- */
@@ -911,82 +964,222 @@ static int step(sqlite3 *db, sqlite3_stmt *st) {
     return 0;
 }
 
-/* Rows wait in a batch of BATCH and are written with one multi-row INSERT (one statement run
- * instead of BATCH: the statement's own work, AUTOINCREMENT's bookkeeping among it, is paid
- * once). Their text points into the read buffer, so a batch is written before the buffer moves;
- * a row whose cells were unquoted into the arena (reused by the next record) is written at
- * once, after the rows before it. */
+/* --- two threads: one reads and converts, the caller writes -----------------------------
+ *
+ * A thread of its own reads, checks and converts records (and calls the Python converter, the
+ * resolver and the progress callback with the GIL, none of which touches the database: the
+ * caller loads the code lists first) and hands rows over QROWS at a time through QSLOTS
+ * batches. The calling thread, which owns the SQLite connection, writes them BATCH to a
+ * multi-row INSERT (one statement run instead of BATCH: the statement's own work, AUTOINCREMENT's
+ * bookkeeping among it, is paid once), without the GIL, and looks for Ctrl-C between batches.
+ * Either side stops the other on failure; the reader's exception is raised in the caller. */
 #define BATCH 16
-#define COLUMN_COUNT 29
+#define QSLOTS 4
 
 typedef struct {
-    sqlite3_stmt *one, *many;
-    row_t rows[BATCH];
-    PyObject *tuples[BATCH]; /* a row from the Python converter, or NULL */
-    int n;
-} target_t;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    qbatch_t slot[QSLOTS];
+    int rd, count;    /* handed-over batches: slot[rd] .. slot[rd + count - 1] */
+    int done, stop;   /* the reader has finished; the writer asks it to stop */
+    int failed;       /* the reader failed: its exception is in exc */
+    PyObject *exc_type, *exc_value, *exc_tb;
+    /* the reader's own */
+    reader_t *r;
+    context_t *c;
+    PyObject *slow, *duplicate, *progress;
+    const unsigned char *held_years;
+    int quarantine;
+    long long records, problems;
+} pipe_t;
+
+/* A free batch for the reader (waiting without the GIL), or NULL when asked to stop. */
+static qbatch_t *next_slot(pipe_t *p) {
+    pthread_mutex_lock(&p->lock);
+    while (p->count == QSLOTS && !p->stop) pthread_cond_wait(&p->changed, &p->lock);
+    qbatch_t *b = p->stop ? NULL : &p->slot[(p->rd + p->count) % QSLOTS];
+    pthread_mutex_unlock(&p->lock);
+    if (b) { b->nrows = 0; b->arena_len = 0; }
+    return b;
+}
+
+static void hand_over(pipe_t *p) {
+    pthread_mutex_lock(&p->lock);
+    p->count++;
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* The reader's loop; 1 at the end of the file, 0 on failure (with the GIL and an exception)
+ * or when asked to stop. */
+static int read_all(pipe_t *p, qbatch_t **current) {
+    reader_t *r = p->r;
+    context_t *c = p->c;
+    key_set keys = {NULL, 0, 0};
+    row_t row;
+    int result = 0;
+    for (;;) {
+        drop_gil(c); /* every path through a record, `continue` included, comes back here */
+        if (__atomic_load_n(&p->stop, __ATOMIC_RELAXED)) goto out;
+        int got = next_record(r, NULL, NULL);
+        if (got == R_END) break;
+        if (got == R_NOMEM) { hold_gil(c); PyErr_NoMemory(); goto out; }
+        if (got == R_ABORT) {
+            hold_gil(c);
+            PyErr_Format(AbortError, "line %ld: %s", r->line, abort_reason);
+            goto out;
+        }
+        int blank = 1;
+        for (Py_ssize_t i = 0; i < r->nfields; i++)
+            if (r->fields[i].n) { blank = 0; break; }
+        if (blank) continue;
+        p->records++;
+        if (!valid_utf8((unsigned char *)r->buf + r->rec_start, r->rec_end - r->rec_start)) {
+            hold_gil(c);
+            PyErr_Format(AbortError, "line %ld: not UTF-8", r->rec_line);
+            goto out;
+        }
+        int converted = convert(c, r, &row);
+        if (converted == C_ERROR) { hold_gil(c); goto out; }
+        PyObject *tuple = NULL;
+        long long number;
+        int year;
+        if (converted == C_DEFER) {
+            hold_gil(c);
+            PyObject *cells = cells_list(r);
+            if (!cells) goto out;
+            tuple = PyObject_CallFunction(p->slow, "lO", r->rec_line, cells);
+            Py_DECREF(cells);
+            if (!tuple) goto out;
+            if (tuple == Py_None) {
+                Py_DECREF(tuple);
+                p->problems++;
+                continue;
+            }
+            if (!PyTuple_Check(tuple) || PyTuple_GET_SIZE(tuple) != COLUMN_COUNT) {
+                Py_DECREF(tuple);
+                PyErr_SetString(PyExc_TypeError, "slow() must return a row or None");
+                goto out;
+            }
+            Py_ssize_t n;
+            const char *text = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(tuple, 0), &n);
+            year = (int)PyLong_AsLong(PyTuple_GET_ITEM(tuple, 1));
+            if (!text || PyErr_Occurred()) { Py_DECREF(tuple); goto out; }
+            number = 0;
+            for (Py_ssize_t i = 0; i < n; i++) number = number * 10 + (text[i] - '0');
+        } else {
+            number = row.number;
+            year = row.year;
+        }
+        int added = key_add(&keys, (uint64_t)number * 10000ULL + (uint64_t)year);
+        if (added < 0) { hold_gil(c); Py_XDECREF(tuple); PyErr_NoMemory(); goto out; }
+        if (added == 0) {
+            hold_gil(c);
+            Py_XDECREF(tuple);
+            PyObject *cells = cells_list(r);
+            if (!cells) goto out;
+            char text[16];
+            snprintf(text, sizeof(text), "%010lld", number);
+            PyObject *ok = PyObject_CallFunction(p->duplicate, "lOsi", r->rec_line, cells, text,
+                                                 year);
+            Py_DECREF(cells);
+            if (!ok) goto out;
+            Py_DECREF(ok);
+            p->problems++;
+            continue;
+        }
+        if (p->problems && !p->quarantine) { Py_XDECREF(tuple); continue; }
+        qbatch_t *b = *current;
+        int k = b->nrows;
+        b->stage[k] = year >= 0 && year < 4096 && p->held_years[year];
+        if (tuple) {
+            int failed = put_tuple(b, b->vals[k], tuple); /* the GIL is held since slow() */
+            Py_DECREF(tuple);
+            if (failed) goto out;
+        } else if (put_row(b, b->vals[k], &row)) {
+            hold_gil(c);
+            PyErr_NoMemory();
+            goto out;
+        }
+        b->nrows++;
+        if (p->progress != Py_None && p->records % 10000 == 0) { /* as the Python path */
+            hold_gil(c);
+            PyObject *ok = PyObject_CallFunction(p->progress, "L", p->records);
+            if (!ok) goto out;
+            Py_DECREF(ok);
+        }
+        if (b->nrows == QROWS) {
+            drop_gil(c);
+            hand_over(p);
+            *current = next_slot(p);
+            if (!*current) goto out; /* asked to stop */
+        }
+    }
+    result = 1;
+out:
+    free(keys.slots);
+    return result;
+}
+
+static void *reader_thread(void *arg) {
+    pipe_t *p = arg;
+    PyGILState_STATE state = PyGILState_Ensure();
+    p->c->saved = NULL;
+    drop_gil(p->c);
+    qbatch_t *current = next_slot(p);
+    int ok = current != NULL && read_all(p, &current);
+    hold_gil(p->c);
+    int failed = 0;
+    if (!ok && PyErr_Occurred()) {
+        PyErr_Fetch(&p->exc_type, &p->exc_value, &p->exc_tb);
+        failed = 1;
+    }
+    PyGILState_Release(state);
+    if (ok && current && current->nrows) hand_over(p); /* the last, part-filled batch */
+    pthread_mutex_lock(&p->lock);
+    p->failed = failed;
+    p->done = 1;
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
 
 typedef struct {
     sqlite3 *db;
-    context_t *c;
-    target_t *targets[2];
-} flusher_t;
+    sqlite3_stmt *one[2], *many[2]; /* [0] the table, [1] the staging table */
+    long long written[2];
+    unsigned char years[4096]; /* years written straight into the table */
+} writer_t;
 
-static int bind_row(sqlite3_stmt *st, int base, row_t *row);
-static int bind_tuple(sqlite3_stmt *st, int base, PyObject *tuple);
-
-/* Bind rows [from, from + count) of a batch at the statement's parameter `base`; a row from
- * Python is bound with the GIL (its text copied) and released at once. */
-static int bind_rows(flusher_t *f, sqlite3_stmt *st, target_t *t, int from, int count) {
-    for (int k = from; k < from + count; k++) {
-        int base = (k - from) * COLUMN_COUNT;
-        if (t->tuples[k]) {
-            hold_gil(f->c);
-            int rc = bind_tuple(st, base, t->tuples[k]);
-            Py_CLEAR(t->tuples[k]);
-            if (rc < 0) return -1; /* a Python exception is set */
-            if (rc) { abort_reason = sq_errmsg(f->db); return -1; }
-        } else if (bind_row(st, base, &t->rows[k])) {
-            abort_reason = sq_errmsg(f->db);
-            return -1;
+/* One handed-over batch: rows BATCH to a statement per table, the rest one by one. */
+static int write_qbatch(writer_t *w, qbatch_t *b) {
+    int pending[2][BATCH], n[2] = {0, 0};
+    for (int k = 0; k < b->nrows; k++) {
+        int t = b->stage[k];
+        pending[t][n[t]++] = k;
+        if (t == 0) w->years[b->vals[k][1].i & 4095] = 1;
+        if (n[t] < BATCH) continue;
+        for (int j = 0; j < BATCH; j++) {
+            if (bind_vals(w->many[t], j * COLUMN_COUNT, b, b->vals[pending[t][j]])) {
+                abort_reason = sq_errmsg(w->db);
+                return -1;
+            }
+        }
+        if (step(w->db, w->many[t])) return -1;
+        w->written[t] += BATCH;
+        n[t] = 0;
+    }
+    for (int t = 0; t < 2; t++) {
+        for (int j = 0; j < n[t]; j++) {
+            if (bind_vals(w->one[t], 0, b, b->vals[pending[t][j]])) {
+                abort_reason = sq_errmsg(w->db);
+                return -1;
+            }
+            if (step(w->db, w->one[t])) return -1;
+            w->written[t]++;
         }
     }
-    drop_gil(f->c); /* SQLite works without it, as the sqlite3 module lets it */
     return 0;
-}
-
-static int write_batch(flusher_t *f, target_t *t) {
-    if (t->n == 0) return 0;
-    int failed = 0;
-    if (t->n == BATCH) {
-        failed = bind_rows(f, t->many, t, 0, BATCH) || step(f->db, t->many);
-    } else {
-        for (int k = 0; k < t->n && !failed; k++)
-            failed = bind_rows(f, t->one, t, k, 1) || step(f->db, t->one);
-    }
-    int left = 0;
-    for (int k = 0; k < t->n; k++) left |= t->tuples[k] != NULL;
-    if (left) { /* rows a failure left unbound */
-        hold_gil(f->c);
-        for (int k = 0; k < t->n; k++) Py_CLEAR(t->tuples[k]);
-    }
-    t->n = 0;
-    return failed;
-}
-
-static int write_all(void *arg) {
-    flusher_t *f = arg;
-    return write_batch(f, f->targets[0]) || write_batch(f, f->targets[1]);
-}
-
-/* The two targets' statements and any Python rows still held (with the GIL). */
-static void targets_free(target_t *targets) {
-    for (int t = 0; t < 2; t++) {
-        for (int k = 0; k < BATCH; k++) Py_CLEAR(targets[t].tuples[k]);
-        sq_finalize(targets[t].one);
-        sq_finalize(targets[t].many);
-    }
-    free(targets);
 }
 
 static PyObject *ingest(PyObject *self, PyObject *args, PyObject *kwargs) {
@@ -1044,28 +1237,22 @@ static PyObject *ingest(PyObject *self, PyObject *args, PyObject *kwargs) {
         PyErr_SetString(AbortError, "not inside a transaction on an open connection");
         return NULL;
     }
-    /* on the heap, one pair per call: imports in two threads each have their own */
-    target_t *targets = calloc(2, sizeof(target_t));
-    if (!targets) return PyErr_NoMemory();
-    target_t *stage = &targets[0], *direct_rows = &targets[1];
-    flusher_t flusher = {db, &c, {stage, direct_rows}};
-    if (sq_prepare(db, stage_sql, -1, &stage->one, NULL) != SQLITE_OK ||
-        sq_prepare(db, stage_many_sql, -1, &stage->many, NULL) != SQLITE_OK ||
-        sq_prepare(db, direct_sql, -1, &direct_rows->one, NULL) != SQLITE_OK ||
-        sq_prepare(db, direct_many_sql, -1, &direct_rows->many, NULL) != SQLITE_OK) {
-        PyErr_Format(AbortError, "prepare: %s", sq_errmsg(db));
-        targets_free(targets);
-        return NULL;
-    }
+    writer_t *w = calloc(1, sizeof(writer_t));
+    pipe_t *p = calloc(1, sizeof(pipe_t));
     reader_t r;
-    key_set keys = {NULL, 0, 0};
-    long long records = 0, problems = 0, staged = 0, direct = 0;
-    unsigned char direct_years[4096];
-    memset(direct_years, 0, sizeof(direct_years));
-    PyObject *result = NULL;
-    row_t row;
     memset(&r, 0, sizeof(r));
     r.fd = -1; /* reader_close at `done` is safe before reader_open */
+    PyObject *result = NULL;
+    int started = 0;
+    if (!w || !p) { PyErr_NoMemory(); goto done; }
+    w->db = db;
+    if (sq_prepare(db, direct_sql, -1, &w->one[0], NULL) != SQLITE_OK ||
+        sq_prepare(db, direct_many_sql, -1, &w->many[0], NULL) != SQLITE_OK ||
+        sq_prepare(db, stage_sql, -1, &w->one[1], NULL) != SQLITE_OK ||
+        sq_prepare(db, stage_many_sql, -1, &w->many[1], NULL) != SQLITE_OK) {
+        PyErr_Format(AbortError, "prepare: %s", sq_errmsg(db));
+        goto done;
+    }
     for (int l = 0; l < N_LISTS; l++) {
         c.list_names[l] = PyUnicode_FromString(LIST_NAMES[l]);
         if (!c.list_names[l]) goto done;
@@ -1074,117 +1261,83 @@ static PyObject *ingest(PyObject *self, PyObject *args, PyObject *kwargs) {
         PyErr_SetFromErrnoWithFilename(PyExc_OSError, path);
         goto done;
     }
-    for (;;) {
-        drop_gil(&c); /* every path through a record, `continue` included, comes back here */
-        int got = next_record(&r, write_all, &flusher);
-        if (got == R_END) break;
-        if (got == R_NOMEM) { hold_gil(&c); PyErr_NoMemory(); goto done; }
-        if (got == R_ABORT) {
-            hold_gil(&c);
-            if (!PyErr_Occurred()) PyErr_Format(AbortError, "line %ld: %s", r.line, abort_reason);
-            goto done;
-        }
-        int blank = 1;
-        for (Py_ssize_t i = 0; i < r.nfields; i++)
-            if (r.fields[i].n) { blank = 0; break; }
-        if (blank) continue;
-        records++;
-        if (records % 10000 == 0) { /* Ctrl-C is seen here, whatever becomes of the record */
-            hold_gil(&c);
-            if (PyErr_CheckSignals()) goto done;
-        }
-        if (!valid_utf8((unsigned char *)r.buf + r.rec_start, r.rec_end - r.rec_start)) {
-            hold_gil(&c);
-            PyErr_Format(AbortError, "line %ld: not UTF-8", r.rec_line);
-            goto done;
-        }
-        int converted = convert(&c, &r, &row);
-        if (converted == C_ERROR) { hold_gil(&c); goto done; }
-        PyObject *tuple = NULL;
-        long long number;
-        int year;
-        if (converted == C_DEFER) {
-            hold_gil(&c);
-            PyObject *cells = cells_list(&r);
-            if (!cells) goto done;
-            tuple = PyObject_CallFunction(slow, "lO", r.rec_line, cells);
-            Py_DECREF(cells);
-            if (!tuple) goto done;
-            if (tuple == Py_None) {
-                Py_DECREF(tuple);
-                problems++;
-                continue;
-            }
-            if (!PyTuple_Check(tuple) || PyTuple_GET_SIZE(tuple) != 29) {
-                Py_DECREF(tuple);
-                PyErr_SetString(PyExc_TypeError, "slow() must return a row or None");
-                goto done;
-            }
-            Py_ssize_t n;
-            const char *text = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(tuple, 0), &n);
-            year = (int)PyLong_AsLong(PyTuple_GET_ITEM(tuple, 1));
-            if (!text || PyErr_Occurred()) { Py_DECREF(tuple); goto done; }
-            number = 0;
-            for (Py_ssize_t i = 0; i < n; i++) number = number * 10 + (text[i] - '0');
-        } else {
-            number = row.number;
-            year = row.year;
-        }
-        int added = key_add(&keys, (uint64_t)number * 10000ULL + (uint64_t)year);
-        if (added < 0) { hold_gil(&c); Py_XDECREF(tuple); PyErr_NoMemory(); goto done; }
-        if (added == 0) {
-            hold_gil(&c);
-            Py_XDECREF(tuple);
-            PyObject *cells = cells_list(&r);
-            if (!cells) goto done;
-            char text[16];
-            snprintf(text, sizeof(text), "%010lld", number);
-            PyObject *ok = PyObject_CallFunction(duplicate, "lOsi", r.rec_line, cells, text,
-                                                 year);
-            Py_DECREF(cells);
-            if (!ok) goto done;
-            Py_DECREF(ok);
-            problems++;
-            continue;
-        }
-        if (problems && !quarantine) { Py_XDECREF(tuple); continue; }
-        int to_stage = year >= 0 && year < 4096 && held_years[year];
-        target_t *target = to_stage ? stage : direct_rows;
-        target->tuples[target->n] = tuple; /* the batch owns the reference */
-        if (!tuple) target->rows[target->n] = row;
-        target->n++;
-        /* a full batch, or a row whose text lies in the arena (reused by the next record) */
-        if ((target->n == BATCH && write_batch(&flusher, target)) ||
-            (r.arena_len && write_all(&flusher))) {
-            hold_gil(&c);
-            if (!PyErr_Occurred())
-                PyErr_Format(AbortError, "line %ld: %s", r.rec_line, abort_reason);
-            goto done;
-        }
-        if (to_stage) {
-            staged++;
-        } else {
-            direct++;
-            direct_years[year] = 1;
-        }
-        if (progress != Py_None && records % 10000 == 0) { /* as the Python path: written rows */
-            hold_gil(&c);
-            PyObject *ok = PyObject_CallFunction(progress, "L", records);
-            if (!ok) goto done;
-            Py_DECREF(ok);
-        }
-    }
-    if (write_all(&flusher)) {
-        hold_gil(&c);
-        if (!PyErr_Occurred()) PyErr_Format(AbortError, "end: %s", abort_reason);
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->changed, NULL);
+    p->r = &r;
+    p->c = &c;
+    p->slow = slow;
+    p->duplicate = duplicate;
+    p->progress = progress;
+    p->held_years = held_years;
+    p->quarantine = quarantine;
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, reader_thread, p)) {
+        PyErr_SetString(AbortError, "no thread for the reader");
         goto done;
     }
-    hold_gil(&c);
+    started = 1;
+    int failed = 0, interrupted = 0;
+    long long batches = 0;
+    PyThreadState *save = PyEval_SaveThread();
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        int waited = 0;
+        while (p->count == 0 && !p->done && !waited) {
+            /* a reader with nothing to hand over (strict mode after a problem) still lets
+             * Ctrl-C through: look for it every 0.2 s */
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += 200 * 1000 * 1000;
+            if (until.tv_nsec >= 1000000000L) { until.tv_sec++; until.tv_nsec -= 1000000000L; }
+            waited = pthread_cond_timedwait(&p->changed, &p->lock, &until) == ETIMEDOUT;
+        }
+        int have = p->count, finished = p->done;
+        int empty = have == 0 || p->failed;
+        qbatch_t *b = &p->slot[p->rd];
+        pthread_mutex_unlock(&p->lock);
+        if (waited && have == 0 && !finished) {
+            PyEval_RestoreThread(save);
+            interrupted = PyErr_CheckSignals() != 0;
+            save = PyEval_SaveThread();
+            if (interrupted) break;
+            continue;
+        }
+        if (empty) break;
+        failed = write_qbatch(w, b);
+        pthread_mutex_lock(&p->lock);
+        p->rd = (p->rd + 1) % QSLOTS;
+        p->count--;
+        pthread_cond_broadcast(&p->changed);
+        pthread_mutex_unlock(&p->lock);
+        if (failed) break;
+        if (++batches % 8 == 0) { /* Ctrl-C */
+            PyEval_RestoreThread(save);
+            interrupted = PyErr_CheckSignals() != 0;
+            save = PyEval_SaveThread();
+            if (interrupted) break;
+        }
+    }
+    pthread_mutex_lock(&p->lock);
+    p->stop = 1; /* a reader still reading (after a failure here) stops */
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->lock);
+    pthread_join(thread, NULL);
+    PyEval_RestoreThread(save);
+    if (interrupted) goto done; /* KeyboardInterrupt is set */
+    if (p->failed) { /* the reader's exception, raised here */
+        PyErr_Restore(p->exc_type, p->exc_value, p->exc_tb);
+        p->exc_type = p->exc_value = p->exc_tb = NULL;
+        goto done;
+    }
+    if (failed) {
+        PyErr_Format(AbortError, "write: %s", abort_reason);
+        goto done;
+    }
     {
         PyObject *years = PyList_New(0);
         if (!years) goto done;
         for (int y = 0; y < 4096; y++) {
-            if (!direct_years[y]) continue;
+            if (!w->years[y]) continue;
             PyObject *value = PyLong_FromLong(y);
             if (!value || PyList_Append(years, value)) {
                 Py_XDECREF(value);
@@ -1193,17 +1346,32 @@ static PyObject *ingest(PyObject *self, PyObject *args, PyObject *kwargs) {
             }
             Py_DECREF(value);
         }
-        result = Py_BuildValue("{s:L,s:L,s:L,s:L,s:N}", "records", records, "problems",
-                               problems, "staged", staged, "direct", direct, "direct_years",
-                               years);
+        result = Py_BuildValue("{s:L,s:L,s:L,s:L,s:N}", "records", p->records, "problems",
+                               p->problems, "staged", w->written[1], "direct", w->written[0],
+                               "direct_years", years);
     }
 done:
-    hold_gil(&c);
     reader_close(&r);
-    free(keys.slots);
     code_free(&c.codes);
     for (int l = 0; l < N_LISTS; l++) Py_XDECREF(c.list_names[l]);
-    targets_free(targets);
+    if (w) {
+        for (int t = 0; t < 2; t++) {
+            sq_finalize(w->one[t]);
+            sq_finalize(w->many[t]);
+        }
+        free(w);
+    }
+    if (p) {
+        for (int s = 0; s < QSLOTS; s++) free(p->slot[s].arena);
+        Py_XDECREF(p->exc_type);
+        Py_XDECREF(p->exc_value);
+        Py_XDECREF(p->exc_tb);
+        if (started) {
+            pthread_mutex_destroy(&p->lock);
+            pthread_cond_destroy(&p->changed);
+        }
+        free(p);
+    }
     return result;
 }
 

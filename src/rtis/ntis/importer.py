@@ -32,11 +32,12 @@ from rtis.ntis import fastcsv
 from rtis.ntis.access import require_ntis_import
 from rtis.ntis.models import ImportBatch
 from rtis.ntis.reader import FileRefused, Source, open_source
-from rtis.ntis.rows import COLUMNS, RowProblem, make_converter
+from rtis.ntis.rows import CODED, COLUMNS, RowProblem, make_converter
 from rtis.refdata.models import CodeListVersion
 from rtis.refdata.queries import CodeIndex, in_force, version_index, versions
 
 CHUNK_ROWS = 20_000
+CODE_LISTS = (*CODED.values(), "science_class")  # every list the converter resolves against
 LOAD_BYTES_PER_ROW = 1_000  # a low guess of a file's rows from its size (CSV rows are ~450 B)
 LOAD_MIN_ROWS = 50_000  # below this, indexes are kept (rebuilding costs more than it saves)
 KEPT_PROBLEMS = 10_000
@@ -100,16 +101,31 @@ class CodeResolver:
         self.indexes: dict[tuple[str, int], tuple[CodeIndex, CodeIndex]] = {}
         self.versions: dict[tuple[str, int], CodeIndex] = {}
         self.candidates: dict[str, list[CodeListVersion]] = {}
+        self.frozen = False
+
+    def preload(self, list_names: Iterable[str]) -> None:
+        """Read every version of these lists now; afterwards the resolver never touches the
+        database (the C path calls it from its reading thread, which has no connection of its
+        own inside the import's transaction), and asking for another list is an error."""
+        for list_name in list_names:
+            self.candidates[list_name] = versions(list_name)
+            for version in self.candidates[list_name]:
+                self.versions[(list_name, version.pk)] = version_index(list_name, version)
+        self.frozen = True
 
     def _index(self, list_name: str, day: dt.date) -> CodeIndex:
         """index(list_name, day), each list version read once (every year asks for two days,
         most of them in the same version)."""
         if list_name not in self.candidates:
+            if self.frozen:
+                raise RuntimeError(f"code list {list_name!r} was not preloaded")
             self.candidates[list_name] = versions(list_name)
         version = in_force(self.candidates[list_name], day)
         if version is None:
             return CodeIndex(list_name, "")
         if (list_name, version.pk) not in self.versions:
+            if self.frozen:
+                raise RuntimeError(f"code list {list_name!r} version {version.pk} not preloaded")
             self.versions[(list_name, version.pk)] = version_index(list_name, version)
         return self.versions[(list_name, version.pk)]
 
@@ -278,6 +294,7 @@ def _run_fast(actor: Any | None, path: Path, report: ImportReport, quarantine: b
     positions, unknown, offset, line = fastcsv.header(path)
     report.file_format, report.encoding, report.unknown_columns = "csv", encoding, unknown
     resolver = CodeResolver()
+    resolver.preload(CODE_LISTS)  # the C path's reading thread resolves codes in memory only
     convert = make_converter(positions, resolver)
     batch, held, indexes = _begin(actor, path, report)
     digest = _Digest(path)
