@@ -498,13 +498,12 @@ static int parse_record(reader_t *r) {
     return R_RECORD;
 }
 
-/* The next record, reading more of the file as needed; `before_fill` runs before the buffer
- * moves (rows waiting to be written point into it). */
-static int next_record(reader_t *r, int (*before_fill)(void *), void *arg) {
+/* The next record, reading more of the file as needed (rows are copied out of the buffer
+ * before it moves: see put_row). */
+static int next_record(reader_t *r) {
     for (;;) {
         int got = parse_record(r);
         if (got != R_MORE) return got;
-        if (before_fill && before_fill(arg)) return R_ABORT;
         if (reader_fill(r)) { abort_reason = "read error"; return R_ABORT; }
     }
 }
@@ -930,7 +929,7 @@ static PyObject *head(PyObject *self, PyObject *args) {
     while (r.len < 3 && !r.eof) if (reader_fill(&r)) goto failed;
     if (r.len >= 3 && memcmp(r.buf, "\xEF\xBB\xBF", 3) == 0) { bom = 1; r.pos = 3; }
     for (int k = 0; k < count; k++) {
-        int got = next_record(&r, NULL, NULL);
+        int got = next_record(&r);
         if (got == R_END) break;
         if (got == R_NOMEM) { PyErr_NoMemory(); goto failed; }
         if (got == R_ABORT ||
@@ -1021,7 +1020,7 @@ static int read_all(pipe_t *p, qbatch_t **current) {
     for (;;) {
         drop_gil(c); /* every path through a record, `continue` included, comes back here */
         if (__atomic_load_n(&p->stop, __ATOMIC_RELAXED)) goto out;
-        int got = next_record(r, NULL, NULL);
+        int got = next_record(r);
         if (got == R_END) break;
         if (got == R_NOMEM) { hold_gil(c); PyErr_NoMemory(); goto out; }
         if (got == R_ABORT) {
